@@ -1,0 +1,371 @@
+/**
+ * The one error type of the library: a tagged union with a constructor per variant, an exhaustive
+ * `match` and a human-readable `message`. No message or URL carries a credential, an Authorization
+ * value or a pre-signed query string: constructors redact them.
+ *
+ * @since 0.1.0
+ */
+import { redactText, redactUrl } from './internal/redact'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * @category model
+ * @since 0.1.0
+ */
+export type UriKind = 'RegistryUri' | 'RepositoryUri' | 'ImageUri' | 'RepositoryArn'
+
+/**
+ * @category model
+ * @since 0.1.0
+ */
+export interface InvalidUri {
+  readonly _tag: 'InvalidUri'
+  readonly input: string
+  readonly expected: UriKind
+  readonly message: string
+}
+
+/**
+ * @category model
+ * @since 0.1.0
+ */
+export interface InvalidArgument {
+  readonly _tag: 'InvalidArgument'
+  readonly message: string
+}
+
+/**
+ * @category model
+ * @since 0.1.0
+ */
+export interface NotFound {
+  readonly _tag: 'NotFound'
+  readonly resource: 'Repository' | 'Image' | 'LifecyclePolicy' | 'Layer'
+  readonly id: string
+  readonly message: string
+}
+
+/**
+ * @category model
+ * @since 0.1.0
+ */
+export interface AlreadyExists {
+  readonly _tag: 'AlreadyExists'
+  readonly resource: 'Repository' | 'ImageTag'
+  readonly id: string
+  readonly message: string
+}
+
+/**
+ * @category model
+ * @since 0.1.0
+ */
+export interface AwsError {
+  readonly _tag: 'AwsError'
+  readonly operation: string
+  readonly code: string
+  readonly message: string
+  readonly retryable: boolean
+}
+
+/**
+ * @category model
+ * @since 0.1.0
+ */
+export interface HttpError {
+  readonly _tag: 'HttpError'
+  readonly method: string
+  readonly url: string
+  readonly status: number
+  readonly message: string
+}
+
+/**
+ * @category model
+ * @since 0.1.0
+ */
+export interface DecodeError {
+  readonly _tag: 'DecodeError'
+  readonly what: string
+  readonly message: string
+  readonly errors: ReadonlyArray<string>
+}
+
+/**
+ * @category model
+ * @since 0.1.0
+ */
+export interface DigestMismatch {
+  readonly _tag: 'DigestMismatch'
+  readonly expected: string
+  readonly actual: string
+  readonly message: string
+}
+
+/**
+ * @category model
+ * @since 0.1.0
+ */
+export type EcrError =
+  | InvalidUri
+  | InvalidArgument
+  | NotFound
+  | AlreadyExists
+  | AwsError
+  | HttpError
+  | DecodeError
+  | DigestMismatch
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+const MAX_INPUT = 300
+
+const clip = (s: string): string => (s.length > MAX_INPUT ? `${s.slice(0, MAX_INPUT)}…` : s)
+
+/**
+ * @category constructors
+ * @since 0.1.0
+ * @example
+ * import * as EcrError from 'ecr-fp-ts/EcrError'
+ *
+ * const e = EcrError.invalidUri('nope', 'ImageUri')
+ * assert.strictEqual(e._tag, 'InvalidUri')
+ * assert.strictEqual(e.message, 'not a valid ImageUri: "nope"')
+ */
+export const invalidUri = (input: string, expected: UriKind, reason?: string): EcrError => {
+  const shown = redactText(clip(String(input)))
+  return {
+    _tag: 'InvalidUri',
+    input: shown,
+    expected,
+    message: `not a valid ${expected}: ${JSON.stringify(shown)}${reason === undefined ? '' : ` (${reason})`}`
+  }
+}
+
+/**
+ * @category constructors
+ * @since 0.1.0
+ * @example
+ * import * as EcrError from 'ecr-fp-ts/EcrError'
+ *
+ * assert.deepStrictEqual(EcrError.invalidArgument('tag and digest given'), {
+ *   _tag: 'InvalidArgument',
+ *   message: 'tag and digest given'
+ * })
+ */
+export const invalidArgument = (message: string): EcrError => ({ _tag: 'InvalidArgument', message: redactText(message) })
+
+/**
+ * @category constructors
+ * @since 0.1.0
+ * @example
+ * import * as EcrError from 'ecr-fp-ts/EcrError'
+ *
+ * assert.strictEqual(EcrError.notFound('Repository', 'my-repo').message, 'Repository not found: my-repo')
+ */
+export const notFound = (resource: NotFound['resource'], id: string, message?: string): EcrError => ({
+  _tag: 'NotFound',
+  resource,
+  id,
+  message: redactText(message ?? `${resource} not found: ${id}`)
+})
+
+/**
+ * @category constructors
+ * @since 0.1.0
+ * @example
+ * import * as EcrError from 'ecr-fp-ts/EcrError'
+ *
+ * assert.strictEqual(EcrError.alreadyExists('Repository', 'my-repo').message, 'Repository already exists: my-repo')
+ */
+export const alreadyExists = (resource: AlreadyExists['resource'], id: string, message?: string): EcrError => ({
+  _tag: 'AlreadyExists',
+  resource,
+  id,
+  message: redactText(message ?? `${resource} already exists: ${id}`)
+})
+
+/**
+ * @category constructors
+ * @since 0.1.0
+ * @example
+ * import * as EcrError from 'ecr-fp-ts/EcrError'
+ *
+ * const e = EcrError.awsError('DescribeImages', 'ThrottlingException', 'Rate exceeded', true)
+ * assert.strictEqual(EcrError.message(e), 'DescribeImages failed: ThrottlingException: Rate exceeded')
+ */
+export const awsError = (operation: string, code: string, message: string, retryable: boolean): EcrError => ({
+  _tag: 'AwsError',
+  operation,
+  code,
+  message: redactText(message),
+  retryable
+})
+
+/**
+ * The URL is stored without its query string or user-info, so a pre-signed URL never shows.
+ *
+ * @category constructors
+ * @since 0.1.0
+ * @example
+ * import * as EcrError from 'ecr-fp-ts/EcrError'
+ *
+ * const e = EcrError.httpError('GET', 'https://bucket.s3.amazonaws.com/blob?X-Amz-Signature=abc', 403, 'Forbidden')
+ * assert.strictEqual(e._tag === 'HttpError' && e.url, 'https://bucket.s3.amazonaws.com/blob')
+ */
+export const httpError = (method: string, url: string, status: number, message: string): EcrError => ({
+  _tag: 'HttpError',
+  method,
+  url: redactUrl(url),
+  status,
+  message: redactText(message)
+})
+
+/**
+ * @category constructors
+ * @since 0.1.0
+ * @example
+ * import * as EcrError from 'ecr-fp-ts/EcrError'
+ *
+ * const e = EcrError.decodeError('Manifest', ['/layers: expected an array'])
+ * assert.strictEqual(e.message, 'cannot decode Manifest: /layers: expected an array')
+ */
+export const decodeError = (what: string, errors: ReadonlyArray<string>, message?: string): EcrError => {
+  const clean = errors.map((e) => redactText(e))
+  return {
+    _tag: 'DecodeError',
+    what,
+    errors: clean,
+    message: redactText(message ?? `cannot decode ${what}: ${clean.slice(0, 5).join('; ')}${clean.length > 5 ? '; …' : ''}`)
+  }
+}
+
+/**
+ * @category constructors
+ * @since 0.1.0
+ * @example
+ * import * as EcrError from 'ecr-fp-ts/EcrError'
+ *
+ * const e = EcrError.digestMismatch('sha256:' + 'a'.repeat(64), 'sha256:' + 'b'.repeat(64))
+ * assert.strictEqual(e._tag, 'DigestMismatch')
+ */
+export const digestMismatch = (expected: string, actual: string, message?: string): EcrError => ({
+  _tag: 'DigestMismatch',
+  expected,
+  actual,
+  message: redactText(message ?? `digest mismatch: expected ${expected}, got ${actual}`)
+})
+
+// -------------------------------------------------------------------------------------
+// pattern matching
+// -------------------------------------------------------------------------------------
+
+/**
+ * Exhaustive pattern matching: one handler per variant.
+ *
+ * @category pattern matching
+ * @since 0.1.0
+ * @example
+ * import * as EcrError from 'ecr-fp-ts/EcrError'
+ *
+ * const status = EcrError.match({
+ *   InvalidUri: () => 2,
+ *   InvalidArgument: () => 2,
+ *   NotFound: () => 1,
+ *   AlreadyExists: () => 1,
+ *   AwsError: () => 1,
+ *   HttpError: () => 1,
+ *   DecodeError: () => 1,
+ *   DigestMismatch: () => 1
+ * })
+ * assert.strictEqual(status(EcrError.invalidArgument('x')), 2)
+ */
+export const match =
+  <R>(handlers: {
+    readonly InvalidUri: (e: InvalidUri) => R
+    readonly InvalidArgument: (e: InvalidArgument) => R
+    readonly NotFound: (e: NotFound) => R
+    readonly AlreadyExists: (e: AlreadyExists) => R
+    readonly AwsError: (e: AwsError) => R
+    readonly HttpError: (e: HttpError) => R
+    readonly DecodeError: (e: DecodeError) => R
+    readonly DigestMismatch: (e: DigestMismatch) => R
+  }) =>
+  (e: EcrError): R => {
+    switch (e._tag) {
+      case 'InvalidUri':
+        return handlers.InvalidUri(e)
+      case 'InvalidArgument':
+        return handlers.InvalidArgument(e)
+      case 'NotFound':
+        return handlers.NotFound(e)
+      case 'AlreadyExists':
+        return handlers.AlreadyExists(e)
+      case 'AwsError':
+        return handlers.AwsError(e)
+      case 'HttpError':
+        return handlers.HttpError(e)
+      case 'DecodeError':
+        return handlers.DecodeError(e)
+      case 'DigestMismatch':
+        return handlers.DigestMismatch(e)
+    }
+  }
+
+// -------------------------------------------------------------------------------------
+// utils
+// -------------------------------------------------------------------------------------
+
+/**
+ * A one-line description of the error, fit for a log line or a CLI's stderr.
+ *
+ * @category utils
+ * @since 0.1.0
+ * @example
+ * import * as EcrError from 'ecr-fp-ts/EcrError'
+ *
+ * assert.strictEqual(
+ *   EcrError.message(EcrError.httpError('GET', 'https://r.example/v2/x/blobs/y', 404, 'blob unknown')),
+ *   'GET https://r.example/v2/x/blobs/y failed with 404: blob unknown'
+ * )
+ */
+export const message: (e: EcrError) => string = match({
+  InvalidUri: (e) => e.message,
+  InvalidArgument: (e) => `invalid argument: ${e.message}`,
+  NotFound: (e) => e.message,
+  AlreadyExists: (e) => e.message,
+  AwsError: (e) => `${e.operation} failed: ${e.code}: ${e.message}`,
+  HttpError: (e) => `${e.method} ${e.url} failed with ${e.status}: ${e.message}`,
+  DecodeError: (e) => e.message,
+  DigestMismatch: (e) => e.message
+})
+
+/**
+ * @category refinements
+ * @since 0.1.0
+ * @example
+ * import * as EcrError from 'ecr-fp-ts/EcrError'
+ *
+ * assert.strictEqual(EcrError.isEcrError(EcrError.invalidArgument('x')), true)
+ * assert.strictEqual(EcrError.isEcrError(new Error('x')), false)
+ */
+export const isEcrError = (u: unknown): u is EcrError =>
+  typeof u === 'object' &&
+  u !== null &&
+  typeof (u as { _tag?: unknown })._tag === 'string' &&
+  [
+    'InvalidUri',
+    'InvalidArgument',
+    'NotFound',
+    'AlreadyExists',
+    'AwsError',
+    'HttpError',
+    'DecodeError',
+    'DigestMismatch'
+  ].includes((u as { _tag: string })._tag) &&
+  typeof (u as { message?: unknown }).message === 'string'
