@@ -6,9 +6,15 @@
  *
  * @since 0.1.0
  */
-import type { ECRClient } from '@aws-sdk/client-ecr'
+import { ECRClient } from '@aws-sdk/client-ecr'
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
+import * as E from 'fp-ts/Either'
+import type * as TE from 'fp-ts/TaskEither'
 import { fetch as undiciFetch, type Dispatcher } from 'undici'
-import type { AccountId, Region } from './Primitives'
+import * as EcrError from './EcrError'
+import { fromAwsError } from './internal/awsError'
+import { redactUrl } from './internal/redact'
+import { isAccountId, isRegion, type AccountId, type Region } from './Primitives'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -156,3 +162,133 @@ export const make = (options: MakeOptions): EcrEnv & HttpEnv => ({
 
 const defaultFetch: HttpEnv['fetch'] = (input, init) =>
   undiciFetch(input, init as Parameters<typeof undiciFetch>[1]) as unknown as Promise<Response>
+
+/**
+ * @category model
+ * @since 0.1.0
+ */
+export interface FromDefaultsOptions {
+  /** AWS region; default: the SDK's resolution (`AWS_REGION`, then the profile's `region`). */
+  readonly region?: string
+  /** The registry's account; when absent, STS `GetCallerIdentity` tells the caller's account. */
+  readonly accountId?: string
+  /** A named profile of the shared config and credentials files. */
+  readonly profile?: string
+  /** The ECR (and STS) API endpoint, for a local emulator such as moto or LocalStack. */
+  readonly endpoint?: string
+  /** SDK attempts per call, the first included (default 6; at least 5 are made). */
+  readonly maxAttempts?: number
+  readonly fetch?: HttpEnv['fetch']
+  readonly dispatcher?: Dispatcher
+  readonly concurrency?: number
+  readonly logger?: Logger
+}
+
+/** Attempts per SDK call: enough to ride out ECR's throttling with the SDK's backoff. */
+const DEFAULT_MAX_ATTEMPTS = 6
+
+const MIN_MAX_ATTEMPTS = 5
+
+const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e))
+
+/**
+ * Builds an environment from the AWS SDK defaults: an `ECRClient` with the default credential chain
+ * and region resolution, retrying throttling and transient failures in the SDK's adaptive mode
+ * (at least 5 attempts, with backoff). The account is `accountId` when given, else the caller's
+ * account from STS `GetCallerIdentity`. An invalid or missing region or account is an
+ * `InvalidArgument`; nothing throws.
+ *
+ * @category constructors
+ * @since 0.1.0
+ * @example
+ * import * as Env from 'ecr-fp-ts/Env'
+ * import * as E from 'fp-ts/Either'
+ *
+ * // with an account given, no call is made
+ * Env.fromDefaults({ region: 'eu-west-1', accountId: '123456789012' })().then((result) => {
+ *   assert.ok(E.isRight(result))
+ *   if (E.isRight(result)) {
+ *     assert.strictEqual(result.right.region, 'eu-west-1')
+ *     assert.strictEqual(result.right.accountId, '123456789012')
+ *   }
+ * })
+ *
+ * Env.fromDefaults({ region: 'Mars-1', accountId: '123456789012' })().then((result) => {
+ *   assert.ok(E.isLeft(result) && result.left._tag === 'InvalidArgument')
+ * })
+ */
+export const fromDefaults =
+  (options: FromDefaultsOptions = {}): TE.TaskEither<EcrError.EcrError, EcrEnv & HttpEnv> =>
+  async () => {
+    try {
+      if (options.region !== undefined && !isRegion(options.region))
+        return E.left(EcrError.invalidArgument(`not a valid AWS region: ${JSON.stringify(String(options.region).slice(0, 64))}`))
+      if (options.accountId !== undefined && !isAccountId(options.accountId))
+        return E.left(
+          EcrError.invalidArgument(`not a valid AWS account id (12 digits): ${JSON.stringify(String(options.accountId).slice(0, 64))}`)
+        )
+      if (options.endpoint !== undefined) {
+        const endpoint = options.endpoint
+        const valid = ((): boolean => {
+          try {
+            return /^https?:$/.test(new URL(endpoint).protocol)
+          } catch {
+            return false
+          }
+        })()
+        if (!valid) return E.left(EcrError.invalidArgument(`not a valid endpoint URL: ${JSON.stringify(redactUrl(endpoint))}`))
+      }
+      const maxAttempts = Math.max(MIN_MAX_ATTEMPTS, Math.floor(options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS))
+      const common = {
+        ...(options.region === undefined ? {} : { region: options.region }),
+        ...(options.profile === undefined ? {} : { profile: options.profile }),
+        ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+        maxAttempts,
+        retryMode: 'adaptive'
+      }
+      const ecr = new ECRClient(common)
+      let region: string
+      try {
+        region = await ecr.config.region()
+      } catch (e) {
+        return E.left(
+          EcrError.invalidArgument(
+            `no AWS region: pass one, set AWS_REGION, or set a region in the profile (${messageOf(e)})`
+          )
+        )
+      }
+      if (!isRegion(region))
+        return E.left(EcrError.invalidArgument(`not a valid AWS region: ${JSON.stringify(String(region).slice(0, 64))}`))
+      let accountId: AccountId
+      if (options.accountId !== undefined) {
+        accountId = options.accountId as AccountId
+      } else {
+        const sts = new STSClient({ ...common, region, credentials: ecr.config.credentials })
+        let account: unknown
+        try {
+          const out = await sts.send(new GetCallerIdentityCommand({}))
+          account = out?.Account
+        } catch (e) {
+          return E.left(fromAwsError('GetCallerIdentity')(e))
+        } finally {
+          sts.destroy()
+        }
+        if (!isAccountId(account))
+          return E.left(EcrError.decodeError('GetCallerIdentity response', ['Account: expected a 12-digit account id']))
+        accountId = account
+      }
+      return E.right(
+        make({
+          ecr,
+          accountId,
+          region,
+          ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+          ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
+          ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+          ...(options.logger === undefined ? {} : { logger: options.logger })
+        })
+      )
+    } catch (e) {
+      return E.left(EcrError.invalidArgument(`cannot configure the AWS client: ${messageOf(e)}`))
+    }
+  }
