@@ -1,0 +1,1152 @@
+/**
+ * Image manifests as ECR stores them: Docker image manifests (schema 2), Docker manifest lists, OCI
+ * image manifests and OCI image indexes. `parse` turns a manifest's text into a tagged record, with
+ * errors that name the failing path; `digest` computes the content digest of the exact text; and
+ * `selectPlatform` picks one platform's manifest out of an index.
+ *
+ * Parsing keeps the fields this model names and drops the others, so `toJson` of a parsed manifest
+ * is a faithful manifest but not byte-identical to the text it came from: use the original text
+ * (and `digest` of it) when pushing or verifying a manifest.
+ *
+ * @since 0.1.0
+ */
+import { createHash } from 'node:crypto'
+import * as E from 'fp-ts/Either'
+import { pipe } from 'fp-ts/function'
+import * as O from 'fp-ts/Option'
+import * as t from 'io-ts'
+import type { EcrError } from './EcrError'
+import * as EcrErrors from './EcrError'
+import { ImageDigestC, type ImageDigest } from './Primitives'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * The platform an image runs on, as written in an index entry (`linux/arm64/v8`, ...).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Platform {
+  readonly os: string
+  readonly architecture: string
+  readonly variant?: string
+  readonly 'os.version'?: string
+  readonly 'os.features'?: ReadonlyArray<string>
+  /** Docker manifest lists only. */
+  readonly features?: ReadonlyArray<string>
+}
+
+/**
+ * A content descriptor: what a manifest says about a blob or a child manifest.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Descriptor {
+  readonly mediaType: string
+  readonly digest: ImageDigest
+  readonly size: number
+  readonly artifactType?: string
+  readonly urls?: ReadonlyArray<string>
+  readonly annotations?: Readonly<Record<string, string>>
+  /** Embedded content, base64 (OCI). */
+  readonly data?: string
+  readonly platform?: Platform
+}
+
+/**
+ * A Docker image manifest, schema 2 (`application/vnd.docker.distribution.manifest.v2+json`).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface DockerManifest {
+  readonly _tag: 'DockerManifest'
+  readonly schemaVersion: 2
+  readonly mediaType: typeof MediaType.dockerManifest
+  readonly config: Descriptor
+  readonly layers: ReadonlyArray<Descriptor>
+}
+
+/**
+ * A Docker manifest list (`application/vnd.docker.distribution.manifest.list.v2+json`).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface DockerManifestList {
+  readonly _tag: 'DockerManifestList'
+  readonly schemaVersion: 2
+  readonly mediaType: typeof MediaType.dockerManifestList
+  readonly manifests: ReadonlyArray<Descriptor>
+}
+
+/**
+ * An OCI image manifest (`application/vnd.oci.image.manifest.v1+json`). The JSON may omit its
+ * `mediaType`; the parsed record always carries it.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface OciManifest {
+  readonly _tag: 'OciManifest'
+  readonly schemaVersion: 2
+  readonly mediaType: typeof MediaType.ociManifest
+  readonly artifactType?: string
+  readonly config: Descriptor
+  readonly layers: ReadonlyArray<Descriptor>
+  readonly subject?: Descriptor
+  readonly annotations?: Readonly<Record<string, string>>
+}
+
+/**
+ * An OCI image index (`application/vnd.oci.image.index.v1+json`). The JSON may omit its
+ * `mediaType`; the parsed record always carries it.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface OciIndex {
+  readonly _tag: 'OciIndex'
+  readonly schemaVersion: 2
+  readonly mediaType: typeof MediaType.ociIndex
+  readonly artifactType?: string
+  readonly manifests: ReadonlyArray<Descriptor>
+  readonly subject?: Descriptor
+  readonly annotations?: Readonly<Record<string, string>>
+}
+
+/**
+ * @category model
+ * @since 0.1.0
+ */
+export type Manifest = DockerManifest | DockerManifestList | OciManifest | OciIndex
+
+/**
+ * A manifest that lists other manifests, one per platform.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type Index = DockerManifestList | OciIndex
+
+/**
+ * A manifest of one image: a config and layers.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type SingleManifest = DockerManifest | OciManifest
+
+/**
+ * A descriptor as it appears in JSON.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface DescriptorJson {
+  readonly mediaType: string
+  readonly digest: string
+  readonly size: number
+  readonly artifactType?: string
+  readonly urls?: ReadonlyArray<string>
+  readonly annotations?: Readonly<Record<string, string>>
+  readonly data?: string
+  readonly platform?: Platform
+}
+
+/**
+ * A manifest as it appears in JSON: the record without its `_tag`.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface ManifestJson {
+  readonly schemaVersion: 2
+  readonly mediaType: string
+  readonly artifactType?: string
+  readonly config?: DescriptorJson
+  readonly layers?: ReadonlyArray<DescriptorJson>
+  readonly manifests?: ReadonlyArray<DescriptorJson>
+  readonly subject?: DescriptorJson
+  readonly annotations?: Readonly<Record<string, string>>
+}
+
+// -------------------------------------------------------------------------------------
+// constants
+// -------------------------------------------------------------------------------------
+
+/**
+ * The media types of manifests, configs and layers.
+ *
+ * @category constants
+ * @since 0.1.0
+ * @example
+ * import * as Manifest from 'ecr-fp-ts/Manifest'
+ *
+ * assert.strictEqual(Manifest.MediaType.ociIndex, 'application/vnd.oci.image.index.v1+json')
+ * assert.strictEqual(Manifest.MediaType.dockerLayer, 'application/vnd.docker.image.rootfs.diff.tar.gzip')
+ */
+export const MediaType = {
+  dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
+  dockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
+  ociManifest: 'application/vnd.oci.image.manifest.v1+json',
+  ociIndex: 'application/vnd.oci.image.index.v1+json',
+  dockerSchema1Manifest: 'application/vnd.docker.distribution.manifest.v1+json',
+  dockerSchema1SignedManifest: 'application/vnd.docker.distribution.manifest.v1+prettyjws',
+  dockerConfig: 'application/vnd.docker.container.image.v1+json',
+  dockerLayer: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
+  dockerLayerZstd: 'application/vnd.docker.image.rootfs.diff.tar.zstd',
+  dockerForeignLayer: 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip',
+  dockerPluginConfig: 'application/vnd.docker.plugin.v1+json',
+  ociConfig: 'application/vnd.oci.image.config.v1+json',
+  ociLayer: 'application/vnd.oci.image.layer.v1.tar',
+  ociLayerGzip: 'application/vnd.oci.image.layer.v1.tar+gzip',
+  ociLayerZstd: 'application/vnd.oci.image.layer.v1.tar+zstd',
+  ociForeignLayer: 'application/vnd.oci.image.layer.nondistributable.v1.tar',
+  ociForeignLayerGzip: 'application/vnd.oci.image.layer.nondistributable.v1.tar+gzip',
+  ociForeignLayerZstd: 'application/vnd.oci.image.layer.nondistributable.v1.tar+zstd',
+  ociEmpty: 'application/vnd.oci.empty.v1+json',
+  inToto: 'application/vnd.in-toto+json'
+} as const
+
+/**
+ * The media types of the four manifest kinds this module reads.
+ *
+ * @category constants
+ * @since 0.1.0
+ * @example
+ * import * as Manifest from 'ecr-fp-ts/Manifest'
+ *
+ * assert.strictEqual(Manifest.manifestMediaTypes.length, 4)
+ */
+export const manifestMediaTypes: ReadonlyArray<string> = [
+  MediaType.dockerManifest,
+  MediaType.dockerManifestList,
+  MediaType.ociManifest,
+  MediaType.ociIndex
+]
+
+/**
+ * The `Accept` header for a manifest request: all four manifest media types. Without the index
+ * types, ECR (and other registries) may answer with a single platform's manifest.
+ *
+ * @category constants
+ * @since 0.1.0
+ * @example
+ * import * as Manifest from 'ecr-fp-ts/Manifest'
+ *
+ * assert.strictEqual(Manifest.accept.split(', ').length, 4)
+ * assert.ok(Manifest.accept.includes('application/vnd.oci.image.index.v1+json'))
+ */
+export const accept: string = manifestMediaTypes.join(', ')
+
+/**
+ * `linux/amd64`.
+ *
+ * @category constants
+ * @since 0.1.0
+ * @example
+ * import * as Manifest from 'ecr-fp-ts/Manifest'
+ *
+ * assert.strictEqual(Manifest.platformToString(Manifest.defaultPlatform), 'linux/amd64')
+ */
+export const defaultPlatform: Platform = { os: 'linux', architecture: 'amd64' }
+
+// -------------------------------------------------------------------------------------
+// codecs
+// -------------------------------------------------------------------------------------
+
+const nonNegativeSafeInteger = new t.Type<number, number, unknown>(
+  'a non-negative safe integer',
+  (u): u is number => typeof u === 'number' && Number.isSafeInteger(u) && u >= 0,
+  (u, c) => (typeof u === 'number' && Number.isSafeInteger(u) && u >= 0 ? t.success(u) : t.failure(u, c)),
+  (n) => n
+)
+
+const stringRecord = t.record(t.string, t.string, 'a map of strings')
+
+const isObject = (u: unknown): u is Readonly<Record<string, unknown>> =>
+  typeof u === 'object' && u !== null && !Array.isArray(u)
+
+type Struct<R extends t.Props, P extends t.Props> = { readonly [K in keyof R]: t.TypeOf<R[K]> } & {
+  readonly [K in keyof P]?: t.TypeOf<P[K]>
+}
+
+/**
+ * An object codec with required and optional fields. Unlike `t.intersection`, it adds no key of its
+ * own to the decoding context, so error paths are the JSON paths.
+ */
+const struct = <R extends t.Props, P extends t.Props>(
+  name: string,
+  required: R,
+  optional: P
+): t.Type<Struct<R, P>, Struct<R, P>, unknown> => {
+  const fields: ReadonlyArray<readonly [string, t.Mixed, boolean]> = [
+    ...Object.entries(required).map(([k, v]) => [k, v, true] as const),
+    ...Object.entries(optional).map(([k, v]) => [k, v, false] as const)
+  ]
+  const is = (u: unknown): u is Struct<R, P> =>
+    isObject(u) && fields.every(([k, codec, req]) => (u[k] === undefined ? !req : codec.is(u[k])))
+  return new t.Type<Struct<R, P>, Struct<R, P>, unknown>(
+    name,
+    is,
+    (u, c) => {
+      if (!isObject(u)) {
+        return t.failure(u, c)
+      }
+      const errors: Array<t.ValidationError> = []
+      for (const [k, codec, req] of fields) {
+        const v = u[k]
+        if (v === undefined && !req) {
+          continue
+        }
+        const r = codec.validate(v, t.appendContext(c, k, codec, v))
+        if (E.isLeft(r)) {
+          errors.push(...r.left)
+        }
+      }
+      return errors.length > 0 ? t.failures(errors) : t.success(u as Struct<R, P>)
+    },
+    (a) => a
+  )
+}
+
+const rawPlatform = /*#__PURE__*/ struct(
+  'Platform',
+  { os: t.string, architecture: t.string },
+  {
+    variant: t.string,
+    'os.version': t.string,
+    'os.features': t.array(t.string, 'an array of strings'),
+    features: t.array(t.string, 'an array of strings')
+  }
+)
+
+const rawDescriptor = /*#__PURE__*/ struct(
+  'Descriptor',
+  { mediaType: t.string, digest: ImageDigestC, size: nonNegativeSafeInteger },
+  {
+    artifactType: t.string,
+    urls: t.array(t.string, 'an array of strings'),
+    annotations: stringRecord,
+    data: t.string,
+    platform: rawPlatform
+  }
+)
+
+const schemaVersion2 = t.literal(2)
+
+const rawDockerManifest = /*#__PURE__*/ struct(
+  'DockerManifest',
+  {
+    schemaVersion: schemaVersion2,
+    mediaType: t.literal(MediaType.dockerManifest),
+    config: rawDescriptor,
+    layers: t.array(rawDescriptor, 'an array of descriptors')
+  },
+  {}
+)
+
+const rawDockerManifestList = /*#__PURE__*/ struct(
+  'DockerManifestList',
+  {
+    schemaVersion: schemaVersion2,
+    mediaType: t.literal(MediaType.dockerManifestList),
+    manifests: t.array(rawDescriptor, 'an array of descriptors')
+  },
+  {}
+)
+
+const rawOciManifest = /*#__PURE__*/ struct(
+  'OciManifest',
+  { schemaVersion: schemaVersion2, config: rawDescriptor, layers: t.array(rawDescriptor, 'an array of descriptors') },
+  {
+    mediaType: t.literal(MediaType.ociManifest),
+    artifactType: t.string,
+    subject: rawDescriptor,
+    annotations: stringRecord
+  }
+)
+
+const rawOciIndex = /*#__PURE__*/ struct(
+  'OciIndex',
+  { schemaVersion: schemaVersion2, manifests: t.array(rawDescriptor, 'an array of descriptors') },
+  {
+    mediaType: t.literal(MediaType.ociIndex),
+    artifactType: t.string,
+    subject: rawDescriptor,
+    annotations: stringRecord
+  }
+)
+
+// Copies that keep only the named fields, in a fixed order, and never an undefined one.
+
+const copyRecord = (r: Readonly<Record<string, string>>): Readonly<Record<string, string>> =>
+  Object.fromEntries(Object.entries(r))
+
+const opt = <K extends string, A, B>(key: K, a: A | undefined, f: (a: A) => B): { [k in K]?: B } =>
+  (a === undefined ? {} : { [key]: f(a) }) as { [k in K]?: B }
+
+const id = <A>(a: A): A => a
+
+const copyPlatform = (p: Platform): Platform => ({
+  os: p.os,
+  architecture: p.architecture,
+  ...opt('variant', p.variant, id),
+  ...opt('os.version', p['os.version'], id),
+  ...opt('os.features', p['os.features'], (fs) => [...fs]),
+  ...opt('features', p.features, (fs) => [...fs])
+})
+
+const copyDescriptor = <D extends string>(d: {
+  readonly mediaType: string
+  readonly digest: D
+  readonly size: number
+  readonly artifactType?: string
+  readonly urls?: ReadonlyArray<string>
+  readonly annotations?: Readonly<Record<string, string>>
+  readonly data?: string
+  readonly platform?: Platform
+}) => ({
+  mediaType: d.mediaType,
+  digest: d.digest,
+  size: d.size,
+  ...opt('artifactType', d.artifactType, id),
+  ...opt('urls', d.urls, (us) => [...us]),
+  ...opt('annotations', d.annotations, copyRecord),
+  ...opt('data', d.data, id),
+  ...opt('platform', d.platform, copyPlatform)
+})
+
+const tagged =
+  <T extends Manifest['_tag']>(tag: T) =>
+  (u: unknown): boolean =>
+    isObject(u) && u['_tag'] === tag
+
+/**
+ * @category codecs
+ * @since 0.1.0
+ * @example
+ * import * as Manifest from 'ecr-fp-ts/Manifest'
+ * import * as E from 'fp-ts/Either'
+ *
+ * assert.deepStrictEqual(
+ *   Manifest.PlatformC.decode({ os: 'linux', architecture: 'arm64', extra: 1 }),
+ *   E.right({ os: 'linux', architecture: 'arm64' })
+ * )
+ * assert.strictEqual(E.isLeft(Manifest.PlatformC.decode({ os: 'linux' })), true)
+ */
+export const PlatformC: t.Type<Platform, Platform, unknown> = /*#__PURE__*/ new t.Type<Platform, Platform, unknown>(
+  'Platform',
+  (u): u is Platform => rawPlatform.is(u),
+  (u, c) => pipe(rawPlatform.validate(u, c), E.map(copyPlatform)),
+  copyPlatform
+)
+
+/**
+ * @category codecs
+ * @since 0.1.0
+ * @example
+ * import * as Manifest from 'ecr-fp-ts/Manifest'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const d = { mediaType: Manifest.MediaType.ociLayerGzip, digest: 'sha256:' + 'a'.repeat(64), size: 10 }
+ * assert.deepStrictEqual(Manifest.DescriptorC.decode(d), E.right(d))
+ * assert.strictEqual(E.isLeft(Manifest.DescriptorC.decode({ ...d, digest: 'sha256:abc' })), true)
+ * assert.strictEqual(E.isLeft(Manifest.DescriptorC.decode({ ...d, size: -1 })), true)
+ */
+export const DescriptorC: t.Type<Descriptor, DescriptorJson, unknown> = /*#__PURE__*/ new t.Type<
+  Descriptor,
+  DescriptorJson,
+  unknown
+>(
+  'Descriptor',
+  (u): u is Descriptor => rawDescriptor.is(u),
+  (u, c) => pipe(rawDescriptor.validate(u, c), E.map(copyDescriptor)),
+  (d) => copyDescriptor<string>(d)
+)
+
+const encodeManifest = (m: Manifest): ManifestJson => {
+  switch (m._tag) {
+    case 'DockerManifest':
+      return {
+        schemaVersion: 2,
+        mediaType: m.mediaType,
+        config: copyDescriptor<string>(m.config),
+        layers: m.layers.map((d) => copyDescriptor<string>(d))
+      }
+    case 'DockerManifestList':
+      return { schemaVersion: 2, mediaType: m.mediaType, manifests: m.manifests.map((d) => copyDescriptor<string>(d)) }
+    case 'OciManifest':
+      return {
+        schemaVersion: 2,
+        mediaType: m.mediaType,
+        ...opt('artifactType', m.artifactType, id),
+        config: copyDescriptor<string>(m.config),
+        layers: m.layers.map((d) => copyDescriptor<string>(d)),
+        ...opt('subject', m.subject, (d) => copyDescriptor<string>(d)),
+        ...opt('annotations', m.annotations, copyRecord)
+      }
+    case 'OciIndex':
+      return {
+        schemaVersion: 2,
+        mediaType: m.mediaType,
+        ...opt('artifactType', m.artifactType, id),
+        manifests: m.manifests.map((d) => copyDescriptor<string>(d)),
+        ...opt('subject', m.subject, (d) => copyDescriptor<string>(d)),
+        ...opt('annotations', m.annotations, copyRecord)
+      }
+  }
+}
+
+/**
+ * @category codecs
+ * @since 0.1.0
+ * @example
+ * import * as Manifest from 'ecr-fp-ts/Manifest'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const r = Manifest.DockerManifestC.decode({
+ *   schemaVersion: 2,
+ *   mediaType: Manifest.MediaType.dockerManifest,
+ *   config: { mediaType: Manifest.MediaType.dockerConfig, digest: 'sha256:' + 'c'.repeat(64), size: 2 },
+ *   layers: []
+ * })
+ * assert.strictEqual(E.isRight(r) && r.right._tag, 'DockerManifest')
+ */
+export const DockerManifestC: t.Type<DockerManifest, ManifestJson, unknown> = /*#__PURE__*/ new t.Type<
+  DockerManifest,
+  ManifestJson,
+  unknown
+>(
+  'DockerManifest',
+  (u): u is DockerManifest => tagged('DockerManifest')(u) && rawDockerManifest.is(u),
+  (u, c) =>
+    pipe(
+      rawDockerManifest.validate(u, c),
+      E.map(
+        (r): DockerManifest => ({
+          _tag: 'DockerManifest',
+          schemaVersion: 2,
+          mediaType: MediaType.dockerManifest,
+          config: copyDescriptor(r.config),
+          layers: r.layers.map(copyDescriptor)
+        })
+      )
+    ),
+  encodeManifest
+)
+
+/**
+ * @category codecs
+ * @since 0.1.0
+ * @example
+ * import * as Manifest from 'ecr-fp-ts/Manifest'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const r = Manifest.DockerManifestListC.decode({
+ *   schemaVersion: 2,
+ *   mediaType: Manifest.MediaType.dockerManifestList,
+ *   manifests: []
+ * })
+ * assert.strictEqual(E.isRight(r) && r.right._tag, 'DockerManifestList')
+ */
+export const DockerManifestListC: t.Type<DockerManifestList, ManifestJson, unknown> = /*#__PURE__*/ new t.Type<
+  DockerManifestList,
+  ManifestJson,
+  unknown
+>(
+  'DockerManifestList',
+  (u): u is DockerManifestList => tagged('DockerManifestList')(u) && rawDockerManifestList.is(u),
+  (u, c) =>
+    pipe(
+      rawDockerManifestList.validate(u, c),
+      E.map(
+        (r): DockerManifestList => ({
+          _tag: 'DockerManifestList',
+          schemaVersion: 2,
+          mediaType: MediaType.dockerManifestList,
+          manifests: r.manifests.map(copyDescriptor)
+        })
+      )
+    ),
+  encodeManifest
+)
+
+/**
+ * @category codecs
+ * @since 0.1.0
+ * @example
+ * import * as Manifest from 'ecr-fp-ts/Manifest'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const r = Manifest.OciManifestC.decode({
+ *   schemaVersion: 2,
+ *   config: { mediaType: Manifest.MediaType.ociConfig, digest: 'sha256:' + 'c'.repeat(64), size: 2 },
+ *   layers: []
+ * })
+ * assert.strictEqual(E.isRight(r) && r.right.mediaType, Manifest.MediaType.ociManifest)
+ */
+export const OciManifestC: t.Type<OciManifest, ManifestJson, unknown> = /*#__PURE__*/ new t.Type<
+  OciManifest,
+  ManifestJson,
+  unknown
+>(
+  'OciManifest',
+  (u): u is OciManifest => tagged('OciManifest')(u) && rawOciManifest.is(u),
+  (u, c) =>
+    pipe(
+      rawOciManifest.validate(u, c),
+      E.map(
+        (r): OciManifest => ({
+          _tag: 'OciManifest',
+          schemaVersion: 2,
+          mediaType: MediaType.ociManifest,
+          ...opt('artifactType', r.artifactType, id),
+          config: copyDescriptor(r.config),
+          layers: r.layers.map(copyDescriptor),
+          ...opt('subject', r.subject, copyDescriptor),
+          ...opt('annotations', r.annotations, copyRecord)
+        })
+      )
+    ),
+  encodeManifest
+)
+
+/**
+ * @category codecs
+ * @since 0.1.0
+ * @example
+ * import * as Manifest from 'ecr-fp-ts/Manifest'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const r = Manifest.OciIndexC.decode({ schemaVersion: 2, manifests: [] })
+ * assert.strictEqual(E.isRight(r) && r.right._tag, 'OciIndex')
+ */
+export const OciIndexC: t.Type<OciIndex, ManifestJson, unknown> = /*#__PURE__*/ new t.Type<
+  OciIndex,
+  ManifestJson,
+  unknown
+>(
+  'OciIndex',
+  (u): u is OciIndex => tagged('OciIndex')(u) && rawOciIndex.is(u),
+  (u, c) =>
+    pipe(
+      rawOciIndex.validate(u, c),
+      E.map(
+        (r): OciIndex => ({
+          _tag: 'OciIndex',
+          schemaVersion: 2,
+          mediaType: MediaType.ociIndex,
+          ...opt('artifactType', r.artifactType, id),
+          manifests: r.manifests.map(copyDescriptor),
+          ...opt('subject', r.subject, copyDescriptor),
+          ...opt('annotations', r.annotations, copyRecord)
+        })
+      )
+    ),
+  encodeManifest
+)
+
+const failAt = (c: t.Context, key: string, value: unknown, message: string): t.Validation<never> =>
+  t.failure(value, t.appendContext(c, key, t.unknown, value), message)
+
+const validateManifest = (u: unknown, c: t.Context): t.Validation<Manifest> => {
+  if (!isObject(u)) {
+    return t.failure(u, c, 'expected a JSON object')
+  }
+  const mediaType = u['mediaType']
+  if (
+    u['schemaVersion'] === 1 ||
+    mediaType === MediaType.dockerSchema1Manifest ||
+    mediaType === MediaType.dockerSchema1SignedManifest
+  ) {
+    return failAt(
+      c,
+      'schemaVersion',
+      u['schemaVersion'],
+      'Docker image manifest schema 1 is not supported (push the image again with a current client to get schema 2)'
+    )
+  }
+  const hasIndexFields = u['manifests'] !== undefined
+  const hasImageFields = u['config'] !== undefined || u['layers'] !== undefined
+  const single = (codec: t.Decoder<unknown, SingleManifest>, what: string): t.Validation<Manifest> =>
+    hasIndexFields ? failAt(c, 'manifests', u['manifests'], `not allowed in ${what}`) : codec.validate(u, c)
+  const index = (codec: t.Decoder<unknown, Index>, what: string): t.Validation<Manifest> =>
+    hasImageFields
+      ? failAt(c, u['config'] !== undefined ? 'config' : 'layers', u['config'] ?? u['layers'], `not allowed in ${what}`)
+      : codec.validate(u, c)
+  if (mediaType !== undefined) {
+    switch (mediaType) {
+      case MediaType.dockerManifest:
+        return single(DockerManifestC, 'a Docker image manifest')
+      case MediaType.dockerManifestList:
+        return index(DockerManifestListC, 'a Docker manifest list')
+      case MediaType.ociManifest:
+        return single(OciManifestC, 'an OCI image manifest')
+      case MediaType.ociIndex:
+        return index(OciIndexC, 'an OCI image index')
+      default:
+        return failAt(
+          c,
+          'mediaType',
+          mediaType,
+          `unsupported manifest media type ${showValue(mediaType)} (expected one of ${manifestMediaTypes.join(', ')})`
+        )
+    }
+  }
+  if (hasIndexFields && hasImageFields) {
+    return failAt(
+      c,
+      'manifests',
+      u['manifests'],
+      'ambiguous manifest without mediaType: it has both "manifests" (an index) and "config"/"layers" (an image manifest)'
+    )
+  }
+  if (hasIndexFields) {
+    return OciIndexC.validate(u, c)
+  }
+  if (hasImageFields) {
+    return OciManifestC.validate(u, c)
+  }
+  return t.failure(
+    u,
+    c,
+    'not a manifest: no mediaType, and neither "manifests" (an index) nor "config" and "layers" (an image manifest)'
+  )
+}
+
+/**
+ * Any of the four manifest kinds: the shape is chosen by `mediaType`, else by content.
+ *
+ * @category codecs
+ * @since 0.1.0
+ * @example
+ * import * as Manifest from 'ecr-fp-ts/Manifest'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const r = Manifest.codec.decode({ schemaVersion: 2, manifests: [] })
+ * assert.strictEqual(E.isRight(r) && r.right._tag, 'OciIndex')
+ * assert.deepStrictEqual(E.isRight(r) && Manifest.codec.encode(r.right), {
+ *   schemaVersion: 2,
+ *   mediaType: 'application/vnd.oci.image.index.v1+json',
+ *   manifests: []
+ * })
+ */
+export const codec: t.Type<Manifest, ManifestJson, unknown> = /*#__PURE__*/ new t.Type<Manifest, ManifestJson, unknown>(
+  'Manifest',
+  (u): u is Manifest => DockerManifestC.is(u) || DockerManifestListC.is(u) || OciManifestC.is(u) || OciIndexC.is(u),
+  validateManifest,
+  encodeManifest
+)
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+const showValue = (u: unknown): string => {
+  let s: string
+  try {
+    s = u === undefined ? 'undefined' : JSON.stringify(u) ?? typeof u
+  } catch {
+    s = typeof u
+  }
+  return s.length > 80 ? `${s.slice(0, 80)}…` : s
+}
+
+const pointerKey = (key: string): string => key.replace(/~/g, '~0').replace(/\//g, '~1')
+
+const pathOf = (context: t.Context): string => {
+  const keys: Array<string> = []
+  for (let i = 1; i < context.length; i++) {
+    keys.push(pointerKey(context[i]?.key ?? ''))
+  }
+  return `/${keys.join('/')}`
+}
+
+const describeError = (e: t.ValidationError): string => {
+  const path = pathOf(e.context)
+  if (e.message !== undefined) {
+    return `${path}: ${e.message}`
+  }
+  const expected = e.context[e.context.length - 1]?.type.name ?? 'a valid value'
+  return e.value === undefined
+    ? `${path}: missing (expected ${expected})`
+    : `${path}: expected ${expected}, got ${showValue(e.value)}`
+}
+
+/** io-ts errors as `/json/pointer: message` lines, without repeats. */
+const report = (errors: t.Errors): ReadonlyArray<string> => [...new Set(errors.map(describeError))]
+
+const parseJson = (text: string): E.Either<EcrError, unknown> =>
+  E.tryCatch(
+    () => JSON.parse(text) as unknown,
+    (e) => EcrErrors.decodeError('Manifest', [`/: not JSON: ${e instanceof Error ? e.message : String(e)}`])
+  )
+
+/**
+ * Parses a manifest's text. The shape is chosen by `mediaType` when present (a `mediaType` that
+ * disagrees with the content is an error), else by content: `manifests` makes an OCI index,
+ * `config` and `layers` an OCI image manifest. Failures are `DecodeError`s whose `errors` name the
+ * failing path, such as `/layers/0/digest: ...` or `/schemaVersion: expected 2, got 3`.
+ *
+ * @category constructors
+ * @since 0.1.0
+ * @example
+ * import * as Manifest from 'ecr-fp-ts/Manifest'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const text = JSON.stringify({
+ *   schemaVersion: 2,
+ *   mediaType: 'application/vnd.oci.image.manifest.v1+json',
+ *   config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: 'sha256:' + 'c'.repeat(64), size: 100 },
+ *   layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: 'sha256:abc', size: 5 }]
+ * })
+ * const r = Manifest.parse(text)
+ * assert.strictEqual(E.isLeft(r) && r.left._tag, 'DecodeError')
+ * assert.ok(E.isLeft(r) && r.left._tag === 'DecodeError' && r.left.errors[0].startsWith('/layers/0/digest: '))
+ *
+ * const ok = Manifest.parse(text.replace('sha256:abc', 'sha256:' + 'd'.repeat(64)))
+ * assert.strictEqual(E.isRight(ok) && ok.right._tag, 'OciManifest')
+ */
+export const parse = (text: string): E.Either<EcrError, Manifest> =>
+  pipe(
+    parseJson(text),
+    E.chain((u) =>
+      pipe(
+        codec.decode(u),
+        E.mapLeft((errors) => EcrErrors.decodeError('Manifest', report(errors)))
+      )
+    )
+  )
+
+/**
+ * Parses `os/architecture[/variant]`, e.g. `linux/arm64/v8`.
+ *
+ * @category constructors
+ * @since 0.1.0
+ * @example
+ * import * as Manifest from 'ecr-fp-ts/Manifest'
+ * import * as E from 'fp-ts/Either'
+ *
+ * assert.deepStrictEqual(Manifest.parsePlatform('linux/arm64/v8'), E.right({ os: 'linux', architecture: 'arm64', variant: 'v8' }))
+ * assert.strictEqual(E.isLeft(Manifest.parsePlatform('arm64')), true)
+ */
+export const parsePlatform = (s: string): E.Either<EcrError, Platform> => {
+  const parts = (typeof s === 'string' ? s : '').split('/')
+  const valid = parts.length >= 2 && parts.length <= 3 && parts.every((p) => /^[A-Za-z0-9_.-]+$/.test(p))
+  const [os, architecture, variant] = parts
+  return valid && os !== undefined && architecture !== undefined
+    ? E.right({ os, architecture, ...opt('variant', variant, id) })
+    : E.left(
+        EcrErrors.invalidArgument(
+          `not a platform: ${showValue(s)} (expected os/architecture[/variant], e.g. linux/arm64/v8)`
+        )
+      )
+}
+
+// -------------------------------------------------------------------------------------
+// conversions
+// -------------------------------------------------------------------------------------
+
+/**
+ * The manifest as JSON text, fields in a fixed order. Parsing the text gives the manifest back.
+ *
+ * @category conversions
+ * @since 0.1.0
+ * @example
+ * import * as Manifest from 'ecr-fp-ts/Manifest'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const m = Manifest.parse('{"manifests":[],"schemaVersion":2}')
+ * assert.strictEqual(
+ *   E.isRight(m) && Manifest.toJson(m.right),
+ *   '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}'
+ * )
+ */
+export const toJson = (m: Manifest): string => JSON.stringify(encodeManifest(m))
+
+/**
+ * `os/architecture` or `os/architecture/variant`.
+ *
+ * @category conversions
+ * @since 0.1.0
+ * @example
+ * import * as Manifest from 'ecr-fp-ts/Manifest'
+ *
+ * assert.strictEqual(Manifest.platformToString({ os: 'linux', architecture: 'arm', variant: 'v7' }), 'linux/arm/v7')
+ */
+export const platformToString = (p: Platform): string =>
+  p.variant === undefined || p.variant === '' ? `${p.os}/${p.architecture}` : `${p.os}/${p.architecture}/${p.variant}`
+
+// -------------------------------------------------------------------------------------
+// pattern matching
+// -------------------------------------------------------------------------------------
+
+/**
+ * One handler per manifest kind.
+ *
+ * @category pattern matching
+ * @since 0.1.0
+ * @example
+ * import * as Manifest from 'ecr-fp-ts/Manifest'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const kind = Manifest.match({
+ *   DockerManifest: () => 'docker',
+ *   DockerManifestList: () => 'docker list',
+ *   OciManifest: () => 'oci',
+ *   OciIndex: () => 'oci index'
+ * })
+ * const m = Manifest.parse('{"schemaVersion":2,"manifests":[]}')
+ * assert.strictEqual(E.isRight(m) && kind(m.right), 'oci index')
+ */
+export const match =
+  <R>(handlers: {
+    readonly DockerManifest: (m: DockerManifest) => R
+    readonly DockerManifestList: (m: DockerManifestList) => R
+    readonly OciManifest: (m: OciManifest) => R
+    readonly OciIndex: (m: OciIndex) => R
+  }) =>
+  (m: Manifest): R => {
+    switch (m._tag) {
+      case 'DockerManifest':
+        return handlers.DockerManifest(m)
+      case 'DockerManifestList':
+        return handlers.DockerManifestList(m)
+      case 'OciManifest':
+        return handlers.OciManifest(m)
+      case 'OciIndex':
+        return handlers.OciIndex(m)
+    }
+  }
+
+// -------------------------------------------------------------------------------------
+// refinements
+// -------------------------------------------------------------------------------------
+
+/**
+ * Whether the manifest lists other manifests (a Docker manifest list or an OCI index).
+ *
+ * @category refinements
+ * @since 0.1.0
+ * @example
+ * import * as Manifest from 'ecr-fp-ts/Manifest'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const m = Manifest.parse('{"schemaVersion":2,"manifests":[]}')
+ * assert.strictEqual(E.isRight(m) && Manifest.isIndex(m.right), true)
+ */
+export const isIndex = (m: Manifest): m is Index => m._tag === 'DockerManifestList' || m._tag === 'OciIndex'
+
+/**
+ * Whether an index entry is an attestation (a build provenance or SBOM record) rather than a
+ * runnable image: platform `unknown/unknown`, or the annotation
+ * `vnd.docker.reference.type: attestation-manifest`.
+ *
+ * @category refinements
+ * @since 0.1.0
+ * @example
+ * import * as Manifest from 'ecr-fp-ts/Manifest'
+ *
+ * const d = {
+ *   mediaType: Manifest.MediaType.ociManifest,
+ *   digest: 'sha256:' + 'a'.repeat(64),
+ *   size: 566,
+ *   platform: { os: 'unknown', architecture: 'unknown' }
+ * } as Manifest.Descriptor
+ * assert.strictEqual(Manifest.isAttestation(d), true)
+ */
+export const isAttestation = (d: Descriptor): boolean =>
+  (d.platform !== undefined && d.platform.os === 'unknown' && d.platform.architecture === 'unknown') ||
+  (d.annotations !== undefined && d.annotations['vnd.docker.reference.type'] === 'attestation-manifest')
+
+// -------------------------------------------------------------------------------------
+// utils
+// -------------------------------------------------------------------------------------
+
+/**
+ * The sha256 digest of the exact UTF-8 bytes of a text: a manifest's content digest.
+ *
+ * @category utils
+ * @since 0.1.0
+ * @example
+ * import * as Manifest from 'ecr-fp-ts/Manifest'
+ *
+ * assert.strictEqual(Manifest.digest('{}'), 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a')
+ */
+export const digest = (text: string): ImageDigest => digestBytes(Buffer.from(text, 'utf8'))
+
+/**
+ * The sha256 digest of bytes.
+ *
+ * @category utils
+ * @since 0.1.0
+ * @example
+ * import * as Manifest from 'ecr-fp-ts/Manifest'
+ *
+ * assert.strictEqual(
+ *   Manifest.digestBytes(new Uint8Array(0)),
+ *   'sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
+ * )
+ */
+export const digestBytes = (bytes: Uint8Array): ImageDigest =>
+  `sha256:${createHash('sha256').update(bytes).digest('hex')}` as ImageDigest
+
+/**
+ * The layers of an image manifest; empty for an index.
+ *
+ * @category utils
+ * @since 0.1.0
+ * @example
+ * import * as Manifest from 'ecr-fp-ts/Manifest'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const m = Manifest.parse('{"schemaVersion":2,"manifests":[]}')
+ * assert.deepStrictEqual(E.isRight(m) && Manifest.layers(m.right), [])
+ */
+export const layers = (m: Manifest): ReadonlyArray<Descriptor> =>
+  m._tag === 'DockerManifest' || m._tag === 'OciManifest' ? m.layers : []
+
+/**
+ * The config descriptor of an image manifest; `None` for an index.
+ *
+ * @category utils
+ * @since 0.1.0
+ * @example
+ * import * as Manifest from 'ecr-fp-ts/Manifest'
+ * import * as E from 'fp-ts/Either'
+ * import * as O from 'fp-ts/Option'
+ *
+ * const m = Manifest.parse(JSON.stringify({
+ *   schemaVersion: 2,
+ *   config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: 'sha256:' + 'c'.repeat(64), size: 100 },
+ *   layers: []
+ * }))
+ * assert.deepStrictEqual(
+ *   E.isRight(m) && O.map((d: Manifest.Descriptor) => d.size)(Manifest.config(m.right)),
+ *   O.some(100)
+ * )
+ */
+export const config = (m: Manifest): O.Option<Descriptor> =>
+  m._tag === 'DockerManifest' || m._tag === 'OciManifest' ? O.some(m.config) : O.none
+
+/**
+ * The manifests an index lists; empty for an image manifest.
+ *
+ * @category utils
+ * @since 0.1.0
+ * @example
+ * import * as Manifest from 'ecr-fp-ts/Manifest'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const child = { mediaType: Manifest.MediaType.ociManifest, digest: 'sha256:' + 'a'.repeat(64), size: 10 }
+ * const m = Manifest.parse(JSON.stringify({ schemaVersion: 2, manifests: [child] }))
+ * assert.deepStrictEqual(E.isRight(m) && Manifest.children(m.right), [child])
+ */
+export const children = (m: Manifest): ReadonlyArray<Descriptor> => (isIndex(m) ? m.manifests : [])
+
+interface Normal {
+  readonly os: string
+  readonly architecture: string
+  readonly variant: string | undefined
+}
+
+const ARCH_ALIASES: Readonly<Record<string, { readonly architecture: string; readonly variant?: string }>> = {
+  x86_64: { architecture: 'amd64' },
+  'x86-64': { architecture: 'amd64' },
+  aarch64: { architecture: 'arm64' },
+  armhf: { architecture: 'arm', variant: 'v7' },
+  armel: { architecture: 'arm', variant: 'v6' },
+  i386: { architecture: '386' }
+}
+
+const normalise = (p: Platform): Normal => {
+  const arch0 = p.architecture.toLowerCase()
+  const alias = Object.prototype.hasOwnProperty.call(ARCH_ALIASES, arch0) ? ARCH_ALIASES[arch0] : undefined
+  const architecture = alias?.architecture ?? arch0
+  const given = p.variant === undefined || p.variant === '' ? alias?.variant : p.variant.toLowerCase()
+  const v = given !== undefined && /^\d+$/.test(given) ? `v${given}` : given
+  const variant =
+    architecture === 'arm64'
+      ? v ?? 'v8'
+      : architecture === 'arm'
+      ? v ?? 'v7'
+      : architecture === 'amd64' && v === 'v1'
+      ? undefined
+      : v
+  return { os: p.os.toLowerCase(), architecture, variant }
+}
+
+const sameExactly = (a: Platform, b: Platform): boolean =>
+  a.os === b.os && a.architecture === b.architecture && (a.variant || undefined) === (b.variant || undefined)
+
+const sameNormalised = (a: Platform, b: Platform): boolean => {
+  const x = normalise(a)
+  const y = normalise(b)
+  return x.os === y.os && x.architecture === y.architecture && x.variant === y.variant
+}
+
+/**
+ * The index entry for a platform: the first entry whose platform matches exactly, else the first
+ * that matches after normalisation (`arm64` is `arm64/v8`, `arm` is `arm/v7`, `amd64/v1` is
+ * `amd64`; `aarch64` and `x86_64` are aliases). Attestation entries are skipped. `None` for an
+ * image manifest or when no entry matches.
+ *
+ * @category utils
+ * @since 0.1.0
+ * @example
+ * import * as Manifest from 'ecr-fp-ts/Manifest'
+ * import * as E from 'fp-ts/Either'
+ * import * as O from 'fp-ts/Option'
+ *
+ * const entry = (c: string, os: string, architecture: string, variant?: string) => ({
+ *   mediaType: Manifest.MediaType.ociManifest,
+ *   digest: 'sha256:' + c.repeat(64),
+ *   size: 500,
+ *   platform: variant === undefined ? { os, architecture } : { os, architecture, variant }
+ * })
+ * const m = Manifest.parse(JSON.stringify({
+ *   schemaVersion: 2,
+ *   manifests: [entry('a', 'linux', 'amd64'), entry('b', 'linux', 'arm64', 'v8'), entry('c', 'unknown', 'unknown')]
+ * }))
+ * const pick = (p: Manifest.Platform) =>
+ *   E.isRight(m) ? O.map((d: Manifest.Descriptor) => d.digest[7])(Manifest.selectPlatform(m.right, p)) : O.none
+ * assert.deepStrictEqual(pick({ os: 'linux', architecture: 'arm64' }), O.some('b'))
+ * assert.deepStrictEqual(pick(Manifest.defaultPlatform), O.some('a'))
+ * assert.deepStrictEqual(pick({ os: 'unknown', architecture: 'unknown' }), O.none)
+ */
+export const selectPlatform = (index: Manifest, platform: Platform): O.Option<Descriptor> => {
+  const candidates = children(index).filter(
+    (d): d is Descriptor & { readonly platform: Platform } => d.platform !== undefined && !isAttestation(d)
+  )
+  const exact = candidates.find((d) => sameExactly(d.platform, platform))
+  return exact !== undefined
+    ? O.some(exact)
+    : O.fromNullable(candidates.find((d) => sameNormalised(d.platform, platform)))
+}
+
+/**
+ * The platforms an index offers, attestations left out, in index order.
+ *
+ * @category utils
+ * @since 0.1.0
+ * @example
+ * import * as Manifest from 'ecr-fp-ts/Manifest'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const m = Manifest.parse(JSON.stringify({
+ *   schemaVersion: 2,
+ *   manifests: [
+ *     { mediaType: Manifest.MediaType.ociManifest, digest: 'sha256:' + 'a'.repeat(64), size: 9, platform: { os: 'linux', architecture: 'amd64' } },
+ *     { mediaType: Manifest.MediaType.ociManifest, digest: 'sha256:' + 'b'.repeat(64), size: 9, platform: { os: 'unknown', architecture: 'unknown' } }
+ *   ]
+ * }))
+ * assert.deepStrictEqual(E.isRight(m) && Manifest.platforms(m.right).map(Manifest.platformToString), ['linux/amd64'])
+ */
+export const platforms = (m: Manifest): ReadonlyArray<Platform> =>
+  children(m).flatMap((d) => (d.platform !== undefined && !isAttestation(d) ? [d.platform] : []))
