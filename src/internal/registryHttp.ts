@@ -1,0 +1,978 @@
+/**
+ * The registry (OCI distribution) HTTP API client: manifests and blobs at a login's
+ * `proxyEndpoint`, with Basic auth sent only to the registry's own origin, redirects followed by
+ * hand, digests verified, and transient failures retried. Small requests go through `env.fetch`;
+ * streamed blob transfers through undici's `request` on `env.dispatcher`.
+ *
+ * @internal
+ */
+import * as E from 'fp-ts/Either'
+import * as O from 'fp-ts/Option'
+import type * as RTE from 'fp-ts/ReaderTaskEither'
+import { pipeline, Readable } from 'node:stream'
+import { request as undiciRequest, type Dispatcher } from 'undici'
+import type { EcrLogin, HttpEnv, Logger } from '../Env'
+import * as EcrError from '../EcrError'
+import { isImageDigest, isImageTag, isRepositoryName, type ImageDigest } from '../Primitives'
+import { redactUrl } from './redact'
+import { httpDefault, retrying, type RetryPolicy } from './retry'
+import { algorithmOf, digestOf, findDigestMismatch, verifyingStream, type VerifyResult } from './sha256Stream'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** What the registry client reads from the environment. */
+export interface RegistryHttpEnv extends HttpEnv {
+  readonly logger?: Logger
+  /** Retry policy for transient failures (default: `retry.httpDefault`). */
+  readonly retryPolicy?: RetryPolicy
+}
+
+export type RegistryHttp<A> = RTE.ReaderTaskEither<RegistryHttpEnv, EcrError.EcrError, A>
+
+export interface Manifest {
+  readonly text: string
+  readonly mediaType: string
+  readonly digest: ImageDigest
+}
+
+export interface ManifestHead {
+  readonly digest: ImageDigest
+  readonly mediaType: string
+  readonly size: number
+}
+
+export interface OpenedBlob {
+  /** The blob's bytes; when verified, the stream errors at the end on a digest mismatch (see `streamError`). */
+  readonly body: Readable
+  readonly size: number | undefined
+}
+
+/** A request body: bytes, a one-shot stream, or a factory that opens the source again for a retry. */
+export type BlobBody = Readable | Uint8Array | (() => Readable | Uint8Array)
+
+// -------------------------------------------------------------------------------------
+// constants
+// -------------------------------------------------------------------------------------
+
+export const MANIFEST_MEDIA_TYPES: ReadonlyArray<string> = [
+  'application/vnd.docker.distribution.manifest.v2+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.oci.image.index.v1+json'
+]
+
+const ACCEPT_MANIFESTS = MANIFEST_MEDIA_TYPES.join(', ')
+
+/** Manifests larger than this are refused (the OCI spec asks registries to accept at least 4 MiB). */
+export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024
+
+/** Default ceiling for `getBlob`, which buffers (config blobs are small). */
+export const DEFAULT_MAX_BLOB_BYTES = 64 * 1024 * 1024
+
+/** Redirects followed per request. */
+export const MAX_REDIRECTS = 5
+
+const MAX_ERROR_BODY = 64 * 1024
+
+const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504])
+
+const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308])
+
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT'
+])
+
+// -------------------------------------------------------------------------------------
+// failures
+// -------------------------------------------------------------------------------------
+
+/** One attempt's failure: the error, whether another attempt may help, and the server's wish. */
+interface Failure {
+  readonly error: EcrError.EcrError
+  readonly retryable: boolean
+  readonly retryAfterMs?: number
+}
+
+type Attempt<A> = Promise<E.Either<Failure, A>>
+
+const fatal = (error: EcrError.EcrError): Failure => ({ error, retryable: false })
+
+const errorCodeOf = (e: unknown): string | undefined => {
+  let cur: unknown = e
+  for (let i = 0; i < 4 && typeof cur === 'object' && cur !== null; i++) {
+    const code = (cur as { code?: unknown }).code
+    if (typeof code === 'string') return code
+    cur = (cur as { cause?: unknown }).cause
+  }
+  return undefined
+}
+
+const errorText = (e: unknown): string => {
+  const code = errorCodeOf(e)
+  const msg = e instanceof Error ? e.message : String(e)
+  const cause = e instanceof Error && e.cause instanceof Error ? e.cause.message : undefined
+  return [msg, cause, code === undefined ? undefined : `(${code})`].filter((s) => s !== undefined && s !== '').join(': ')
+}
+
+/** A request that did not get an answer (status 0); retryable for connection resets, refusals and timeouts. */
+const networkFailure = (method: string, url: string, e: unknown): Failure => {
+  const code = errorCodeOf(e)
+  const retryable =
+    (code !== undefined && TRANSIENT_CODES.has(code)) ||
+    (e instanceof Error && (e.name === 'TimeoutError' || /other side closed|socket hang up/i.test(e.message)))
+  return { error: EcrError.httpError(method, url, 0, `network error: ${errorText(e)}`), retryable }
+}
+
+const parseRetryAfter = (value: string | undefined, now: number = Date.now()): number | undefined => {
+  if (value === undefined) return undefined
+  const v = value.trim()
+  if (/^\d+$/.test(v)) return Number(v) * 1000
+  const t = Date.parse(v)
+  return Number.isNaN(t) ? undefined : Math.max(0, t - now)
+}
+
+/** `CODE: message` of an OCI error body (`{"errors":[{"code","message"}]}`), else a short excerpt. */
+export const ociErrorMessage = (status: number, body: string): string => {
+  try {
+    const json: unknown = JSON.parse(body)
+    const errors = (json as { errors?: unknown }).errors
+    if (Array.isArray(errors) && errors.length > 0) {
+      const parts = errors.map((e: unknown) => {
+        const code = typeof (e as { code?: unknown })?.code === 'string' ? (e as { code: string }).code : 'UNKNOWN'
+        const message = typeof (e as { message?: unknown })?.message === 'string' ? (e as { message: string }).message : ''
+        return message === '' ? code : `${code}: ${message}`
+      })
+      return parts.join('; ')
+    }
+  } catch {
+    // not JSON: fall through
+  }
+  const excerpt = body.replace(/\s+/g, ' ').trim().slice(0, 200)
+  return excerpt === '' ? `HTTP ${status}` : `HTTP ${status}: ${excerpt}`
+}
+
+// -------------------------------------------------------------------------------------
+// wire: one request, either transport
+// -------------------------------------------------------------------------------------
+
+type Transport = 'fetch' | 'dispatcher'
+
+/** A response of either transport, read the same way. */
+interface Wire {
+  readonly status: number
+  readonly url: string
+  readonly header: (name: string) => string | undefined
+  /** The body as bytes, at most `limit` of them (`too-large` otherwise). */
+  readonly bytes: (limit: number) => Promise<E.Either<'too-large' | { readonly error: unknown }, Buffer>>
+  /** The body as a Node stream (dispatcher responses only; fetch bodies are converted). */
+  readonly stream: () => Readable
+  /** Drops the body so the connection can be reused. */
+  readonly discard: () => Promise<void>
+}
+
+const readWebStream = async (
+  body: ReadableStream<Uint8Array> | null,
+  limit: number
+): Promise<E.Either<'too-large' | { readonly error: unknown }, Buffer>> => {
+  if (body === null) return E.right(Buffer.alloc(0))
+  const reader = body.getReader()
+  const chunks: Array<Uint8Array> = []
+  let n = 0
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      n += value.byteLength
+      if (n > limit) {
+        await reader.cancel().catch(() => undefined)
+        return E.left('too-large')
+      }
+      chunks.push(value)
+    }
+  } catch (error) {
+    return E.left({ error })
+  }
+  return E.right(Buffer.concat(chunks))
+}
+
+const readNodeStream = async (
+  body: Readable,
+  limit: number
+): Promise<E.Either<'too-large' | { readonly error: unknown }, Buffer>> => {
+  const chunks: Array<Buffer> = []
+  let n = 0
+  try {
+    for await (const chunk of body) {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer)
+      n += buf.length
+      if (n > limit) {
+        body.destroy()
+        return E.left('too-large')
+      }
+      chunks.push(buf)
+    }
+  } catch (error) {
+    return E.left({ error })
+  }
+  return E.right(Buffer.concat(chunks))
+}
+
+const fromFetch = (url: string, res: Response): Wire => ({
+  status: res.status,
+  url,
+  header: (name) => res.headers.get(name) ?? undefined,
+  bytes: (limit) => readWebStream(res.body, limit),
+  stream: () =>
+    res.body === null
+      ? Readable.from([])
+      : Readable.fromWeb(res.body as unknown as import('node:stream/web').ReadableStream<Uint8Array>),
+  discard: async () => {
+    try {
+      await res.body?.cancel()
+    } catch {
+      // already consumed or errored: nothing to release
+    }
+  }
+})
+
+const fromUndici = (url: string, res: Dispatcher.ResponseData): Wire => ({
+  status: res.statusCode,
+  url,
+  header: (name) => {
+    const v = res.headers[name.toLowerCase()]
+    return Array.isArray(v) ? v[0] : v
+  },
+  bytes: (limit) => readNodeStream(res.body, limit),
+  stream: () => res.body,
+  discard: async () => {
+    try {
+      await res.body.dump({ limit: 64 * 1024 })
+    } catch {
+      res.body.destroy()
+    }
+  }
+})
+
+/** A request body for one hop; `undefined` for none. */
+type HopBody = string | Uint8Array | Readable | undefined
+
+interface Hop {
+  readonly method: string
+  readonly url: string
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: HopBody
+}
+
+const sendHop = async (env: RegistryHttpEnv, transport: Transport, hop: Hop): Promise<E.Either<unknown, Wire>> => {
+  try {
+    if (transport === 'fetch') {
+      const init: RequestInit = { method: hop.method, headers: { ...hop.headers }, redirect: 'manual' }
+      if (hop.body !== undefined) init.body = hop.body as BodyInit
+      const res = await env.fetch(hop.url, init)
+      return E.right(fromFetch(hop.url, res))
+    }
+    const res = await undiciRequest(hop.url, {
+      method: hop.method as Dispatcher.HttpMethod,
+      headers: { ...hop.headers },
+      body: hop.body === undefined ? null : hop.body,
+      ...(env.dispatcher === undefined ? {} : { dispatcher: env.dispatcher })
+    })
+    return E.right(fromUndici(hop.url, res))
+  } catch (e) {
+    return E.left(e)
+  }
+}
+
+// -------------------------------------------------------------------------------------
+// registry target
+// -------------------------------------------------------------------------------------
+
+interface Target {
+  /** `proxyEndpoint` without a trailing `/`. */
+  readonly base: string
+  /** Only requests to this origin carry the Authorization header. */
+  readonly origin: string
+  readonly authorization: string
+}
+
+const targetOf = (login: EcrLogin): E.Either<EcrError.EcrError, Target> => {
+  try {
+    const u = new URL(login.proxyEndpoint)
+    if (u.protocol !== 'https:' && u.protocol !== 'http:')
+      return E.left(EcrError.invalidArgument(`the registry endpoint must be http(s): ${redactUrl(login.proxyEndpoint)}`))
+    const base = `${u.origin}${u.pathname}`.replace(/\/+$/, '')
+    return E.right({
+      base,
+      origin: u.origin,
+      authorization: `Basic ${Buffer.from(`${login.username}:${login.password}`, 'utf8').toString('base64')}`
+    })
+  } catch {
+    return E.left(EcrError.invalidArgument(`not a valid registry endpoint: ${redactUrl(String(login.proxyEndpoint))}`))
+  }
+}
+
+const checkRepository = (repositoryName: string): E.Either<EcrError.EcrError, string> =>
+  isRepositoryName(repositoryName)
+    ? E.right(repositoryName)
+    : E.left(EcrError.invalidArgument(`not a valid repository name: ${JSON.stringify(String(repositoryName).slice(0, 300))}`))
+
+const checkReference = (reference: string): E.Either<EcrError.EcrError, string> =>
+  isImageTag(reference) || isImageDigest(reference)
+    ? E.right(reference)
+    : E.left(EcrError.invalidArgument(`not a valid tag or digest: ${JSON.stringify(String(reference).slice(0, 300))}`))
+
+const checkDigest = (digest: string): E.Either<EcrError.EcrError, ImageDigest> =>
+  isImageDigest(digest)
+    ? E.right(digest)
+    : E.left(EcrError.invalidArgument(`not a valid digest: ${JSON.stringify(String(digest).slice(0, 300))}`))
+
+const originOf = (url: string): string | undefined => {
+  try {
+    return new URL(url).origin
+  } catch {
+    return undefined
+  }
+}
+
+// -------------------------------------------------------------------------------------
+// exchange: redirects, status classification, retries
+// -------------------------------------------------------------------------------------
+
+interface Exchange {
+  readonly transport: Transport
+  readonly method: string
+  readonly url: string
+  readonly headers?: Readonly<Record<string, string>>
+  /** Called for every hop that sends a body; `E.left` when the body cannot be sent again. */
+  readonly body?: () => E.Either<Failure, HopBody>
+}
+
+/**
+ * Sends a request and follows redirects by hand (at most `MAX_REDIRECTS`), with the Authorization
+ * header only for the registry's origin. Resolves to the final response, whatever its status.
+ */
+const exchange = async (env: RegistryHttpEnv, target: Target, x: Exchange): Attempt<Wire> => {
+  let method = x.method
+  let url = x.url
+  let withBody = x.body !== undefined
+  for (let hop = 0; ; hop++) {
+    const headers: Record<string, string> = { ...(x.headers ?? {}) }
+    if (originOf(url) === target.origin) headers['authorization'] = target.authorization
+    let body: HopBody = undefined
+    if (withBody && x.body !== undefined) {
+      const b = x.body()
+      if (E.isLeft(b)) return b
+      body = b.right
+    }
+    if (!withBody) {
+      delete headers['content-type']
+      delete headers['content-length']
+    }
+    const res = await sendHop(env, x.transport, { method, url, headers, body })
+    if (E.isLeft(res)) {
+      env.logger?.debug('registry request failed', { method, url: redactUrl(url), error: errorCodeOf(res.left) })
+      return E.left(networkFailure(method, url, res.left))
+    }
+    const wire = res.right
+    env.logger?.debug('registry request', { method, url: redactUrl(url), status: wire.status })
+    if (!REDIRECT_STATUS.has(wire.status)) return E.right(wire)
+    const location = wire.header('location')
+    await wire.discard()
+    if (location === undefined || location === '')
+      return E.left(fatal(EcrError.httpError(method, url, wire.status, 'redirect without a Location header')))
+    if (hop >= MAX_REDIRECTS)
+      return E.left(fatal(EcrError.httpError(method, url, wire.status, `more than ${MAX_REDIRECTS} redirects`)))
+    let next: string
+    try {
+      next = new URL(location, url).toString()
+    } catch {
+      return E.left(fatal(EcrError.httpError(method, url, wire.status, 'redirect to an invalid Location')))
+    }
+    if (!/^https?:$/.test(new URL(next).protocol))
+      return E.left(fatal(EcrError.httpError(method, url, wire.status, 'redirect to a non-HTTP location')))
+    if (wire.status === 303 || ((wire.status === 301 || wire.status === 302) && method === 'POST')) {
+      if (method !== 'HEAD') method = 'GET'
+      withBody = false
+    }
+    url = next
+  }
+}
+
+/** The failure for a status the operation does not handle itself. */
+const statusFailure = async (method: string, wire: Wire): Promise<Failure> => {
+  const status = wire.status
+  const raw = method === 'HEAD' ? E.right(Buffer.alloc(0)) : await wire.bytes(MAX_ERROR_BODY)
+  if (E.isLeft(raw)) await wire.discard()
+  const body = E.isRight(raw) ? raw.right.toString('utf8') : ''
+  if (status === 401) {
+    const challenge = wire.header('www-authenticate') ?? ''
+    if (/^\s*bearer\b/i.test(challenge))
+      return fatal(
+        EcrError.httpError(
+          method,
+          wire.url,
+          401,
+          'the registry asks for Bearer token authentication, which is not supported (only Basic auth with an ECR login)'
+        )
+      )
+    return fatal(EcrError.httpError(method, wire.url, 401, `unauthorized: ${ociErrorMessage(status, body)}`))
+  }
+  if (status === 403) return fatal(EcrError.httpError(method, wire.url, 403, `forbidden: ${ociErrorMessage(status, body)}`))
+  const retryAfter = parseRetryAfter(wire.header('retry-after'))
+  return {
+    error: EcrError.httpError(method, wire.url, status, ociErrorMessage(status, body)),
+    retryable: RETRYABLE_STATUS.has(status),
+    ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter })
+  }
+}
+
+/** Runs `attempt` under the environment's retry policy; retryable failures are tried again. */
+const withRetries = async <A>(env: RegistryHttpEnv, what: string, attempt: () => Attempt<A>): Promise<E.Either<EcrError.EcrError, A>> => {
+  const result = await retrying<Failure, A>(
+    env.retryPolicy ?? httpDefault,
+    () => () =>
+      attempt().catch((e: unknown) => E.left<Failure, A>(fatal(EcrError.httpError('?', what, 0, `unexpected failure: ${errorText(e)}`)))),
+    (r) => E.isLeft(r) && r.left.retryable,
+    {
+      delayHint: (r) => (E.isLeft(r) ? r.left.retryAfterMs : undefined),
+      onRetry: (r, delayMs, status) => {
+        if (E.isLeft(r))
+          env.logger?.warn('registry request will be retried', {
+            what,
+            error: EcrError.message(r.left.error),
+            attempt: status.iterNumber + 1,
+            delayMs: Math.round(delayMs)
+          })
+      }
+    }
+  )()
+  return E.isLeft(result) ? E.left(result.left.error) : result
+}
+
+/** One operation: validate, then attempt (with retries) against the login's registry. */
+const operation =
+  <A>(
+    login: EcrLogin,
+    what: string,
+    validate: () => E.Either<EcrError.EcrError, unknown>,
+    attempt: (env: RegistryHttpEnv, target: Target) => Attempt<A>
+  ): RegistryHttp<A> =>
+  (env) =>
+  async () => {
+    try {
+      const ok = validate()
+      if (E.isLeft(ok)) return ok
+      const target = targetOf(login)
+      if (E.isLeft(target)) return target
+      return await withRetries(env, what, () => attempt(env, target.right))
+    } catch (e) {
+      return E.left(EcrError.httpError('?', what, 0, `unexpected failure: ${errorText(e)}`))
+    }
+  }
+
+const manifestUrl = (t: Target, repo: string, reference: string): string => `${t.base}/v2/${repo}/manifests/${reference}`
+
+const blobUrl = (t: Target, repo: string, digest: string): string => `${t.base}/v2/${repo}/blobs/${digest}`
+
+const uploadsUrl = (t: Target, repo: string): string => `${t.base}/v2/${repo}/blobs/uploads/`
+
+const contentLength = (wire: Wire): number | undefined => {
+  const v = wire.header('content-length')
+  if (v === undefined || !/^\d+$/.test(v.trim())) return undefined
+  return Number(v.trim())
+}
+
+const mediaTypeOf = (contentType: string | undefined): string | undefined => {
+  if (contentType === undefined) return undefined
+  const t = contentType.split(';')[0]?.trim().toLowerCase()
+  return t === undefined || t === '' ? undefined : t
+}
+
+/** The media type a manifest declares, or the one its shape implies, when the header says nothing useful. */
+const declaredMediaType = (text: string): string | undefined => {
+  try {
+    const json = JSON.parse(text) as unknown
+    if (typeof json !== 'object' || json === null) return undefined
+    const mt = (json as { mediaType?: unknown }).mediaType
+    if (typeof mt === 'string' && mt !== '') return mt
+    if (Array.isArray((json as { manifests?: unknown }).manifests)) return 'application/vnd.oci.image.index.v1+json'
+    if (Array.isArray((json as { layers?: unknown }).layers)) return 'application/vnd.oci.image.manifest.v1+json'
+    return undefined
+  } catch {
+    return undefined
+  }
+}
+
+const referenceId = (repo: string, reference: string): string =>
+  isImageDigest(reference) ? `${repo}@${reference}` : `${repo}:${reference}`
+
+// -------------------------------------------------------------------------------------
+// manifests
+// -------------------------------------------------------------------------------------
+
+/**
+ * A manifest by tag or digest, with its digest computed from the bytes (a digest reference that
+ * does not match is a `DigestMismatch`). 404: `NotFound('Image')`.
+ */
+export const getManifest = (login: EcrLogin, repositoryName: string, reference: string): RegistryHttp<Manifest> =>
+  operation(
+    login,
+    `GET manifest ${referenceId(repositoryName, reference)}`,
+    () => E.flatMap(checkRepository(repositoryName), () => checkReference(reference)),
+    async (env, t) => {
+      const url = manifestUrl(t, repositoryName, reference)
+      const res = await exchange(env, t, { transport: 'fetch', method: 'GET', url, headers: { accept: ACCEPT_MANIFESTS } })
+      if (E.isLeft(res)) return res
+      const wire = res.right
+      if (wire.status === 404) {
+        await wire.discard()
+        return E.left(fatal(EcrError.notFound('Image', referenceId(repositoryName, reference))))
+      }
+      if (wire.status !== 200) return E.left(await statusFailure('GET', wire))
+      const bytes = await wire.bytes(MAX_MANIFEST_BYTES)
+      if (E.isLeft(bytes))
+        return E.left(
+          bytes.left === 'too-large'
+            ? fatal(EcrError.httpError('GET', url, 200, `manifest larger than ${MAX_MANIFEST_BYTES} bytes`))
+            : networkFailure('GET', url, bytes.left.error)
+        )
+      return manifestFromBytes(bytes.right, reference, wire)
+    }
+  )
+
+const manifestFromBytes = (bytes: Buffer, reference: string, wire: Wire): E.Either<Failure, Manifest> => {
+  const algorithm = isImageDigest(reference) ? (algorithmOf(reference) ?? 'sha256') : 'sha256'
+  const digest = digestOf(bytes, algorithm) as ImageDigest
+  if (isImageDigest(reference) && digest !== reference) return E.left(fatal(EcrError.digestMismatch(reference, digest)))
+  const claimed = wire.header('docker-content-digest')?.trim()
+  if (claimed !== undefined && claimed !== '' && algorithmOf(claimed) === algorithm && claimed !== digest)
+    return E.left(fatal(EcrError.digestMismatch(claimed, digest, `manifest digest mismatch: the registry says ${claimed}, the bytes hash to ${digest}`)))
+  const text = bytes.toString('utf8')
+  const fromHeader = mediaTypeOf(wire.header('content-type'))
+  const mediaType =
+    fromHeader !== undefined && fromHeader !== 'application/json' && fromHeader !== 'text/plain' && fromHeader !== 'application/octet-stream'
+      ? fromHeader
+      : declaredMediaType(text)
+  if (mediaType === undefined)
+    return E.left(fatal(EcrError.decodeError('manifest', ['the response says neither its media type nor its shape'])))
+  return E.right({ text, mediaType, digest })
+}
+
+/**
+ * Whether a manifest exists, with its digest, media type and size; 404: `None`. When the registry
+ * does not send `Docker-Content-Digest`, the manifest is fetched to compute it.
+ */
+export const headManifest = (login: EcrLogin, repositoryName: string, reference: string): RegistryHttp<O.Option<ManifestHead>> =>
+  operation(
+    login,
+    `HEAD manifest ${referenceId(repositoryName, reference)}`,
+    () => E.flatMap(checkRepository(repositoryName), () => checkReference(reference)),
+    async (env, t) => {
+      const url = manifestUrl(t, repositoryName, reference)
+      const res = await exchange(env, t, { transport: 'fetch', method: 'HEAD', url, headers: { accept: ACCEPT_MANIFESTS } })
+      if (E.isLeft(res)) return res
+      const wire = res.right
+      await wire.discard()
+      if (wire.status === 404) return E.right(O.none)
+      if (wire.status !== 200) return E.left(await statusFailure('HEAD', wire))
+      const claimed = wire.header('docker-content-digest')?.trim()
+      const size = contentLength(wire)
+      const mediaType = mediaTypeOf(wire.header('content-type'))
+      if (claimed !== undefined && isImageDigest(claimed) && size !== undefined && mediaType !== undefined && mediaType !== 'application/json') {
+        if (isImageDigest(reference) && algorithmOf(reference) === algorithmOf(claimed) && claimed !== reference)
+          return E.left(fatal(EcrError.digestMismatch(reference, claimed)))
+        return E.right(O.some({ digest: claimed, mediaType, size }))
+      }
+      const full = await getManifest(login, repositoryName, reference)(env)()
+      if (E.isLeft(full)) return E.left(fatal(full.left))
+      return E.right(
+        O.some({ digest: full.right.digest, mediaType: full.right.mediaType, size: Buffer.byteLength(full.right.text, 'utf8') })
+      )
+    }
+  )
+
+/**
+ * Stores a manifest under a tag or digest; returns its digest (checked against a digest reference
+ * and against the registry's `Docker-Content-Digest`).
+ */
+export const putManifest = (
+  login: EcrLogin,
+  repositoryName: string,
+  reference: string,
+  text: string,
+  mediaType: string
+): RegistryHttp<ImageDigest> => {
+  const bytes = Buffer.from(text, 'utf8')
+  const algorithm = isImageDigest(reference) ? (algorithmOf(reference) ?? 'sha256') : 'sha256'
+  const digest = digestOf(bytes, algorithm) as ImageDigest
+  return operation(
+    login,
+    `PUT manifest ${referenceId(repositoryName, reference)}`,
+    () =>
+      E.flatMap(
+        E.flatMap(checkRepository(repositoryName), () => checkReference(reference)),
+        (): E.Either<EcrError.EcrError, unknown> =>
+          isImageDigest(reference) && reference !== digest
+            ? E.left(EcrError.digestMismatch(reference, digest))
+            : typeof mediaType !== 'string' || mediaType.trim() === ''
+              ? E.left(EcrError.invalidArgument('a manifest needs a media type'))
+              : E.right(undefined)
+      ),
+    async (env, t) => {
+      const url = manifestUrl(t, repositoryName, reference)
+      const res = await exchange(env, t, {
+        transport: 'fetch',
+        method: 'PUT',
+        url,
+        headers: { 'content-type': mediaType },
+        body: () => E.right(bytes)
+      })
+      if (E.isLeft(res)) return res
+      const wire = res.right
+      if (wire.status !== 201 && wire.status !== 200) return E.left(await statusFailure('PUT', wire))
+      await wire.discard()
+      const claimed = wire.header('docker-content-digest')?.trim()
+      if (claimed !== undefined && claimed !== '' && algorithmOf(claimed) === algorithm && claimed !== digest)
+        return E.left(fatal(EcrError.digestMismatch(digest, claimed, `the registry stored the manifest as ${claimed}, expected ${digest}`)))
+      return E.right(digest)
+    }
+  )
+}
+
+// -------------------------------------------------------------------------------------
+// blobs
+// -------------------------------------------------------------------------------------
+
+/**
+ * A (small) blob, buffered and verified against its digest; bigger than `maxBytes` (default
+ * 64 MiB): `InvalidArgument`. 404: `NotFound('Layer')`.
+ */
+export const getBlob = (
+  login: EcrLogin,
+  repositoryName: string,
+  digest: string,
+  options: { readonly maxBytes?: number } = {}
+): RegistryHttp<Buffer> => {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BLOB_BYTES
+  return operation(
+    login,
+    `GET blob ${repositoryName}@${digest}`,
+    () => E.flatMap(checkRepository(repositoryName), () => checkDigest(digest)),
+    async (env, t) => {
+      const url = blobUrl(t, repositoryName, digest)
+      const res = await exchange(env, t, { transport: 'fetch', method: 'GET', url })
+      if (E.isLeft(res)) return res
+      const wire = res.right
+      if (wire.status === 404) {
+        await wire.discard()
+        return E.left(fatal(EcrError.notFound('Layer', `${repositoryName}@${digest}`)))
+      }
+      if (wire.status !== 200) return E.left(await statusFailure('GET', wire))
+      const declared = contentLength(wire)
+      const tooLarge = fatal(
+        EcrError.invalidArgument(`blob ${digest} is larger than ${maxBytes} bytes; stream it with openBlob instead`)
+      )
+      if (declared !== undefined && declared > maxBytes) {
+        await wire.discard()
+        return E.left(tooLarge)
+      }
+      const bytes = await wire.bytes(maxBytes)
+      if (E.isLeft(bytes)) return E.left(bytes.left === 'too-large' ? tooLarge : networkFailure('GET', wire.url, bytes.left.error))
+      const actual = digestOf(bytes.right, algorithmOf(digest) ?? 'sha256')
+      if (actual !== digest) return E.left(fatal(EcrError.digestMismatch(digest, actual)))
+      return E.right(bytes.right)
+    }
+  )
+}
+
+/**
+ * The size of a blob, or `None` when the registry does not have it. A redirect is followed by HEAD
+ * (without credentials off the registry's origin); when the target will not answer a HEAD (a
+ * pre-signed URL signed for GET), a one-byte ranged GET tells the size.
+ */
+export const headBlob = (login: EcrLogin, repositoryName: string, digest: string): RegistryHttp<O.Option<number>> =>
+  operation(
+    login,
+    `HEAD blob ${repositoryName}@${digest}`,
+    () => E.flatMap(checkRepository(repositoryName), () => checkDigest(digest)),
+    async (env, t) => {
+      const url = blobUrl(t, repositoryName, digest)
+      const first = await exchange(env, t, { transport: 'fetch', method: 'HEAD', url })
+      if (E.isLeft(first)) return first
+      const wire = first.right
+      await wire.discard()
+      if (wire.status === 404) return E.right(O.none)
+      const size = contentLength(wire)
+      if (wire.status === 200 && size !== undefined) return E.right(O.some(size))
+      const redirected = wire.url !== url
+      if (!(wire.status === 200 || (redirected && (wire.status === 403 || wire.status === 405 || wire.status === 400))))
+        return E.left(await statusFailure('HEAD', wire))
+      // the blob exists but its size is not known yet: ask for one byte
+      const ranged = await exchange(env, t, { transport: 'fetch', method: 'GET', url, headers: { range: 'bytes=0-0' } })
+      if (E.isLeft(ranged)) return ranged
+      const r = ranged.right
+      if (r.status === 404) {
+        await r.discard()
+        return E.right(O.none)
+      }
+      if (r.status === 206) {
+        const total = /\/(\d+)\s*$/.exec(r.header('content-range') ?? '')?.[1]
+        await r.discard()
+        if (total !== undefined) return E.right(O.some(Number(total)))
+        return E.left(fatal(EcrError.httpError('GET', r.url, 206, 'a ranged answer without the total size')))
+      }
+      if (r.status === 200) {
+        const n = contentLength(r)
+        await r.discard()
+        if (n !== undefined) return E.right(O.some(n))
+        return E.left(fatal(EcrError.httpError('GET', r.url, 200, 'the blob size is not known (no Content-Length)')))
+      }
+      return E.left(await statusFailure('GET', r))
+    }
+  )
+
+export interface OpenBlobOptions {
+  /** Verify the digest while streaming (default `true`): the stream errors at its end on a mismatch. */
+  readonly verify?: boolean
+}
+
+/**
+ * Opens a blob as a Node stream through `env.dispatcher` (undici's global dispatcher by default);
+ * the caller consumes it. With verification on, a digest mismatch makes the stream error at its end
+ * with an error that `streamError` maps to `DigestMismatch`. 404: `NotFound('Layer')`.
+ */
+export const openBlob = (
+  login: EcrLogin,
+  repositoryName: string,
+  digest: string,
+  options: OpenBlobOptions = {}
+): RegistryHttp<OpenedBlob> =>
+  operation(
+    login,
+    `GET blob ${repositoryName}@${digest}`,
+    () => E.flatMap(checkRepository(repositoryName), () => checkDigest(digest)),
+    async (env, t) => {
+      const url = blobUrl(t, repositoryName, digest)
+      const res = await exchange(env, t, { transport: 'dispatcher', method: 'GET', url })
+      if (E.isLeft(res)) return res
+      const wire = res.right
+      if (wire.status === 404) {
+        await wire.discard()
+        return E.left(fatal(EcrError.notFound('Layer', `${repositoryName}@${digest}`)))
+      }
+      if (wire.status !== 200) return E.left(await statusFailure('GET', wire))
+      const size = contentLength(wire)
+      const raw = wire.stream()
+      if (options.verify === false) return E.right({ body: raw, size })
+      const verifier = verifyingStream(digest, size === undefined ? {} : { expectedSize: size })
+      pipeline(raw, verifier, () => undefined)
+      return E.right({ body: verifier, size })
+    }
+  )
+
+/**
+ * Maps an error a blob stream failed with to an `EcrError`: a verification failure is a
+ * `DigestMismatch`, anything else an `HttpError` for the blob's URL.
+ */
+export const streamError = (e: unknown, url = 'blob stream'): EcrError.EcrError => {
+  const mismatch = findDigestMismatch(e)
+  return mismatch !== undefined
+    ? EcrError.digestMismatch(mismatch.expected, mismatch.actual)
+    : EcrError.httpError('GET', url, 0, `the blob stream failed: ${errorText(e)}`)
+}
+
+/**
+ * Tries to mount `digest` from `fromRepository` (same registry): `true` when the registry mounted it
+ * (201). `false` when it opened an upload instead (202); that upload session is cancelled.
+ */
+export const mountBlob = (
+  login: EcrLogin,
+  repositoryName: string,
+  digest: string,
+  fromRepository: string
+): RegistryHttp<boolean> =>
+  operation(
+    login,
+    `mount blob ${digest} into ${repositoryName}`,
+    () => E.flatMap(E.flatMap(checkRepository(repositoryName), () => checkRepository(fromRepository)), () => checkDigest(digest)),
+    async (env, t) => {
+      const url = `${uploadsUrl(t, repositoryName)}?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(fromRepository)}`
+      const res = await exchange(env, t, { transport: 'fetch', method: 'POST', url, body: () => E.right(undefined) })
+      if (E.isLeft(res)) return res
+      const wire = res.right
+      if (wire.status === 201) {
+        await wire.discard()
+        return E.right(true)
+      }
+      if (wire.status === 202) {
+        await wire.discard()
+        const location = wire.header('location')
+        if (location !== undefined && location !== '') await cancelUpload(env, t, location, wire.url)
+        return E.right(false)
+      }
+      return E.left(await statusFailure('POST', wire))
+    }
+  )
+
+/** Best effort: DELETE an upload session nobody will use. */
+const cancelUpload = async (env: RegistryHttpEnv, t: Target, location: string, base: string): Promise<void> => {
+  try {
+    const url = new URL(location, base).toString()
+    const res = await exchange(env, t, { transport: 'fetch', method: 'DELETE', url })
+    if (E.isRight(res)) await res.right.discard()
+  } catch {
+    // ignored: the registry expires abandoned sessions
+  }
+}
+
+/** `location` with `name=value` appended to its query, the existing query kept byte for byte. */
+export const withQueryParam = (location: string, name: string, value: string): string => {
+  const hash = location.indexOf('#')
+  const bare = hash >= 0 ? location.slice(0, hash) : location
+  const sep = bare.includes('?') ? (bare.endsWith('?') || bare.endsWith('&') ? '' : '&') : '?'
+  return `${bare}${sep}${encodeURIComponent(name)}=${encodeURIComponent(value)}`
+}
+
+/** Opens the upload source; a one-shot stream only once. */
+const bodyOpener = (body: BlobBody): { readonly open: () => E.Either<Failure, Readable | Uint8Array>; readonly replayable: boolean } => {
+  if (typeof body === 'function') {
+    return {
+      replayable: true,
+      open: () => {
+        try {
+          return E.right(body())
+        } catch (e) {
+          return E.left(fatal(EcrError.invalidArgument(`cannot open the blob source: ${errorText(e)}`)))
+        }
+      }
+    }
+  }
+  if (body instanceof Uint8Array) return { replayable: true, open: () => E.right(body) }
+  let used = false
+  return {
+    replayable: false,
+    open: () => {
+      if (used)
+        return E.left(fatal(EcrError.invalidArgument('the blob source is a one-shot stream and cannot be sent again; pass a factory')))
+      used = true
+      return E.right(body)
+    }
+  }
+}
+
+/**
+ * Uploads a blob: POST an upload session, then one monolithic PUT to its Location with
+ * `digest=<digest>`, streamed through `env.dispatcher`. The bytes are hashed while they are sent;
+ * when they do not match `digest` the upload is aborted before its last bytes go out and the result
+ * is `DigestMismatch`. Pass a factory (`() => stream`) so a retry can open the source again.
+ */
+export const uploadBlob = (
+  login: EcrLogin,
+  repositoryName: string,
+  digest: string,
+  body: BlobBody,
+  size?: number
+): RegistryHttp<void> => {
+  const opener = bodyOpener(body)
+  return operation(
+    login,
+    `upload blob ${repositoryName}@${digest}`,
+    () =>
+      E.flatMap(
+        E.flatMap(checkRepository(repositoryName), () => checkDigest(digest)),
+        (): E.Either<EcrError.EcrError, unknown> =>
+          size !== undefined && (!Number.isSafeInteger(size) || size < 0)
+            ? E.left(EcrError.invalidArgument(`not a valid blob size: ${size}`))
+            : E.right(undefined)
+      ),
+    async (env, t) => {
+      // 1. an upload session
+      const post = await exchange(env, t, {
+        transport: 'fetch',
+        method: 'POST',
+        url: uploadsUrl(t, repositoryName),
+        body: () => E.right(undefined)
+      })
+      if (E.isLeft(post)) return post
+      const session = post.right
+      if (session.status !== 202 && session.status !== 201) return E.left(await statusFailure('POST', session))
+      await session.discard()
+      const location = session.header('location')
+      if (location === undefined || location === '')
+        return E.left(fatal(EcrError.httpError('POST', session.url, session.status, 'upload session without a Location header')))
+      let putUrl: string
+      try {
+        putUrl = withQueryParam(new URL(location, session.url).toString(), 'digest', digest)
+      } catch {
+        return E.left(fatal(EcrError.httpError('POST', session.url, session.status, 'upload session with an invalid Location')))
+      }
+      // 2. the bytes, in one PUT
+      let verdict: VerifyResult | undefined
+      let sources: Array<Readable> = []
+      const open = (): E.Either<Failure, HopBody> => {
+        const src = opener.open()
+        if (E.isLeft(src)) return src
+        verdict = undefined
+        if (src.right instanceof Uint8Array) {
+          const bytes = src.right
+          const actual = digestOf(bytes, algorithmOf(digest) ?? 'sha256')
+          const ok = actual === digest && (size === undefined || size === bytes.byteLength)
+          verdict = { digest: actual, bytes: bytes.byteLength, ok }
+          return ok ? E.right(bytes) : E.left(fatal(mismatchOf(digest, verdict)))
+        }
+        const verifier = verifyingStream(digest, {
+          ...(size === undefined ? {} : { expectedSize: size }),
+          onEnd: (r) => {
+            verdict = r
+          }
+        })
+        sources = [...sources, src.right]
+        pipeline(src.right, verifier, () => undefined)
+        return E.right(verifier)
+      }
+      const declared = size ?? (body instanceof Uint8Array ? body.byteLength : undefined)
+      const headers: Record<string, string> = { 'content-type': 'application/octet-stream' }
+      if (declared !== undefined) headers['content-length'] = String(declared)
+      const put = await exchange(env, t, { transport: 'dispatcher', method: 'PUT', url: putUrl, headers, body: open })
+      for (const s of sources) s.destroy()
+      if (verdict !== undefined && !verdict.ok) {
+        if (E.isRight(put)) await put.right.discard()
+        return E.left(fatal(mismatchOf(digest, verdict)))
+      }
+      if (E.isLeft(put)) {
+        const mismatch = findDigestMismatch(put.left.error)
+        if (mismatch !== undefined) return E.left(fatal(EcrError.digestMismatch(mismatch.expected, mismatch.actual)))
+        return E.left(opener.replayable ? put.left : { ...put.left, retryable: false })
+      }
+      const wire = put.right
+      if (wire.status !== 201 && wire.status !== 204 && wire.status !== 200) {
+        const failure = await statusFailure('PUT', wire)
+        return E.left(opener.replayable ? failure : { ...failure, retryable: false })
+      }
+      await wire.discard()
+      const claimed = wire.header('docker-content-digest')?.trim()
+      if (claimed !== undefined && claimed !== '' && algorithmOf(claimed) === algorithmOf(digest) && claimed !== digest)
+        return E.left(fatal(EcrError.digestMismatch(digest, claimed, `the registry stored the blob as ${claimed}, expected ${digest}`)))
+      return E.right(undefined)
+    }
+  )
+}
+
+const mismatchOf = (expected: string, verdict: VerifyResult): EcrError.EcrError =>
+  verdict.digest === expected
+    ? EcrError.digestMismatch(expected, verdict.digest, `blob size mismatch for ${expected}: sent ${verdict.bytes} bytes`)
+    : EcrError.digestMismatch(expected, verdict.digest)

@@ -1,0 +1,706 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import * as fc from 'fast-check'
+import * as E from 'fp-ts/Either'
+import * as O from 'fp-ts/Option'
+import { createHash } from 'node:crypto'
+import * as http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { Readable } from 'node:stream'
+import type { EcrLogin, Logger } from '../../src/Env'
+import * as EcrError from '../../src/EcrError'
+import {
+  getBlob,
+  getManifest,
+  headBlob,
+  headManifest,
+  mountBlob,
+  ociErrorMessage,
+  openBlob,
+  putManifest,
+  streamError,
+  uploadBlob,
+  withQueryParam,
+  type RegistryHttpEnv
+} from '../../src/internal/registryHttp'
+import { concat, constantDelay, limitRetries } from '../../src/internal/retry'
+
+// -------------------------------------------------------------------------------------
+// a loopback server that records what it is asked
+// -------------------------------------------------------------------------------------
+
+interface Seen {
+  readonly method: string
+  readonly url: string
+  readonly headers: http.IncomingHttpHeaders
+  readonly body: Buffer
+  readonly complete: boolean
+}
+
+interface Server {
+  readonly url: string
+  readonly seen: Array<Seen>
+  readonly close: () => Promise<void>
+}
+
+type Handler = (req: http.IncomingMessage, body: Buffer, res: http.ServerResponse) => void
+
+const servers: Array<Server> = []
+
+afterEach(async () => {
+  while (servers.length > 0) await servers.pop()?.close()
+})
+
+const serve = async (handler: Handler, options: { readonly eager?: boolean } = {}): Promise<Server> => {
+  const seen: Array<Seen> = []
+  const server = http.createServer((req, res) => {
+    if (options.eager === true) {
+      const record = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.alloc(0), complete: false }
+      seen.push(record)
+      handler(req, Buffer.alloc(0), res)
+      return
+    }
+    const chunks: Array<Buffer> = []
+    let done = false
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => {
+      done = true
+      const body = Buffer.concat(chunks)
+      seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, complete: true })
+      handler(req, body, res)
+    })
+    req.on('close', () => {
+      if (!done)
+        seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks), complete: false })
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const port = (server.address() as AddressInfo).port
+  const s: Server = {
+    url: `http://127.0.0.1:${port}`,
+    seen,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      })
+  }
+  servers.push(s)
+  return s
+}
+
+const sha256 = (b: Buffer | string): string => `sha256:${createHash('sha256').update(b).digest('hex')}`
+
+const PASSWORD = 'eyJwYXlsb2FkIjoiVGhpc0lzQVRlc3RQYXNzd29yZCJ9'
+const loginFor = (url: string, password = PASSWORD): EcrLogin => ({
+  username: 'AWS',
+  password,
+  proxyEndpoint: `${url}/`,
+  expiresAt: new Date(Date.now() + 3600_000)
+})
+const basic = (password = PASSWORD): string => `Basic ${Buffer.from(`AWS:${password}`).toString('base64')}`
+
+interface Logged {
+  readonly level: string
+  readonly message: string
+  readonly meta: unknown
+}
+
+const envWith = (logs: Array<Logged> = []): RegistryHttpEnv => {
+  const log =
+    (level: string) =>
+    (message: string, meta?: unknown): void => {
+      logs.push({ level, message, meta })
+    }
+  const logger: Logger = { debug: log('debug'), info: log('info'), warn: log('warn') }
+  return { fetch: globalThis.fetch, logger, retryPolicy: concat(limitRetries(5), constantDelay(1)) }
+}
+
+const MANIFEST = JSON.stringify({
+  schemaVersion: 2,
+  mediaType: 'application/vnd.oci.image.manifest.v1+json',
+  config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256('{}'), size: 2 },
+  layers: []
+})
+const MANIFEST_DIGEST = sha256(MANIFEST)
+const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json'
+
+const json = (res: http.ServerResponse, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}): void => {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers })
+  res.end(JSON.stringify(body))
+}
+
+const ociError = (code: string, message: string) => ({ errors: [{ code, message, detail: 'details' }] })
+
+// -------------------------------------------------------------------------------------
+// manifests
+// -------------------------------------------------------------------------------------
+
+describe('getManifest', () => {
+  it('asks for the four manifest types with Basic auth and computes the digest from the bytes', async () => {
+    const s = await serve((_req, _b, res) => {
+      res.writeHead(200, { 'content-type': OCI_MANIFEST })
+      res.end(MANIFEST)
+    })
+    const r = await getManifest(loginFor(s.url), 'team/app', 'latest')(envWith())()
+    expect(r).toEqual(E.right({ text: MANIFEST, mediaType: OCI_MANIFEST, digest: MANIFEST_DIGEST }))
+    const req = s.seen[0]
+    expect(req?.url).toBe('/v2/team/app/manifests/latest')
+    expect(req?.headers.authorization).toBe(basic())
+    for (const t of [
+      'application/vnd.docker.distribution.manifest.v2+json',
+      'application/vnd.docker.distribution.manifest.list.v2+json',
+      'application/vnd.oci.image.manifest.v1+json',
+      'application/vnd.oci.image.index.v1+json'
+    ])
+      expect(req?.headers.accept).toContain(t)
+  })
+
+  it('a digest reference whose bytes hash otherwise is a DigestMismatch', async () => {
+    const s = await serve((_req, _b, res) => {
+      res.writeHead(200, { 'content-type': OCI_MANIFEST })
+      res.end(MANIFEST + ' ')
+    })
+    const r = await getManifest(loginFor(s.url), 'app', MANIFEST_DIGEST)(envWith())()
+    expect(E.isLeft(r) && r.left._tag).toBe('DigestMismatch')
+  })
+
+  it('a Docker-Content-Digest that contradicts the bytes is a DigestMismatch', async () => {
+    const s = await serve((_req, _b, res) => {
+      res.writeHead(200, { 'content-type': OCI_MANIFEST, 'docker-content-digest': sha256('other') })
+      res.end(MANIFEST)
+    })
+    const r = await getManifest(loginFor(s.url), 'app', 'v1')(envWith())()
+    expect(E.isLeft(r) && r.left._tag).toBe('DigestMismatch')
+  })
+
+  it('falls back to the manifest mediaType field when the content type is generic', async () => {
+    const s = await serve((_req, _b, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(MANIFEST)
+    })
+    const r = await getManifest(loginFor(s.url), 'app', MANIFEST_DIGEST)(envWith())()
+    expect(E.isRight(r) && r.right.mediaType).toBe(OCI_MANIFEST)
+  })
+
+  it('404 is NotFound(Image); bad names are InvalidArgument without a request', async () => {
+    const s = await serve((_req, _b, res) => json(res, 404, ociError('MANIFEST_UNKNOWN', 'manifest unknown')))
+    const r = await getManifest(loginFor(s.url), 'app', 'nope')(envWith())()
+    expect(E.isLeft(r) && r.left._tag === 'NotFound' && r.left.resource).toBe('Image')
+    expect(s.seen).toHaveLength(1)
+    const bad = await getManifest(loginFor(s.url), 'App/../x', 'v1')(envWith())()
+    expect(E.isLeft(bad) && bad.left._tag).toBe('InvalidArgument')
+    const badRef = await getManifest(loginFor(s.url), 'app', '../../etc')(envWith())()
+    expect(E.isLeft(badRef) && badRef.left._tag).toBe('InvalidArgument')
+    expect(s.seen).toHaveLength(1)
+  })
+})
+
+describe('headManifest', () => {
+  it('reads digest, media type and size from the headers; 404 is None', async () => {
+    const s = await serve((req, _b, res) => {
+      if (req.url?.endsWith('/missing')) {
+        res.writeHead(404)
+        res.end()
+        return
+      }
+      res.writeHead(200, { 'content-type': OCI_MANIFEST, 'docker-content-digest': MANIFEST_DIGEST, 'content-length': Buffer.byteLength(MANIFEST) })
+      res.end()
+    })
+    const r = await headManifest(loginFor(s.url), 'app', 'v1')(envWith())()
+    expect(r).toEqual(E.right(O.some({ digest: MANIFEST_DIGEST, mediaType: OCI_MANIFEST, size: Buffer.byteLength(MANIFEST) })))
+    expect(s.seen[0]?.method).toBe('HEAD')
+    expect(await headManifest(loginFor(s.url), 'app', 'missing')(envWith())()).toEqual(E.right(O.none))
+  })
+
+  it('without Docker-Content-Digest, fetches the manifest to compute it', async () => {
+    const s = await serve((req, _b, res) => {
+      res.writeHead(200, { 'content-type': OCI_MANIFEST })
+      res.end(req.method === 'HEAD' ? undefined : MANIFEST)
+    })
+    const r = await headManifest(loginFor(s.url), 'app', 'v1')(envWith())()
+    expect(r).toEqual(E.right(O.some({ digest: MANIFEST_DIGEST, mediaType: OCI_MANIFEST, size: Buffer.byteLength(MANIFEST) })))
+    expect(s.seen.map((x) => x.method)).toEqual(['HEAD', 'GET'])
+  })
+})
+
+describe('putManifest', () => {
+  it('PUTs the exact text with its media type and returns its digest', async () => {
+    const s = await serve((_req, body, res) => {
+      res.writeHead(201, { 'docker-content-digest': sha256(body) })
+      res.end()
+    })
+    const r = await putManifest(loginFor(s.url), 'app', 'v1', MANIFEST, OCI_MANIFEST)(envWith())()
+    expect(r).toEqual(E.right(MANIFEST_DIGEST))
+    expect(s.seen[0]?.method).toBe('PUT')
+    expect(s.seen[0]?.headers['content-type']).toBe(OCI_MANIFEST)
+    expect(s.seen[0]?.body.toString()).toBe(MANIFEST)
+  })
+
+  it('a registry digest that differs is a DigestMismatch; a wrong digest reference fails before any request', async () => {
+    const s = await serve((_req, _b, res) => {
+      res.writeHead(201, { 'docker-content-digest': sha256('something else') })
+      res.end()
+    })
+    const r = await putManifest(loginFor(s.url), 'app', 'v1', MANIFEST, OCI_MANIFEST)(envWith())()
+    expect(E.isLeft(r) && r.left._tag).toBe('DigestMismatch')
+    const before = s.seen.length
+    const w = await putManifest(loginFor(s.url), 'app', sha256('x'), MANIFEST, OCI_MANIFEST)(envWith())()
+    expect(E.isLeft(w) && w.left._tag).toBe('DigestMismatch')
+    expect(s.seen.length).toBe(before)
+  })
+})
+
+// -------------------------------------------------------------------------------------
+// blobs
+// -------------------------------------------------------------------------------------
+
+const CONFIG = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux' }))
+const CONFIG_DIGEST = sha256(CONFIG)
+
+describe('getBlob', () => {
+  it('returns verified bytes', async () => {
+    const s = await serve((_req, _b, res) => {
+      res.writeHead(200, { 'content-length': CONFIG.length })
+      res.end(CONFIG)
+    })
+    const r = await getBlob(loginFor(s.url), 'app', CONFIG_DIGEST)(envWith())()
+    expect(E.isRight(r) && r.right.equals(CONFIG)).toBe(true)
+    expect(s.seen[0]?.url).toBe(`/v2/app/blobs/${CONFIG_DIGEST}`)
+  })
+
+  it('wrong bytes are a DigestMismatch, for any content', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ minLength: 0, maxLength: 512 }), fc.uint8Array({ minLength: 1, maxLength: 512 }), async (served, asked) => {
+        fc.pre(!Buffer.from(served).equals(Buffer.from(asked)))
+        const s = await serve((_req, _b, res) => res.end(Buffer.from(served)))
+        const r = await getBlob(loginFor(s.url), 'app', sha256(Buffer.from(asked)))(envWith())()
+        await s.close()
+        expect(E.isLeft(r) && r.left._tag).toBe('DigestMismatch')
+      }),
+      { numRuns: 15 }
+    )
+  })
+
+  it('bigger than maxBytes is an InvalidArgument, with or without Content-Length', async () => {
+    const big = Buffer.alloc(10_000, 1)
+    const withLength = await serve((_req, _b, res) => {
+      res.writeHead(200, { 'content-length': big.length })
+      res.end(big)
+    })
+    const a = await getBlob(loginFor(withLength.url), 'app', sha256(big), { maxBytes: 1000 })(envWith())()
+    expect(E.isLeft(a) && a.left._tag).toBe('InvalidArgument')
+    const chunked = await serve((_req, _b, res) => {
+      res.writeHead(200, { 'transfer-encoding': 'chunked' })
+      res.write(big.subarray(0, 5000))
+      res.end(big.subarray(5000))
+    })
+    const b = await getBlob(loginFor(chunked.url), 'app', sha256(big), { maxBytes: 1000 })(envWith())()
+    expect(E.isLeft(b) && b.left._tag).toBe('InvalidArgument')
+  })
+
+  it('404 is NotFound(Layer)', async () => {
+    const s = await serve((_req, _b, res) => json(res, 404, ociError('BLOB_UNKNOWN', 'blob unknown to registry')))
+    const r = await getBlob(loginFor(s.url), 'app', CONFIG_DIGEST)(envWith())()
+    expect(E.isLeft(r) && r.left._tag === 'NotFound' && r.left.resource).toBe('Layer')
+  })
+})
+
+describe('redirects', () => {
+  it('follow to another origin without the Authorization header; the error URL has no query', async () => {
+    const storage = await serve((req, _b, res) => {
+      if (req.url?.includes('fail')) {
+        res.writeHead(403)
+        res.end('<Error><Code>AccessDenied</Code></Error>')
+        return
+      }
+      res.end(CONFIG)
+    })
+    const registry = await serve((req, _b, res) => {
+      const fail = req.url?.includes(sha256('x')) === true
+      res.writeHead(307, { location: `${storage.url}/bucket/blob?X-Amz-Signature=SECRETSIG&${fail ? 'fail=1' : 'ok=1'}` })
+      res.end()
+    })
+    const ok = await getBlob(loginFor(registry.url), 'app', CONFIG_DIGEST)(envWith())()
+    expect(E.isRight(ok)).toBe(true)
+    const failed = await getBlob(loginFor(registry.url), 'app', sha256('x'))(envWith())()
+    expect(E.isLeft(failed) && failed.left._tag).toBe('HttpError')
+    expect(JSON.stringify(failed)).not.toContain('SECRETSIG')
+    expect(registry.seen.every((r) => r.headers.authorization === basic())).toBe(true)
+    expect(storage.seen.length).toBeGreaterThan(0)
+    expect(storage.seen.every((r) => r.headers.authorization === undefined)).toBe(true)
+  })
+
+  it('keep the Authorization header on the same origin, resolving a relative Location', async () => {
+    const s = await serve((req, _b, res) => {
+      if (req.url?.startsWith('/v2/')) {
+        res.writeHead(302, { location: '/moved/blob' })
+        res.end()
+        return
+      }
+      res.end(CONFIG)
+    })
+    const r = await getBlob(loginFor(s.url), 'app', CONFIG_DIGEST)(envWith())()
+    expect(E.isRight(r)).toBe(true)
+    expect(s.seen.map((x) => [x.url, x.headers.authorization])).toEqual([
+      [`/v2/app/blobs/${CONFIG_DIGEST}`, basic()],
+      ['/moved/blob', basic()]
+    ])
+  })
+
+  it('stop after 5 hops', async () => {
+    const s = await serve((req, _b, res) => {
+      res.writeHead(307, { location: `/loop/${(req.url?.length ?? 0) + 1}` })
+      res.end()
+    })
+    const r = await getBlob(loginFor(s.url), 'app', CONFIG_DIGEST)(envWith())()
+    expect(E.isLeft(r) && r.left._tag === 'HttpError' && r.left.message).toMatch(/redirects/)
+    expect(s.seen).toHaveLength(6)
+  })
+
+  it('headBlob follows by HEAD and falls back to a ranged GET when HEAD is refused off-origin', async () => {
+    const storage = await serve((req, _b, res) => {
+      if (req.method === 'HEAD') {
+        res.writeHead(403)
+        res.end()
+        return
+      }
+      expect(req.headers.range).toBe('bytes=0-0')
+      res.writeHead(206, { 'content-range': 'bytes 0-0/12345', 'content-length': 1 })
+      res.end('x')
+    })
+    const registry = await serve((_req, _b, res) => {
+      res.writeHead(307, { location: `${storage.url}/b?sig=1` })
+      res.end()
+    })
+    const r = await headBlob(loginFor(registry.url), 'app', CONFIG_DIGEST)(envWith())()
+    expect(r).toEqual(E.right(O.some(12345)))
+    expect(storage.seen.map((x) => x.method)).toEqual(['HEAD', 'GET'])
+    expect(storage.seen.every((x) => x.headers.authorization === undefined)).toBe(true)
+  })
+
+  it('headBlob: size from Content-Length; 404 is None', async () => {
+    const s = await serve((req, _b, res) => {
+      if (req.url?.includes(CONFIG_DIGEST)) {
+        res.writeHead(200, { 'content-length': 42 })
+        res.end()
+      } else {
+        res.writeHead(404)
+        res.end()
+      }
+    })
+    expect(await headBlob(loginFor(s.url), 'app', CONFIG_DIGEST)(envWith())()).toEqual(E.right(O.some(42)))
+    expect(await headBlob(loginFor(s.url), 'app', sha256('nope'))(envWith())()).toEqual(E.right(O.none))
+  })
+})
+
+// -------------------------------------------------------------------------------------
+// statuses and retries
+// -------------------------------------------------------------------------------------
+
+describe('failures', () => {
+  it('a 4xx carries the OCI error code and message', async () => {
+    const s = await serve((_req, _b, res) => json(res, 400, ociError('BLOB_UNKNOWN', 'blob unknown to registry')))
+    const r = await getBlob(loginFor(s.url), 'app', CONFIG_DIGEST)(envWith())()
+    expect(E.isLeft(r) && r.left._tag === 'HttpError' && r.left.status).toBe(400)
+    expect(E.isLeft(r) && r.left.message).toBe('BLOB_UNKNOWN: blob unknown to registry')
+    expect(s.seen).toHaveLength(1)
+  })
+
+  it('401 and 403 are not retried; a Bearer challenge says token auth is unsupported', async () => {
+    const s = await serve((req, _b, res) => {
+      const bearer = req.url?.includes('bearer') === true
+      json(res, 401, ociError('UNAUTHORIZED', 'authentication required'), {
+        'www-authenticate': bearer ? 'Bearer realm="https://auth.example/token",service="registry"' : 'Basic realm="r"'
+      })
+    })
+    const r = await getManifest(loginFor(s.url), 'app', 'v1')(envWith())()
+    expect(E.isLeft(r) && r.left._tag === 'HttpError' && r.left.status).toBe(401)
+    expect(s.seen).toHaveLength(1)
+    const b = await getManifest(loginFor(s.url), 'bearer', 'v1')(envWith())()
+    expect(E.isLeft(b) && b.left.message).toMatch(/Bearer token authentication.*not supported/)
+  })
+
+  it('retries 503 twice, then succeeds', async () => {
+    let n = 0
+    const s = await serve((_req, _b, res) => {
+      n++
+      if (n <= 2) return json(res, 503, ociError('UNAVAILABLE', 'try later'))
+      res.writeHead(200, { 'content-type': OCI_MANIFEST })
+      res.end(MANIFEST)
+    })
+    const logs: Array<Logged> = []
+    const r = await getManifest(loginFor(s.url), 'app', 'v1')(envWith(logs))()
+    expect(E.isRight(r)).toBe(true)
+    expect(s.seen).toHaveLength(3)
+    expect(logs.filter((l) => l.level === 'warn')).toHaveLength(2)
+  })
+
+  it('gives up after the policy’s retries with the last error', async () => {
+    for (const status of [429, 500, 502, 503, 504]) {
+      const s = await serve((_req, _b, res) => json(res, status, ociError('BUSY', 'busy'), { 'retry-after': '0' }))
+      const r = await getBlob(loginFor(s.url), 'app', CONFIG_DIGEST)(envWith())()
+      expect(E.isLeft(r) && r.left._tag === 'HttpError' && r.left.status).toBe(status)
+      expect(s.seen).toHaveLength(6)
+    }
+  })
+
+  it('honours Retry-After', async () => {
+    let n = 0
+    const s = await serve((_req, _b, res) => {
+      n++
+      if (n === 1) return json(res, 429, ociError('TOOMANYREQUESTS', 'slow down'), { 'retry-after': '1' })
+      res.end(CONFIG)
+    })
+    const t0 = Date.now()
+    const r = await getBlob(loginFor(s.url), 'app', CONFIG_DIGEST)(envWith())()
+    expect(E.isRight(r)).toBe(true)
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(900)
+  })
+
+  it('retries connection resets from fetch, then reports status 0', async () => {
+    let calls = 0
+    const reset = Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }) })
+    const env: RegistryHttpEnv = { ...envWith(), fetch: () => (calls++, Promise.reject(reset)) }
+    const r = await getManifest(loginFor('http://127.0.0.1:9'), 'app', 'v1')(env)()
+    expect(calls).toBe(6)
+    expect(E.isLeft(r) && r.left._tag === 'HttpError' && r.left.status).toBe(0)
+    expect(E.isLeft(r) && r.left.message).toMatch(/ECONNRESET/)
+  })
+
+  it('a connection refused through the dispatcher is a retryable status-0 HttpError', async () => {
+    const s = await serve(() => undefined)
+    const url = s.url
+    await s.close()
+    servers.length = 0
+    const logs: Array<Logged> = []
+    const r = await openBlob(loginFor(url), 'app', CONFIG_DIGEST)(envWith(logs))()
+    expect(E.isLeft(r) && r.left._tag === 'HttpError' && r.left.status).toBe(0)
+    expect(logs.filter((l) => l.level === 'warn')).toHaveLength(5)
+  })
+
+  it('never shows the password, the Authorization value or a query string in errors and logs', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.stringMatching(/^[A-Za-z0-9+/=]{16,64}$/), async (password) => {
+        const s = await serve((req, _b, res) => {
+          if (req.url?.startsWith('/v2/'))
+            return json(res, 401, ociError('UNAUTHORIZED', `authentication required for ${req.headers.authorization ?? ''}`), {
+              'www-authenticate': 'Basic realm="x"'
+            })
+        })
+        const logs: Array<Logged> = []
+        const r = await getManifest(loginFor(s.url, password), 'app', 'v1')(envWith(logs))()
+        await s.close()
+        const everything = JSON.stringify(r) + JSON.stringify(logs) + (E.isLeft(r) ? EcrError.message(r.left) : '')
+        expect(E.isLeft(r)).toBe(true)
+        expect(everything).not.toContain(password)
+        expect(everything).not.toContain(Buffer.from(`AWS:${password}`).toString('base64'))
+      }),
+      { numRuns: 20 }
+    )
+  })
+})
+
+// -------------------------------------------------------------------------------------
+// streaming and uploads
+// -------------------------------------------------------------------------------------
+
+const collect = async (r: Readable): Promise<Buffer> => {
+  const chunks: Array<Buffer> = []
+  for await (const c of r) chunks.push(c as Buffer)
+  return Buffer.concat(chunks)
+}
+
+describe('openBlob', () => {
+  it('streams verified bytes with their size', async () => {
+    const data = Buffer.alloc(300_000, 7)
+    const s = await serve((_req, _b, res) => {
+      res.writeHead(200, { 'content-length': data.length })
+      res.end(data)
+    })
+    const r = await openBlob(loginFor(s.url), 'app', sha256(data))(envWith())()
+    expect(E.isRight(r)).toBe(true)
+    if (E.isRight(r)) {
+      expect(r.right.size).toBe(data.length)
+      expect((await collect(r.right.body)).equals(data)).toBe(true)
+    }
+  })
+
+  it('a tampered stream errors at its end; streamError maps it to DigestMismatch', async () => {
+    const s = await serve((_req, _b, res) => res.end(Buffer.from('tampered')))
+    const r = await openBlob(loginFor(s.url), 'app', CONFIG_DIGEST)(envWith())()
+    expect(E.isRight(r)).toBe(true)
+    if (E.isRight(r)) {
+      const failure = await collect(r.right.body).then(
+        () => undefined,
+        (e: unknown) => e
+      )
+      expect(streamError(failure)._tag).toBe('DigestMismatch')
+    }
+  })
+})
+
+describe('uploadBlob', () => {
+  /** A registry that takes uploads at a Location that already has a query. */
+  const uploadServer = (onPut?: (n: number, req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => boolean) => {
+    let puts = 0
+    return serve((req, body, res) => {
+      if (req.method === 'POST') {
+        res.writeHead(202, { location: '/v2/app/blobs/uploads/abc?_state=xyz%3D', 'docker-upload-uuid': 'abc' })
+        res.end()
+        return
+      }
+      if (req.method === 'PUT') {
+        puts++
+        if (onPut?.(puts, req, res, body) === true) return
+        const u = new URL(req.url ?? '', 'http://x')
+        const d = u.searchParams.get('digest')
+        if (d !== sha256(body)) return json(res, 400, ociError('DIGEST_INVALID', 'provided digest did not match uploaded content'))
+        res.writeHead(201, { 'docker-content-digest': d, location: `/v2/app/blobs/${d}` })
+        res.end()
+        return
+      }
+      res.writeHead(405)
+      res.end()
+    })
+  }
+
+  it('POSTs a session, then PUTs the bytes to Location with the digest merged into its query', async () => {
+    const s = await uploadServer()
+    const data = Buffer.from('layer bytes')
+    const r = await uploadBlob(loginFor(s.url), 'app', sha256(data), () => Readable.from([data]), data.length)(envWith())()
+    expect(r).toEqual(E.right(undefined))
+    expect(s.seen.map((x) => x.method)).toEqual(['POST', 'PUT'])
+    expect(s.seen[1]?.url).toBe(`/v2/app/blobs/uploads/abc?_state=xyz%3D&digest=${encodeURIComponent(sha256(data))}`)
+    expect(s.seen[1]?.headers.authorization).toBe(basic())
+    expect(s.seen[1]?.headers['content-length']).toBe(String(data.length))
+    expect(s.seen[1]?.body.equals(data)).toBe(true)
+  })
+
+  it('accepts bytes and one-shot streams', async () => {
+    const s = await uploadServer()
+    const data = Buffer.from('more bytes')
+    expect(await uploadBlob(loginFor(s.url), 'app', sha256(data), data)(envWith())()).toEqual(E.right(undefined))
+    expect(await uploadBlob(loginFor(s.url), 'app', sha256(data), Readable.from([data]))(envWith())()).toEqual(E.right(undefined))
+  })
+
+  it('content that does not match the digest is a DigestMismatch and the registry never gets all of it', async () => {
+    const s = await uploadServer()
+    const data = Buffer.alloc(200_000, 3)
+    const wrong = sha256('something else')
+    const r = await uploadBlob(loginFor(s.url), 'app', wrong, () => Readable.from([data.subarray(0, 100_000), data.subarray(100_000)]), data.length)(envWith())()
+    expect(E.isLeft(r) && r.left._tag).toBe('DigestMismatch')
+    // the server notices the aborted request a moment later
+    for (let i = 0; i < 100 && !s.seen.some((x) => x.method === 'PUT'); i++) await new Promise((r) => setTimeout(r, 10))
+    const puts = s.seen.filter((x) => x.method === 'PUT')
+    expect(puts.length).toBeGreaterThan(0)
+    expect(puts.every((p) => !p.complete && p.body.length < data.length)).toBe(true)
+    const bytes = await uploadBlob(loginFor(s.url), 'app', wrong, data)(envWith())()
+    expect(E.isLeft(bytes) && bytes.left._tag).toBe('DigestMismatch')
+  })
+
+  it('retries a failed PUT by opening the source again', async () => {
+    const s = await uploadServer((n, _req, res) => {
+      if (n > 2) return false
+      json(res, 503, ociError('UNAVAILABLE', 'later'))
+      return true
+    })
+    const data = Buffer.from('retry me')
+    let opened = 0
+    const r = await uploadBlob(loginFor(s.url), 'app', sha256(data), () => (opened++, Readable.from([data])))(envWith())()
+    expect(r).toEqual(E.right(undefined))
+    expect(opened).toBe(3)
+    expect(s.seen.map((x) => x.method)).toEqual(['POST', 'PUT', 'POST', 'PUT', 'POST', 'PUT'])
+  })
+
+  it('does not retry a PUT whose one-shot stream is spent', async () => {
+    const s = await uploadServer((_n, _req, res) => {
+      json(res, 503, ociError('UNAVAILABLE', 'later'))
+      return true
+    })
+    const data = Buffer.from('once')
+    const r = await uploadBlob(loginFor(s.url), 'app', sha256(data), Readable.from([data]))(envWith())()
+    expect(E.isLeft(r) && r.left._tag === 'HttpError' && r.left.status).toBe(503)
+    expect(s.seen.filter((x) => x.method === 'PUT')).toHaveLength(1)
+  })
+
+  it('an absolute Location on the registry origin is used as is', async () => {
+    let base = ''
+    const s = await serve((req, body, res) => {
+      if (req.method === 'POST') {
+        res.writeHead(202, { location: `${base}/v2/app/blobs/uploads/u1` })
+        res.end()
+        return
+      }
+      res.writeHead(201, { 'docker-content-digest': sha256(body) })
+      res.end()
+    })
+    base = s.url
+    const data = Buffer.from('abs')
+    expect(await uploadBlob(loginFor(s.url), 'app', sha256(data), data)(envWith())()).toEqual(E.right(undefined))
+    expect(s.seen[1]?.url).toBe(`/v2/app/blobs/uploads/u1?digest=${encodeURIComponent(sha256(data))}`)
+  })
+})
+
+describe('mountBlob', () => {
+  it('201 is true; 202 is false and the opened session is cancelled', async () => {
+    const s = await serve((req, _b, res) => {
+      if (req.method === 'POST' && req.url?.includes('from=mounted')) {
+        res.writeHead(201, { location: `/v2/app/blobs/${CONFIG_DIGEST}` })
+        res.end()
+        return
+      }
+      if (req.method === 'POST') {
+        res.writeHead(202, { location: '/v2/app/blobs/uploads/s1?_state=q' })
+        res.end()
+        return
+      }
+      res.writeHead(204)
+      res.end()
+    })
+    expect(await mountBlob(loginFor(s.url), 'app', CONFIG_DIGEST, 'mounted')(envWith())()).toEqual(E.right(true))
+    expect(s.seen[0]?.url).toBe(`/v2/app/blobs/uploads/?mount=${encodeURIComponent(CONFIG_DIGEST)}&from=mounted`)
+    expect(await mountBlob(loginFor(s.url), 'app', CONFIG_DIGEST, 'other/repo')(envWith())()).toEqual(E.right(false))
+    expect(s.seen.slice(1).map((x) => `${x.method} ${x.url}`)).toEqual([
+      `POST /v2/app/blobs/uploads/?mount=${encodeURIComponent(CONFIG_DIGEST)}&from=other%2Frepo`,
+      'DELETE /v2/app/blobs/uploads/s1?_state=q'
+    ])
+  })
+})
+
+// -------------------------------------------------------------------------------------
+// pure helpers
+// -------------------------------------------------------------------------------------
+
+describe('withQueryParam', () => {
+  it('keeps the existing query byte for byte and appends the parameter once', () => {
+    fc.assert(
+      fc.property(
+        fc.webPath(),
+        fc.option(fc.stringMatching(/^[A-Za-z0-9_=%&.-]{1,40}$/), { nil: undefined }),
+        fc.stringMatching(/^sha256:[a-f0-9]{64}$/),
+        (path, query, digest) => {
+          const location = `https://r.example${path}${query === undefined ? '' : `?${query}`}`
+          const out = withQueryParam(location, 'digest', digest)
+          expect(out.startsWith(location)).toBe(true)
+          expect(new URL(out).searchParams.getAll('digest')).toContain(digest)
+          expect(out.endsWith(`digest=${encodeURIComponent(digest)}`)).toBe(true)
+        }
+      )
+    )
+  })
+})
+
+describe('ociErrorMessage', () => {
+  it('joins code: message of every error', () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ code: fc.stringMatching(/^[A-Z_]{1,20}$/), message: fc.string({ minLength: 1 }) }), { minLength: 1, maxLength: 4 }), (errors) => {
+        expect(ociErrorMessage(400, JSON.stringify({ errors }))).toBe(errors.map((e) => `${e.code}: ${e.message}`).join('; '))
+      })
+    )
+  })
+
+  it('falls back to the status and an excerpt of other bodies', () => {
+    expect(ociErrorMessage(502, '')).toBe('HTTP 502')
+    expect(ociErrorMessage(502, '<html>Bad   gateway</html>')).toBe('HTTP 502: <html>Bad gateway</html>')
+  })
+})
