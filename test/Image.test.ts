@@ -84,17 +84,18 @@ describe('fromUri', () => {
   })
 
   it('a missing tag is NotFound(Image); a per-item failure other than ImageNotFound is an AwsError naming it', async () => {
-    ecrMock.on(BatchGetImageCommand).resolvesOnce({
-      images: [],
-      failures: [{ imageId: { imageTag: 'v9' }, failureCode: 'ImageNotFound', failureReason: 'Requested image not found' }]
-    })
+    ecrMock
+      .on(BatchGetImageCommand)
+      .resolvesOnce({
+        images: [],
+        failures: [{ imageId: { imageTag: 'v9' }, failureCode: 'ImageNotFound', failureReason: 'Requested image not found' }]
+      })
+      .resolvesOnce({
+        images: [],
+        failures: [{ imageId: { imageTag: 'v9' }, failureCode: 'KmsError', failureReason: 'kms says no' }]
+      })
     const e = leftOf(await Image.fromUri(`${HOST}/app:v9`)(mockEnv())())
     expect(e).toMatchObject({ _tag: 'NotFound', resource: 'Image', id: 'app:v9' })
-    ecrMock.reset()
-    ecrMock.on(BatchGetImageCommand).resolvesOnce({
-      images: [],
-      failures: [{ imageId: { imageTag: 'v9' }, failureCode: 'KmsError', failureReason: 'kms says no' }]
-    })
     expect(leftOf(await Image.fromUri(`${HOST}/app:v9`)(mockEnv())())).toMatchObject({ _tag: 'AwsError', code: 'KmsError' })
   })
 
@@ -235,13 +236,15 @@ describe('getDetail, getTags, getPushedAt', () => {
 
   it('ImageNotFoundException is NotFound(Image) with the image id; an answer without pushedAt is None', async () => {
     const ref = imageRef('app', amd)
-    ecrMock.on(DescribeImagesCommand).rejectsOnce(awsException('ImageNotFoundException', 'The image with imageId ... does not exist'))
+    ecrMock
+      .on(DescribeImagesCommand)
+      .rejectsOnce(awsException('ImageNotFoundException', 'The image with imageId ... does not exist'))
+      .resolves({ imageDetails: [{ imageDigest: ref.imageDigest }] })
     expect(leftOf(await Image.getDetail(ref)(mockEnv())())).toMatchObject({
       _tag: 'NotFound',
       resource: 'Image',
       id: `app@${ref.imageDigest}`
     })
-    ecrMock.on(DescribeImagesCommand).resolves({ imageDetails: [{ imageDigest: ref.imageDigest }] })
     expect(await Image.getPushedAt(ref)(mockEnv())()).toEqual(E.right(O.none))
     expect(await Image.getTags(ref)(mockEnv())()).toEqual(E.right([]))
   })
@@ -350,15 +353,23 @@ describe('put and addTags', () => {
 
   it('ImageTagAlreadyExistsException: success when the tag names this image, else AlreadyExists(ImageTag)', async () => {
     ecrMock.on(PutImageCommand).rejects(awsException('ImageTagAlreadyExistsException'))
-    ecrMock.on(DescribeImagesCommand).resolvesOnce({ imageDetails: [{ imageDigest: ref.imageDigest, imageTags: ['v1'] }] })
+    ecrMock
+      .on(DescribeImagesCommand)
+      .resolvesOnce({ imageDetails: [{ imageDigest: ref.imageDigest, imageTags: ['v1'] }] })
+      .resolvesOnce({ imageDetails: [{ imageDigest: fakeDigest(5), imageTags: ['v1'] }] })
+      .rejectsOnce(awsException('ImageNotFoundException'))
+      .rejectsOnce(awsException('AccessDeniedException'))
     expect(await Image.put(ref, { tag: 'v1' })(mockEnv())()).toEqual(E.right(undefined))
     expect(ecrMock.commandCalls(DescribeImagesCommand)[0]?.args[0].input).toEqual({
       registryId: ACCOUNT,
       repositoryName: 'app',
       imageIds: [{ imageTag: 'v1' }]
     })
-    ecrMock.on(DescribeImagesCommand).resolvesOnce({ imageDetails: [{ imageDigest: fakeDigest(5), imageTags: ['v1'] }] })
     expect(leftOf(await Image.put(ref, { tag: 'v1' })(mockEnv())())).toMatchObject({ _tag: 'AlreadyExists', resource: 'ImageTag' })
+    // the tag vanished meanwhile: still the PutImage error; the check failing otherwise: that failure
+    expect(leftOf(await Image.put(ref, { tag: 'v1' })(mockEnv())())).toMatchObject({ _tag: 'AlreadyExists', resource: 'ImageTag' })
+    expect(leftOf(await Image.put(ref, { tag: 'v1' })(mockEnv())())).toMatchObject({ _tag: 'AwsError', code: 'AccessDeniedException' })
+    expect(ecrMock.commandCalls(DescribeImagesCommand)).toHaveLength(4)
   })
 
   it('fetches the manifest once when the ref lacks it', async () => {

@@ -20,6 +20,7 @@ import { manifestMediaTypes } from '../Manifest'
 import * as EcrError from '../EcrError'
 import { isImageDigest, type ImageDigest } from '../Primitives'
 import type { ImageRef, RepositoryRef } from './refs'
+import { listOf, stringOf } from './output'
 import { send } from './send'
 
 // -------------------------------------------------------------------------------------
@@ -111,6 +112,18 @@ export const failureError = (ref: RepositoryRef, failure: ImageFailure, fallback
 
 const decodeFailure = (what: string, problem: string): EcrError.EcrError => EcrError.decodeError(what, [problem])
 
+const showValue = (u: unknown): string => {
+  try {
+    return (JSON.stringify(u) ?? String(u)).slice(0, 80)
+  } catch {
+    return typeof u
+  }
+}
+
+/** The tags of a DescribeImages record (strings only). */
+export const tagsOf = (d: { readonly imageTags?: ReadonlyArray<string> } | null | undefined): ReadonlyArray<string> =>
+  listOf(d?.imageTags).filter((t): t is string => typeof t === 'string' && t !== '')
+
 /** The `ImageRef` of a fetched image, carrying its manifest. */
 export const toImageRef = (repo: RepositoryRef, image: FetchedImage): ImageRef => ({
   accountId: repo.accountId,
@@ -122,39 +135,48 @@ export const toImageRef = (repo: RepositoryRef, image: FetchedImage): ImageRef =
 })
 
 /** Maps one of DescribeImages' records; a record without a valid digest is a `DecodeError`. */
-export const toImageDetail = (d: SdkImageDetail): E.Either<EcrError.EcrError, ImageDetail> => {
-  if (!isImageDigest(d.imageDigest))
-    return E.left(decodeFailure('ImageDetail', `/imageDigest: not a digest: ${JSON.stringify(d.imageDigest ?? null)}`))
-  const pushedAt = d.imagePushedAt instanceof Date && !Number.isNaN(d.imagePushedAt.getTime()) ? d.imagePushedAt : undefined
-  return E.right({
-    imageDigest: d.imageDigest,
-    imageTags: (d.imageTags ?? []).filter((t): t is string => typeof t === 'string'),
-    ...(pushedAt === undefined ? {} : { imagePushedAt: pushedAt }),
-    ...(typeof d.imageSizeInBytes === 'number' ? { imageSizeInBytes: d.imageSizeInBytes } : {}),
-    ...(typeof d.imageManifestMediaType === 'string' ? { imageManifestMediaType: d.imageManifestMediaType } : {})
-  })
-}
-
-const toFetched = (i: NonNullable<BatchGetImageCommandOutput['images']>[number]): E.Either<EcrError.EcrError, FetchedImage> => {
-  const digest = i.imageId?.imageDigest
+export const toImageDetail = (d: SdkImageDetail | null | undefined): E.Either<EcrError.EcrError, ImageDetail> => {
+  const digest = d?.imageDigest
   if (!isImageDigest(digest))
-    return E.left(decodeFailure('Image', `/imageId/imageDigest: not a digest: ${JSON.stringify(digest ?? null)}`))
-  if (typeof i.imageManifest !== 'string' || i.imageManifest === '')
-    return E.left(decodeFailure('Image', `/imageManifest: missing for ${digest}`))
+    return E.left(decodeFailure('ImageDetail', `/imageDigest: not a digest: ${showValue(digest)}`))
+  const pushedAt = d?.imagePushedAt instanceof Date && !Number.isNaN(d.imagePushedAt.getTime()) ? d.imagePushedAt : undefined
+  const mediaType = stringOf(d?.imageManifestMediaType)
   return E.right({
     imageDigest: digest,
-    imageManifest: i.imageManifest,
-    ...(typeof i.imageId?.imageTag === 'string' ? { imageTag: i.imageId.imageTag } : {}),
-    ...(typeof i.imageManifestMediaType === 'string' ? { imageManifestMediaType: i.imageManifestMediaType } : {})
+    imageTags: tagsOf(d),
+    ...(pushedAt === undefined ? {} : { imagePushedAt: pushedAt }),
+    ...(typeof d?.imageSizeInBytes === 'number' ? { imageSizeInBytes: d.imageSizeInBytes } : {}),
+    ...(mediaType === undefined ? {} : { imageManifestMediaType: mediaType })
   })
 }
 
-const toFailure = (f: NonNullable<BatchGetImageCommandOutput['failures']>[number]): ImageFailure => ({
-  ...(typeof f.imageId?.imageTag === 'string' ? { imageTag: f.imageId.imageTag } : {}),
-  ...(typeof f.imageId?.imageDigest === 'string' ? { imageDigest: f.imageId.imageDigest } : {}),
-  failureCode: f.failureCode ?? 'UnknownFailure',
-  failureReason: f.failureReason ?? ''
-})
+const toFetched = (
+  i: NonNullable<BatchGetImageCommandOutput['images']>[number] | null | undefined
+): E.Either<EcrError.EcrError, FetchedImage> => {
+  const digest = i?.imageId?.imageDigest
+  if (!isImageDigest(digest)) return E.left(decodeFailure('Image', `/imageId/imageDigest: not a digest: ${showValue(digest)}`))
+  const manifest = stringOf(i?.imageManifest)
+  if (manifest === undefined) return E.left(decodeFailure('Image', `/imageManifest: missing for ${digest}`))
+  const tag = stringOf(i?.imageId?.imageTag)
+  const mediaType = stringOf(i?.imageManifestMediaType)
+  return E.right({
+    imageDigest: digest,
+    imageManifest: manifest,
+    ...(tag === undefined ? {} : { imageTag: tag }),
+    ...(mediaType === undefined ? {} : { imageManifestMediaType: mediaType })
+  })
+}
+
+const toFailure = (f: NonNullable<BatchGetImageCommandOutput['failures']>[number] | null | undefined): ImageFailure => {
+  const tag = stringOf(f?.imageId?.imageTag)
+  const digest = stringOf(f?.imageId?.imageDigest)
+  return {
+    ...(tag === undefined ? {} : { imageTag: tag }),
+    ...(digest === undefined ? {} : { imageDigest: digest }),
+    failureCode: stringOf(f?.failureCode) ?? 'UnknownFailure',
+    failureReason: stringOf(f?.failureReason) ?? ''
+  }
+}
 
 // -------------------------------------------------------------------------------------
 // calls
@@ -178,8 +200,8 @@ export const batchGetImage = (
     ),
     RTE.flatMapEither((out) =>
       pipe(
-        E.traverseArray(toFetched)(out.images ?? []),
-        E.map((images) => ({ images, failures: (out.failures ?? []).map(toFailure) }))
+        E.traverseArray(toFetched)(listOf(out.images)),
+        E.map((images) => ({ images, failures: listOf(out.failures).map(toFailure) }))
       )
     )
   )
@@ -220,9 +242,9 @@ export const describeOne = (repo: RepositoryRef, id: ImageId): RTE.ReaderTaskEit
     ),
     RTE.mapLeft((e) => (e._tag === 'NotFound' && e.resource === 'Image' ? EcrError.notFound('Image', label, e.message) : e)),
     RTE.flatMapEither((out) => {
-      const details = out.imageDetails ?? []
+      const details = listOf(out.imageDetails)
       const match = details.find((d) =>
-        'imageDigest' in id ? d.imageDigest === id.imageDigest : (d.imageTags ?? []).includes(id.imageTag)
+        'imageDigest' in id ? d?.imageDigest === id.imageDigest : tagsOf(d).includes(id.imageTag)
       )
       const found = match ?? details[0]
       return found === undefined ? E.left(EcrError.notFound('Image', label)) : toImageDetail(found)
