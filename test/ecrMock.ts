@@ -8,6 +8,7 @@ import * as Env from '../src/Env'
 import type { EcrError } from '../src/EcrError'
 import type { AccountId, ImageDigest, Region, RepositoryName } from '../src/Primitives'
 import type { ImageRef, RepositoryRef } from '../src/internal/refs'
+import { limitRetries } from '../src/internal/retry'
 import type { RetryEnv } from '../src/internal/send'
 
 export const ACCOUNT = '123456789012' as AccountId
@@ -23,7 +24,7 @@ export const mockEnv = (overrides: Partial<Env.MakeOptions> = {}): Env.Env & Ret
     region: REGION,
     ...overrides
   }),
-  ecrRetry: { sleep: () => Promise.resolve() }
+  ecrRetryPolicy: limitRetries(4)
 })
 
 export const repo = (name: string, region: Region = REGION): RepositoryRef => ({
