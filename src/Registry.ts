@@ -1,0 +1,182 @@
+/**
+ * An ECR registry (one account in one region): its login for the registry HTTP API and its
+ * repositories. The registry defaults to the environment's account and region.
+ *
+ * @since 0.1.0
+ */
+import { DescribeRepositoriesCommand, type DescribeRepositoriesCommandOutput } from '@aws-sdk/client-ecr'
+import { pipe } from 'fp-ts/function'
+import * as RTE from 'fp-ts/ReaderTaskEither'
+import type { EcrEnv, EcrLogin } from './Env'
+import type { EcrError } from './EcrError'
+import { isRepositoryName, type ResourceTag } from './Primitives'
+import * as Repository from './Repository'
+import { traverseRTE } from './internal/concurrency'
+import * as login from './internal/login'
+import { MAX_RESULTS, paginate } from './internal/paginate'
+import type { RegistryRef, RepositoryRef } from './internal/refs'
+import { listOf, stringOf } from './internal/output'
+import { inRegion } from './internal/region'
+import { send } from './internal/send'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+export type {
+  /**
+   * Credentials for the registry HTTP API: `{ username, password, proxyEndpoint, expiresAt }`.
+   *
+   * @category model
+   * @since 0.1.0
+   */
+  EcrLogin,
+  /**
+   * @category model
+   * @since 0.1.0
+   */
+  RegistryRef
+}
+
+/**
+ * Which repositories `getRepositories` keeps: a name containing `name` (a string) or matching it
+ * (a RegExp, with `.test`), and carrying every one of `tags` (same key and value).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface RepositoryFilter {
+  readonly name?: string | RegExp
+  readonly tags?: ReadonlyArray<ResourceTag>
+}
+
+// -------------------------------------------------------------------------------------
+// operations
+// -------------------------------------------------------------------------------------
+
+/**
+ * A login for the registry (default: the environment's), from GetAuthorizationToken. Logins are
+ * cached in the environment and reused until half their lifetime has passed.
+ *
+ * @category operations
+ * @since 0.1.0
+ * @example
+ * import * as Registry from 'ecr-fp-ts/Registry'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const twin = InMemoryEcr.make({ password: 'secret' })
+ * Registry.getLogin()(twin.env)().then((r) => {
+ *   assert.ok(E.isRight(r))
+ *   assert.strictEqual(r.right.username, 'AWS')
+ *   assert.strictEqual(r.right.password, 'secret')
+ *   assert.strictEqual(r.right.proxyEndpoint, twin.proxyEndpoint)
+ * })
+ */
+export const getLogin = (registry?: RegistryRef): RTE.ReaderTaskEither<EcrEnv, EcrError, EcrLogin> => login.getLogin(registry)
+
+/**
+ * Every repository of the registry (DescribeRepositories, pages of 1000).
+ *
+ * @category operations
+ * @since 0.1.0
+ * @example
+ * import * as Registry from 'ecr-fp-ts/Registry'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ *
+ * const twin = InMemoryEcr.make()
+ * twin.createRepository('team/app')
+ * twin.createRepository('team/db')
+ * Registry.listRepositories()(twin.env)().then((r) => {
+ *   assert.deepStrictEqual(pipe(r, E.map((rs) => rs.map((x) => x.repositoryName).sort())), E.right(['team/app', 'team/db']))
+ * })
+ */
+export const listRepositories = (registry?: RegistryRef): RTE.ReaderTaskEither<EcrEnv, EcrError, ReadonlyArray<RepositoryRef>> =>
+  pipe(
+    inRegion(registry),
+    RTE.flatMap((r) =>
+      paginate('DescribeRepositories', (nextToken) =>
+        pipe(
+          send<DescribeRepositoriesCommandOutput>(
+            'DescribeRepositories',
+            new DescribeRepositoriesCommand({
+              registryId: r.accountId,
+              maxResults: MAX_RESULTS,
+              ...(nextToken === undefined ? {} : { nextToken })
+            })
+          ),
+          RTE.map((out) => ({
+            items: listOf(out.repositories).flatMap((repo): ReadonlyArray<RepositoryRef> => {
+              const name = repo?.repositoryName
+              return isRepositoryName(name) ? [{ accountId: r.accountId, region: r.region, repositoryName: name }] : []
+            }),
+            nextToken: stringOf(out.nextToken)
+          }))
+        )
+      )
+    )
+  )
+
+const nameTest = (name: string | RegExp | undefined): ((s: string) => boolean) => {
+  if (name === undefined) return () => true
+  if (typeof name === 'string') return (s) => s.includes(name)
+  // A global or sticky RegExp keeps state between `.test` calls: use a stateless copy.
+  const re = new RegExp(name.source, name.flags.replace(/[gy]/g, ''))
+  return (s) => re.test(s)
+}
+
+const hasAll =
+  (wanted: ReadonlyArray<ResourceTag>) =>
+  (tags: ReadonlyArray<ResourceTag>): boolean =>
+    wanted.every((w) => tags.some((t) => t.Key === w.Key && t.Value === w.Value))
+
+/**
+ * The repositories whose name passes `filter.name` and that carry every tag of `filter.tags`.
+ * Tags are read (ListTagsForResource) only for repositories whose name passes, at most
+ * `env.concurrency` at once, and not at all without a tag filter.
+ *
+ * @category operations
+ * @since 0.1.0
+ * @example
+ * import * as Registry from 'ecr-fp-ts/Registry'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ *
+ * const twin = InMemoryEcr.make()
+ * twin.createRepository('team/app', { tags: [{ Key: 'team', Value: 'infra' }] })
+ * twin.createRepository('team/db', { tags: [{ Key: 'team', Value: 'data' }] })
+ * twin.createRepository('other/app', { tags: [{ Key: 'team', Value: 'infra' }] })
+ * Registry.getRepositories({ name: /^team\//, tags: [{ Key: 'team', Value: 'infra' }] })(twin.env)().then((r) => {
+ *   assert.deepStrictEqual(pipe(r, E.map((rs) => rs.map((x) => x.repositoryName))), E.right(['team/app']))
+ * })
+ */
+export const getRepositories = (
+  filter: RepositoryFilter,
+  registry?: RegistryRef
+): RTE.ReaderTaskEither<EcrEnv, EcrError, ReadonlyArray<RepositoryRef>> => {
+  const byName = nameTest(filter.name)
+  const wanted = filter.tags ?? []
+  return pipe(
+    listRepositories(registry),
+    RTE.map((repos) => repos.filter((r) => byName(r.repositoryName))),
+    RTE.flatMap((repos) =>
+      wanted.length === 0
+        ? RTE.right(repos)
+        : pipe(
+            repos,
+            traverseRTE((repo: RepositoryRef) =>
+              pipe(
+                Repository.getResourceTags(repo),
+                RTE.map(hasAll(wanted)),
+                // deleted since it was listed: not a match
+                RTE.orElse((e) => (e._tag === 'NotFound' && e.resource === 'Repository' ? RTE.right(false) : RTE.left(e)))
+              )
+            ),
+            RTE.map((keep) => repos.filter((_, i) => keep[i] === true))
+          )
+    )
+  )
+}

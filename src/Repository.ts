@@ -1,0 +1,747 @@
+/**
+ * ECR repositories: references to them (by name, URI or ARN) and the operations on one repository:
+ * create, test, delete, list its images, get one image, its resource tags and its lifecycle policy.
+ *
+ * Every operation is a `ReaderTaskEither` over `EcrEnv`. A reference in another region than the
+ * environment's gives `InvalidArgument` before any call is made. Listing is paginated with
+ * ECR's largest page (1000); manifests are fetched in batches of 100, never one call per image.
+ *
+ * @since 0.1.0
+ */
+import {
+  CreateRepositoryCommand,
+  DeleteRepositoryCommand,
+  DescribeImagesCommand,
+  type DescribeImagesCommandOutput,
+  DescribeRepositoriesCommand,
+  type DescribeRepositoriesCommandOutput,
+  GetLifecyclePolicyCommand,
+  type GetLifecyclePolicyCommandOutput,
+  ListImagesCommand,
+  type ListImagesCommandOutput,
+  ListTagsForResourceCommand,
+  type ListTagsForResourceCommandOutput,
+  PutLifecyclePolicyCommand,
+  TagResourceCommand,
+  UntagResourceCommand
+} from '@aws-sdk/client-ecr'
+import * as E from 'fp-ts/Either'
+import { pipe } from 'fp-ts/function'
+import * as O from 'fp-ts/Option'
+import * as RTE from 'fp-ts/ReaderTaskEither'
+import type { EcrEnv } from './Env'
+import * as EcrError from './EcrError'
+import * as LifecyclePolicy from './LifecyclePolicy'
+import {
+  isImageDigest,
+  isImageTag,
+  isRepositoryName,
+  type ImageDigest,
+  type ResourceTag
+} from './Primitives'
+import type { RepositoryUri } from './RepositoryUri'
+import * as arn from './internal/arn'
+import { BATCH_LIMIT, chunksOf } from './internal/chunk'
+import { traverseRTE } from './internal/concurrency'
+import {
+  batchGetImage,
+  failureError,
+  getOne,
+  toImageDetail,
+  toImageRef,
+  type BatchGetImageResult,
+  type FetchedImage,
+  type ImageDetail,
+  type ImageId
+} from './internal/images'
+import { MAX_RESULTS, paginate } from './internal/paginate'
+import type { ImageRef, RegistryRef, RepositoryRef } from './internal/refs'
+import { listOf, stringOf } from './internal/output'
+import { inRegion } from './internal/region'
+import { send } from './internal/send'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+export type {
+  /**
+   * @category model
+   * @since 0.1.0
+   */
+  RepositoryRef,
+  /**
+   * @category model
+   * @since 0.1.0
+   */
+  ImageRef,
+  /**
+   * @category model
+   * @since 0.1.0
+   */
+  ImageDetail
+}
+
+/**
+ * Which images a listing returns: those with at least one tag, those without, or all.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type TagStatus = 'TAGGED' | 'UNTAGGED' | 'ANY'
+
+/**
+ * @category model
+ * @since 0.1.0
+ */
+export interface CreateOptions {
+  /** Resource tags of the repository; appended to an existing repository's tags. */
+  readonly tags?: ReadonlyArray<ResourceTag>
+  /** Default `MUTABLE`. */
+  readonly imageTagMutability?: 'MUTABLE' | 'IMMUTABLE'
+  /** Default `true`: an existing repository is a success (and gets the given tags). */
+  readonly existsOk?: boolean
+}
+
+/**
+ * An image of a repository, by tag or by digest: exactly one of the two.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type ImageIdentifier = { readonly tag: string } | { readonly digest: string }
+
+/**
+ * `append` adds the given tags (replacing values of the same keys); `overwrite` also removes every
+ * key not in the given set.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type TagMode = 'append' | 'overwrite'
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+/**
+ * A reference to the repository `repositoryName` in `registry` (default: the environment's). No
+ * call is made: the repository need not exist. An invalid name is an `InvalidArgument`.
+ *
+ * @category constructors
+ * @since 0.1.0
+ * @example
+ * import * as Repository from 'ecr-fp-ts/Repository'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const twin = InMemoryEcr.make({ accountId: '123456789012', region: 'us-west-2' })
+ * Repository.make('team/app')(twin.env)().then((r) => {
+ *   assert.deepStrictEqual(r, E.right({ accountId: '123456789012', region: 'us-west-2', repositoryName: 'team/app' }))
+ * })
+ * Repository.make('Team/App')(twin.env)().then((r) => {
+ *   assert.strictEqual(E.isLeft(r) && r.left._tag, 'InvalidArgument')
+ * })
+ */
+export const make = (repositoryName: string, registry?: RegistryRef): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, RepositoryRef> =>
+  pipe(
+    inRegion(registry),
+    RTE.flatMapEither((r) =>
+      isRepositoryName(repositoryName)
+        ? E.right({ accountId: r.accountId, region: r.region, repositoryName })
+        : E.left(
+            EcrError.invalidArgument(
+              `not a valid repository name: ${JSON.stringify(repositoryName)} (2-256 characters: lower-case letters, digits and . _ - separators, components joined by /)`
+            )
+          )
+    )
+  )
+
+/**
+ * Parses a repository URI such as `123456789012.dkr.ecr.us-west-2.amazonaws.com/team/app`.
+ *
+ * @category constructors
+ * @since 0.1.0
+ * @example
+ * import * as Repository from 'ecr-fp-ts/Repository'
+ * import * as E from 'fp-ts/Either'
+ *
+ * assert.deepStrictEqual(
+ *   Repository.fromUri('123456789012.dkr.ecr.us-west-2.amazonaws.com/team/app'),
+ *   E.right({ accountId: '123456789012', region: 'us-west-2', repositoryName: 'team/app' })
+ * )
+ * assert.strictEqual(E.isLeft(Repository.fromUri('team/app')), true)
+ */
+export const fromUri: (s: string) => E.Either<EcrError.EcrError, RepositoryRef> = arn.fromUri
+
+/**
+ * Parses a repository ARN (`arn:aws:ecr:<region>:<account>:repository/<name>`; partitions `aws`,
+ * `aws-cn` and `aws-us-gov`).
+ *
+ * @category constructors
+ * @since 0.1.0
+ * @example
+ * import * as Repository from 'ecr-fp-ts/Repository'
+ * import * as E from 'fp-ts/Either'
+ *
+ * assert.deepStrictEqual(
+ *   Repository.fromArn('arn:aws:ecr:us-west-2:123456789012:repository/team/app'),
+ *   E.right({ accountId: '123456789012', region: 'us-west-2', repositoryName: 'team/app' })
+ * )
+ * assert.strictEqual(E.isLeft(Repository.fromArn('arn:aws:s3:::bucket')), true)
+ */
+export const fromArn: (s: string) => E.Either<EcrError.EcrError, RepositoryRef> = arn.fromArn
+
+// -------------------------------------------------------------------------------------
+// conversions
+// -------------------------------------------------------------------------------------
+
+/**
+ * @category conversions
+ * @since 0.1.0
+ * @example
+ * import * as Repository from 'ecr-fp-ts/Repository'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ *
+ * const uri = '123456789012.dkr.ecr.us-west-2.amazonaws.com/team/app'
+ * assert.deepStrictEqual(pipe(Repository.fromUri(uri), E.map(Repository.toUri)), E.right(uri))
+ */
+export const toUri: (ref: RepositoryRef) => RepositoryUri = arn.toUri
+
+/**
+ * The repository's ARN; the partition follows the region (`aws-cn` for `cn-*`, `aws-us-gov` for
+ * `us-gov-*`).
+ *
+ * @category conversions
+ * @since 0.1.0
+ * @example
+ * import * as Repository from 'ecr-fp-ts/Repository'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ *
+ * assert.deepStrictEqual(
+ *   pipe(Repository.fromUri('123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/app'), E.map(Repository.toArn)),
+ *   E.right('arn:aws-cn:ecr:cn-north-1:123456789012:repository/app')
+ * )
+ */
+export const toArn: (ref: RepositoryRef) => string = arn.toArn
+
+// -------------------------------------------------------------------------------------
+// operations
+// -------------------------------------------------------------------------------------
+
+const unit: RTE.ReaderTaskEither<unknown, never, void> = RTE.of(undefined)
+
+const dedupeTags = (tags: ReadonlyArray<ResourceTag>): ReadonlyArray<ResourceTag> => {
+  const byKey = new Map<string, string>()
+  for (const t of tags) byKey.set(t.Key, t.Value)
+  return Array.from(byKey, ([Key, Value]) => ({ Key, Value }))
+}
+
+/**
+ * Creates the repository. An existing repository is a success when `existsOk` (the default), and
+ * the given tags are then appended to its tags; otherwise it is `AlreadyExists('Repository')`.
+ *
+ * @category operations
+ * @since 0.1.0
+ * @example
+ * import * as Repository from 'ecr-fp-ts/Repository'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * const twin = InMemoryEcr.make()
+ * const program = pipe(
+ *   Repository.make('team/app'),
+ *   RTE.tap((ref) => Repository.create(ref, { tags: [{ Key: 'team', Value: 'infra' }] })),
+ *   RTE.tap((ref) => Repository.create(ref, { tags: [{ Key: 'cost', Value: 'ml' }] })),
+ *   RTE.flatMap(Repository.getResourceTags)
+ * )
+ * program(twin.env)().then((r) => {
+ *   assert.deepStrictEqual(r, E.right([{ Key: 'team', Value: 'infra' }, { Key: 'cost', Value: 'ml' }]))
+ * })
+ */
+export const create = (ref: RepositoryRef, options: CreateOptions = {}): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, void> => {
+  const tags = dedupeTags(options.tags ?? [])
+  return pipe(
+    inRegion(ref),
+    RTE.flatMap(() =>
+      send(
+        'CreateRepository',
+        new CreateRepositoryCommand({
+          registryId: ref.accountId,
+          repositoryName: ref.repositoryName,
+          imageTagMutability: options.imageTagMutability ?? 'MUTABLE',
+          ...(tags.length > 0 ? { tags: tags.map((t) => ({ Key: t.Key, Value: t.Value })) } : {})
+        }),
+        ref.repositoryName
+      )
+    ),
+    RTE.map(() => undefined),
+    RTE.orElse((e) =>
+      e._tag === 'AlreadyExists' && e.resource === 'Repository' && (options.existsOk ?? true)
+        ? updateResourceTags(ref, tags, 'append')
+        : RTE.left(e)
+    )
+  )
+}
+
+/**
+ * Whether the repository exists (one DescribeRepositories call).
+ *
+ * @category operations
+ * @since 0.1.0
+ * @example
+ * import * as Repository from 'ecr-fp-ts/Repository'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * const twin = InMemoryEcr.make()
+ * twin.createRepository('app')
+ * pipe(Repository.make('app'), RTE.flatMap(Repository.exists))(twin.env)().then((r) => {
+ *   assert.deepStrictEqual(r, E.right(true))
+ * })
+ * pipe(Repository.make('nope'), RTE.flatMap(Repository.exists))(twin.env)().then((r) => {
+ *   assert.deepStrictEqual(r, E.right(false))
+ * })
+ */
+export const exists = (ref: RepositoryRef): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, boolean> =>
+  pipe(
+    inRegion(ref),
+    RTE.flatMap(() =>
+      send<DescribeRepositoriesCommandOutput>(
+        'DescribeRepositories',
+        new DescribeRepositoriesCommand({ registryId: ref.accountId, repositoryNames: [ref.repositoryName] }),
+        ref.repositoryName
+      )
+    ),
+    RTE.map(() => true),
+    RTE.orElse((e) => (e._tag === 'NotFound' && e.resource === 'Repository' ? RTE.right(false) : RTE.left(e)))
+  )
+
+const delete_ = (ref: RepositoryRef, options: { readonly force?: boolean } = {}): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, void> =>
+  pipe(
+    inRegion(ref),
+    RTE.flatMap(() =>
+      send(
+        'DeleteRepository',
+        new DeleteRepositoryCommand({ registryId: ref.accountId, repositoryName: ref.repositoryName, force: options.force ?? false }),
+        ref.repositoryName
+      )
+    ),
+    RTE.map(() => undefined)
+  )
+export {
+  /**
+   * Deletes the repository; with `force`, also when it still holds images.
+   *
+   * @category operations
+   * @since 0.1.0
+   * @example
+   * import * as Repository from 'ecr-fp-ts/Repository'
+   * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+   * import * as E from 'fp-ts/Either'
+   * import { pipe } from 'fp-ts/function'
+   * import * as RTE from 'fp-ts/ReaderTaskEither'
+   *
+   * const twin = InMemoryEcr.make()
+   * twin.pushImage('app', { tag: 'v1' })
+   * const program = pipe(
+   *   Repository.make('app'),
+   *   RTE.tap((ref) => Repository.delete(ref, { force: true })),
+   *   RTE.flatMap(Repository.exists)
+   * )
+   * program(twin.env)().then((r) => assert.deepStrictEqual(r, E.right(false)))
+   */
+  delete_ as delete
+}
+
+const keepByTagStatus =
+  (tagStatus: TagStatus) =>
+  (tagged: boolean): boolean =>
+    tagStatus === 'ANY' || (tagStatus === 'TAGGED') === tagged
+
+/**
+ * DescribeImages over the whole repository (pages of 1000). `tagStatus` is sent to ECR and also
+ * applied to the answer, since some emulators ignore the filter.
+ *
+ * @category operations
+ * @since 0.1.0
+ * @example
+ * import * as Repository from 'ecr-fp-ts/Repository'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * const twin = InMemoryEcr.make()
+ * twin.pushImage('app', { tags: ['v1', 'latest'] })
+ * twin.pushImage('app')
+ * const program = pipe(
+ *   Repository.make('app'),
+ *   RTE.flatMap((ref) => Repository.listImageDetails(ref, { tagStatus: 'TAGGED' }))
+ * )
+ * program(twin.env)().then((r) => {
+ *   assert.deepStrictEqual(pipe(r, E.map((ds) => ds.map((d) => [...d.imageTags].sort()))), E.right([['latest', 'v1']]))
+ * })
+ */
+export const listImageDetails = (
+  ref: RepositoryRef,
+  options: { readonly tagStatus?: TagStatus } = {}
+): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, ReadonlyArray<ImageDetail>> => {
+  const tagStatus = options.tagStatus ?? 'ANY'
+  const keep = keepByTagStatus(tagStatus)
+  return pipe(
+    inRegion(ref),
+    RTE.flatMap(() =>
+      paginate('DescribeImages', (nextToken) =>
+        pipe(
+          send<DescribeImagesCommandOutput>(
+            'DescribeImages',
+            new DescribeImagesCommand({
+              repositoryName: ref.repositoryName,
+              registryId: ref.accountId,
+              filter: { tagStatus },
+              maxResults: MAX_RESULTS,
+              ...(nextToken === undefined ? {} : { nextToken })
+            }),
+            ref.repositoryName
+          ),
+          RTE.flatMapEither((out) =>
+            pipe(
+              E.traverseArray(toImageDetail)(listOf(out.imageDetails)),
+              E.map((items) => ({ items, nextToken: stringOf(out.nextToken) }))
+            )
+          )
+        )
+      )
+    ),
+    RTE.map((details) => details.filter((d) => keep(d.imageTags.length > 0)))
+  )
+}
+
+/** The distinct digests ListImages names, in first-seen order, kept by `tagStatus` (applied here too). */
+const listDigests = (ref: RepositoryRef, tagStatus: TagStatus): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, ReadonlyArray<ImageDigest>> =>
+  pipe(
+    paginate('ListImages', (nextToken) =>
+      pipe(
+        send<ListImagesCommandOutput>(
+          'ListImages',
+          new ListImagesCommand({
+            repositoryName: ref.repositoryName,
+            registryId: ref.accountId,
+            filter: { tagStatus },
+            maxResults: MAX_RESULTS,
+            ...(nextToken === undefined ? {} : { nextToken })
+          }),
+          ref.repositoryName
+        ),
+        RTE.map((out) => ({ items: listOf(out.imageIds), nextToken: stringOf(out.nextToken) }))
+      )
+    ),
+    RTE.map((ids) => {
+      const tagged = new Map<ImageDigest, boolean>()
+      for (const id of ids) {
+        const digest = id?.imageDigest
+        if (!isImageDigest(digest)) continue
+        tagged.set(digest, (tagged.get(digest) ?? false) || stringOf(id?.imageTag) !== undefined)
+      }
+      const keep = keepByTagStatus(tagStatus)
+      return Array.from(tagged).flatMap(([digest, t]) => (keep(t) ? [digest] : []))
+    })
+  )
+
+/** Merges BatchGetImage answers: one manifest per digest; images deleted meanwhile are skipped. */
+const mergeBatches = (
+  ref: RepositoryRef,
+  order: ReadonlyArray<ImageDigest>,
+  batches: ReadonlyArray<BatchGetImageResult>
+): E.Either<EcrError.EcrError, ReadonlyArray<ImageRef>> => {
+  const byDigest = new Map<string, FetchedImage>()
+  for (const batch of batches) {
+    const failure = batch.failures.find((f) => f.failureCode !== 'ImageNotFound')
+    if (failure !== undefined) return E.left(failureError(ref, failure))
+    for (const image of batch.images) {
+      const seen = byDigest.get(image.imageDigest)
+      if (seen === undefined) byDigest.set(image.imageDigest, image)
+      else if (seen.imageManifest !== image.imageManifest)
+        return E.left(
+          EcrError.awsError(
+            'BatchGetImage',
+            'InconsistentManifest',
+            `${ref.repositoryName}@${image.imageDigest}: ECR returned two different manifests for one digest`,
+            false
+          )
+        )
+    }
+  }
+  return E.right(order.flatMap((d) => {
+    const image = byDigest.get(d)
+    return image === undefined ? [] : [toImageRef(ref, image)]
+  }))
+}
+
+/**
+ * Every image of the repository with its manifest: ListImages (pages of 1000), then BatchGetImage
+ * for the distinct digests in batches of 100 (at most `env.concurrency` at once). An image deleted
+ * between the two steps is left out; two different manifests for one digest are an error.
+ *
+ * @category operations
+ * @since 0.1.0
+ * @example
+ * import * as Repository from 'ecr-fp-ts/Repository'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * const twin = InMemoryEcr.make()
+ * const pushed = twin.pushImage('app', { tags: ['v1', 'latest'] })
+ * twin.pushImage('app')
+ * const program = pipe(Repository.make('app'), RTE.flatMap((ref) => Repository.getImages(ref, { tagStatus: 'TAGGED' })))
+ * program(twin.env)().then((r) => {
+ *   assert.ok(E.isRight(r) && E.isRight(pushed))
+ *   assert.strictEqual(r.right.length, 1)
+ *   assert.strictEqual(r.right[0]?.imageDigest, pushed.right.imageDigest)
+ *   assert.strictEqual(r.right[0]?.imageManifest, pushed.right.manifest)
+ * })
+ */
+export const getImages = (
+  ref: RepositoryRef,
+  options: { readonly tagStatus?: TagStatus } = {}
+): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, ReadonlyArray<ImageRef>> =>
+  pipe(
+    inRegion(ref),
+    RTE.flatMap(() => listDigests(ref, options.tagStatus ?? 'ANY')),
+    RTE.flatMap((digests) =>
+      pipe(
+        chunksOf(BATCH_LIMIT)(digests),
+        traverseRTE((chunk: ReadonlyArray<ImageDigest>) => batchGetImage(ref, chunk.map((imageDigest) => ({ imageDigest })))),
+        RTE.flatMapEither((batches) => mergeBatches(ref, digests, batches))
+      )
+    )
+  )
+
+const imageIdOf = (id: ImageIdentifier): E.Either<EcrError.EcrError, ImageId> => {
+  const raw = (typeof id === 'object' && id !== null ? id : {}) as { readonly tag?: unknown; readonly digest?: unknown }
+  const { tag, digest } = raw
+  if ((tag === undefined) === (digest === undefined))
+    return E.left(EcrError.invalidArgument('give exactly one of tag or digest'))
+  if (tag !== undefined)
+    return isImageTag(tag) ? E.right({ imageTag: tag }) : E.left(EcrError.invalidArgument(`not a valid image tag: ${JSON.stringify(tag)}`))
+  return isImageDigest(digest)
+    ? E.right({ imageDigest: digest })
+    : E.left(EcrError.invalidArgument(`not a valid image digest: ${JSON.stringify(digest)}`))
+}
+
+/**
+ * The image with the given tag or digest, with its manifest, in one BatchGetImage call. Both or
+ * neither, or a malformed tag or digest: `InvalidArgument` (no call). Missing: `NotFound('Image')`.
+ *
+ * @category operations
+ * @since 0.1.0
+ * @example
+ * import * as Repository from 'ecr-fp-ts/Repository'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * const twin = InMemoryEcr.make()
+ * const pushed = twin.pushImage('app', { tag: 'v1' })
+ * pipe(Repository.make('app'), RTE.flatMap((ref) => Repository.getImage(ref, { tag: 'v1' })))(twin.env)().then((r) => {
+ *   assert.ok(E.isRight(pushed))
+ *   assert.deepStrictEqual(pipe(r, E.map((i) => i.imageDigest)), E.right(pushed.right.imageDigest))
+ * })
+ * pipe(Repository.make('app'), RTE.flatMap((ref) => Repository.getImage(ref, { tag: 'v2' })))(twin.env)().then((r) => {
+ *   assert.strictEqual(E.isLeft(r) && r.left._tag, 'NotFound')
+ * })
+ */
+export const getImage = (ref: RepositoryRef, id: ImageIdentifier): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, ImageRef> =>
+  pipe(
+    RTE.fromEither(imageIdOf(id)),
+    RTE.tap(() => inRegion(ref)),
+    RTE.flatMap((imageId) => getOne(ref, imageId)),
+    RTE.map((image) => toImageRef(ref, image))
+  )
+
+/**
+ * The repository's resource tags (ListTagsForResource on its ARN).
+ *
+ * @category operations
+ * @since 0.1.0
+ * @example
+ * import * as Repository from 'ecr-fp-ts/Repository'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * const twin = InMemoryEcr.make()
+ * twin.createRepository('app', { tags: [{ Key: 'team', Value: 'infra' }] })
+ * pipe(Repository.make('app'), RTE.flatMap(Repository.getResourceTags))(twin.env)().then((r) => {
+ *   assert.deepStrictEqual(r, E.right([{ Key: 'team', Value: 'infra' }]))
+ * })
+ */
+export const getResourceTags = (ref: RepositoryRef): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, ReadonlyArray<ResourceTag>> =>
+  pipe(
+    inRegion(ref),
+    RTE.flatMap(() =>
+      send<ListTagsForResourceCommandOutput>(
+        'ListTagsForResource',
+        new ListTagsForResourceCommand({ resourceArn: arn.toArn(ref) }),
+        ref.repositoryName
+      )
+    ),
+    RTE.map((out) =>
+      listOf(out.tags).flatMap((t) =>
+        typeof t?.Key === 'string' && typeof t.Value === 'string' ? [{ Key: t.Key, Value: t.Value }] : []
+      )
+    )
+  )
+
+/**
+ * Sets resource tags. `append` (the default) adds them, replacing the values of keys already
+ * there; `overwrite` also removes every other key (UntagResource, only when some key is to go).
+ * No TagResource call is made for an empty list.
+ *
+ * @category operations
+ * @since 0.1.0
+ * @example
+ * import * as Repository from 'ecr-fp-ts/Repository'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * const twin = InMemoryEcr.make()
+ * twin.createRepository('app', { tags: [{ Key: 'team', Value: 'infra' }, { Key: 'old', Value: 'x' }] })
+ * const program = pipe(
+ *   Repository.make('app'),
+ *   RTE.tap((ref) => Repository.updateResourceTags(ref, [{ Key: 'team', Value: 'ml' }], 'overwrite')),
+ *   RTE.flatMap(Repository.getResourceTags)
+ * )
+ * program(twin.env)().then((r) => assert.deepStrictEqual(r, E.right([{ Key: 'team', Value: 'ml' }])))
+ */
+export const updateResourceTags = (
+  ref: RepositoryRef,
+  tags: ReadonlyArray<ResourceTag>,
+  mode: TagMode = 'append'
+): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, void> => {
+  const wanted = dedupeTags(tags)
+  const resourceArn = arn.toArn(ref)
+  const tagAll: RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, void> =
+    wanted.length === 0
+      ? unit
+      : pipe(
+          send('TagResource', new TagResourceCommand({ resourceArn, tags: wanted.map((t) => ({ Key: t.Key, Value: t.Value })) }), ref.repositoryName),
+          RTE.map(() => undefined)
+        )
+  const removeOthers: RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, void> =
+    mode === 'append'
+      ? unit
+      : pipe(
+          getResourceTags(ref),
+          RTE.flatMap((existing) => {
+            const keep = new Set(wanted.map((t) => t.Key))
+            const tagKeys = Array.from(new Set(existing.map((t) => t.Key).filter((k) => !keep.has(k))))
+            return tagKeys.length === 0
+              ? unit
+              : pipe(send('UntagResource', new UntagResourceCommand({ resourceArn, tagKeys }), ref.repositoryName), RTE.map(() => undefined))
+          })
+        )
+  return pipe(
+    inRegion(ref),
+    RTE.flatMap(() => removeOthers),
+    RTE.flatMap(() => tagAll)
+  )
+}
+
+/**
+ * Sets the repository's lifecycle policy (the text of `LifecyclePolicy.toJson`). A policy ECR would
+ * reject (see `LifecyclePolicy.validate`) is an `InvalidArgument`, without a call.
+ *
+ * @category operations
+ * @since 0.1.0
+ * @example
+ * import * as Repository from 'ecr-fp-ts/Repository'
+ * import * as LifecyclePolicy from 'ecr-fp-ts/LifecyclePolicy'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import * as O from 'fp-ts/Option'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * const twin = InMemoryEcr.make()
+ * twin.createRepository('app')
+ * const policy = LifecyclePolicy.fromRules(LifecyclePolicy.removeUntagged({ days: 7 }))
+ * const program = pipe(
+ *   Repository.make('app'),
+ *   RTE.tap((ref) => Repository.putLifecyclePolicy(ref, policy)),
+ *   RTE.flatMap(Repository.getLifecyclePolicy)
+ * )
+ * program(twin.env)().then((r) => assert.deepStrictEqual(r, E.right(O.some(policy))))
+ */
+export const putLifecyclePolicy = (
+  ref: RepositoryRef,
+  policy: LifecyclePolicy.LifecyclePolicy
+): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, void> =>
+  pipe(
+    RTE.fromEither(LifecyclePolicy.toJsonChecked(policy)),
+    RTE.tap(() => inRegion(ref)),
+    RTE.flatMap((lifecyclePolicyText) =>
+      send(
+        'PutLifecyclePolicy',
+        new PutLifecyclePolicyCommand({ registryId: ref.accountId, repositoryName: ref.repositoryName, lifecyclePolicyText }),
+        ref.repositoryName
+      )
+    ),
+    RTE.map(() => undefined)
+  )
+
+/**
+ * The repository's lifecycle policy: `None` when it has none; a missing repository stays
+ * `NotFound('Repository')`.
+ *
+ * @category operations
+ * @since 0.1.0
+ * @example
+ * import * as Repository from 'ecr-fp-ts/Repository'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import * as O from 'fp-ts/Option'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * const twin = InMemoryEcr.make()
+ * twin.createRepository('app')
+ * pipe(Repository.make('app'), RTE.flatMap(Repository.getLifecyclePolicy))(twin.env)().then((r) => {
+ *   assert.deepStrictEqual(r, E.right(O.none))
+ * })
+ * pipe(Repository.make('nope'), RTE.flatMap(Repository.getLifecyclePolicy))(twin.env)().then((r) => {
+ *   assert.strictEqual(E.isLeft(r) && r.left._tag === 'NotFound' && r.left.resource, 'Repository')
+ * })
+ */
+export const getLifecyclePolicy = (
+  ref: RepositoryRef
+): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, O.Option<LifecyclePolicy.LifecyclePolicy>> =>
+  pipe(
+    inRegion(ref),
+    RTE.flatMap(() =>
+      send<GetLifecyclePolicyCommandOutput>(
+        'GetLifecyclePolicy',
+        new GetLifecyclePolicyCommand({ registryId: ref.accountId, repositoryName: ref.repositoryName }),
+        ref.repositoryName
+      )
+    ),
+    RTE.flatMapEither((out) =>
+      typeof out.lifecyclePolicyText === 'string'
+        ? pipe(LifecyclePolicy.fromJson(out.lifecyclePolicyText), E.map(O.some))
+        : E.left(EcrError.decodeError('LifecyclePolicy', ['/lifecyclePolicyText: missing from GetLifecyclePolicy']))
+    ),
+    RTE.orElse((e) => (e._tag === 'NotFound' && e.resource === 'LifecyclePolicy' ? RTE.right(O.none) : RTE.left(e)))
+  )

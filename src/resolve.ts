@@ -1,0 +1,145 @@
+/**
+ * Turning what a user types (`my-app`, `my-app:v1`, a repository URI, a full image URI) into a
+ * full image URI.
+ *
+ * @since 0.1.0
+ */
+import { pipe } from 'fp-ts/function'
+import * as RTE from 'fp-ts/ReaderTaskEither'
+import * as E from 'fp-ts/Either'
+import type { EcrEnv } from './Env'
+import * as EcrError from './EcrError'
+import * as Image from './Image'
+import * as ImageUri from './ImageUri'
+import { isImageTag } from './Primitives'
+import * as RegistryUri from './RegistryUri'
+import * as Repository from './Repository'
+import { describeOne, type ImageDetail } from './internal/images'
+import type { RepositoryRef } from './internal/refs'
+import { inRegion } from './internal/region'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * @category model
+ * @since 0.1.0
+ */
+export interface ResolveOptions {
+  /** For a repository name or URI: the tag whose image to return. */
+  readonly defaultTag?: string
+}
+
+// -------------------------------------------------------------------------------------
+// utils
+// -------------------------------------------------------------------------------------
+
+/**
+ * The most recently pushed of `details` among those with a tag; ties go to the larger digest, so
+ * the choice does not depend on the order ECR lists images in. Images without a push time come last.
+ */
+const latestTagged = (details: ReadonlyArray<ImageDetail>): ImageDetail | undefined => {
+  let best: ImageDetail | undefined
+  let bestTime = -Infinity
+  for (const d of details) {
+    if (d.imageTags.length === 0) continue
+    const time = d.imagePushedAt?.getTime() ?? -Infinity
+    if (best === undefined || time > bestTime || (time === bestTime && d.imageDigest > best.imageDigest)) {
+      best = d
+      bestTime = time
+    }
+  }
+  return best
+}
+
+const digestUri = (repo: RepositoryRef, d: ImageDetail): ImageUri.ImageUri => Image.toUri({ ...repo, imageDigest: d.imageDigest })
+
+/** The image a repository resolves to: `defaultTag`'s (one call), else the latest tagged one. */
+const resolveRepository = (
+  repo: RepositoryRef,
+  defaultTag: string | undefined
+): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, ImageUri.ImageUri> =>
+  pipe(
+    inRegion(repo),
+    RTE.flatMap(() =>
+      defaultTag !== undefined
+        ? pipe(
+            RTE.fromEither(
+              isImageTag(defaultTag)
+                ? E.right(defaultTag)
+                : E.left(EcrError.invalidArgument(`not a valid image tag: ${JSON.stringify(defaultTag)}`))
+            ),
+            RTE.flatMap((imageTag) => describeOne(repo, { imageTag })),
+            RTE.map((d) => digestUri(repo, d))
+          )
+        : pipe(
+            Repository.listImageDetails(repo, { tagStatus: 'TAGGED' }),
+            RTE.flatMapEither((details) => {
+              const latest = latestTagged(details)
+              return latest === undefined
+                ? E.left(EcrError.notFound('Image', repo.repositoryName, `no tagged image in repository ${repo.repositoryName}`))
+                : E.right(digestUri(repo, latest))
+            })
+          )
+    )
+  )
+
+// -------------------------------------------------------------------------------------
+// workflows
+// -------------------------------------------------------------------------------------
+
+/**
+ * Resolves a name to a full image URI:
+ * - a full image URI (tag or digest) is returned as it is, without a call;
+ * - `name:tag` or `name@digest` gets the environment's registry in front, without a call;
+ * - a repository name or repository URI resolves to an image in digest form: the image tagged
+ *   `defaultTag` when given (one DescribeImages call), else the most recently pushed tagged image
+ *   (DescribeImages over the repository, pages of 1000; ties go to the larger digest).
+ *
+ * Anything else is `InvalidUri`; no tagged image (or no `defaultTag` image) is `NotFound('Image')`;
+ * a repository URI in another region than the environment's is `InvalidArgument`.
+ *
+ * @category workflows
+ * @since 0.1.0
+ * @example
+ * import { resolveImageUri } from 'ecr-fp-ts/resolve'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const twin = InMemoryEcr.make({ accountId: '123456789012', region: 'us-west-2' })
+ * twin.pushImage('app', { tag: 'v1', pushedAt: new Date('2024-01-01T00:00:00Z') })
+ * const v2 = twin.pushImage('app', { tag: 'v2', pushedAt: new Date('2024-02-01T00:00:00Z') })
+ * assert.ok(E.isRight(v2))
+ *
+ * resolveImageUri('app')(twin.env)().then((r) => {
+ *   assert.deepStrictEqual(r, E.right(`123456789012.dkr.ecr.us-west-2.amazonaws.com/app@${v2.right.imageDigest}`))
+ * })
+ * resolveImageUri('app:v1')(twin.env)().then((r) => {
+ *   assert.deepStrictEqual(r, E.right('123456789012.dkr.ecr.us-west-2.amazonaws.com/app:v1'))
+ * })
+ */
+export const resolveImageUri = (
+  name: string,
+  options: ResolveOptions = {}
+): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, ImageUri.ImageUri> =>
+  pipe(
+    RTE.asks((env: EcrEnv) =>
+      typeof name === 'string' && RegistryUri.isPrefixed(name)
+        ? name
+        : `${RegistryUri.fromRef({ accountId: env.accountId, region: env.region })}/${String(name)}`
+    ),
+    RTE.flatMap((uri) => {
+      const image = ImageUri.parse(uri)
+      if (E.isRight(image)) return RTE.right(image.right)
+      const repo = Repository.fromUri(uri)
+      if (E.isRight(repo)) return resolveRepository(repo.right, options.defaultTag)
+      return RTE.left(
+        EcrError.invalidUri(
+          String(name),
+          'ImageUri',
+          'expected an image URI, a repository URI, a repository name, name:tag or name@digest'
+        )
+      )
+    })
+  )
