@@ -1,0 +1,132 @@
+/**
+ * Amazon ECR the fp-ts way: every public module as a namespace, and the workflows by name.
+ *
+ * For the smallest bundles import per module instead (`import * as ImageUri from 'ecr-fp-ts/ImageUri'`).
+ * The in-memory ECR twin for tests is its own entry point, `ecr-fp-ts/testing`.
+ *
+ * @since 0.1.0
+ * @example
+ * import { EcrError, ImageUri, Repository } from 'ecr-fp-ts'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ *
+ * const uri = '123456789012.dkr.ecr.us-west-2.amazonaws.com/team/app:v1'
+ * assert.deepStrictEqual(
+ *   pipe(ImageUri.parse(uri), E.map(ImageUri.toRef)),
+ *   E.right({ accountId: '123456789012', region: 'us-west-2', repositoryName: 'team/app', tag: 'v1' })
+ * )
+ * assert.strictEqual(
+ *   pipe(Repository.fromArn('arn:aws:s3:::bucket'), E.mapLeft(EcrError.message), E.isLeft),
+ *   true
+ * )
+ */
+
+/**
+ * Branded strings (account id, region, repository name, image tag, digest) with io-ts codecs.
+ *
+ * @category modules
+ * @since 0.1.0
+ */
+export * as Primitives from './Primitives'
+
+/**
+ * The one error type: a tagged union with constructors, `match` and `message`.
+ *
+ * @category modules
+ * @since 0.1.0
+ */
+export * as EcrError from './EcrError'
+
+/**
+ * Registry URIs (`<account>.dkr.ecr.<region>.amazonaws.com`), pure.
+ *
+ * @category modules
+ * @since 0.1.0
+ */
+export * as RegistryUri from './RegistryUri'
+
+/**
+ * Repository URIs (`<registry>/<name>`), pure.
+ *
+ * @category modules
+ * @since 0.1.0
+ */
+export * as RepositoryUri from './RepositoryUri'
+
+/**
+ * Image URIs (`<repository>:<tag>` or `<repository>@<digest>`), pure.
+ *
+ * @category modules
+ * @since 0.1.0
+ */
+export * as ImageUri from './ImageUri'
+
+/**
+ * Image manifests and indexes (Docker and OCI): parse, digest, layers, platforms. Pure.
+ *
+ * @category modules
+ * @since 0.1.0
+ */
+export * as Manifest from './Manifest'
+
+/**
+ * Lifecycle policies as data: rules, codecs, `removeUntagged`, stable JSON. Pure.
+ *
+ * @category modules
+ * @since 0.1.0
+ */
+export * as LifecyclePolicy from './LifecyclePolicy'
+
+/**
+ * The environment programs run in: the ECR API client and the HTTP functions.
+ *
+ * @category modules
+ * @since 0.1.0
+ */
+export * as Env from './Env'
+
+/**
+ * A registry: its login and its repositories.
+ *
+ * @category modules
+ * @since 0.1.0
+ */
+export * as Registry from './Registry'
+
+/**
+ * Repositories: create, delete, images, resource tags, lifecycle policy.
+ *
+ * @category modules
+ * @since 0.1.0
+ */
+export * as Repository from './Repository'
+
+/**
+ * Images: manifest, details, layers, config, tagging.
+ *
+ * @category modules
+ * @since 0.1.0
+ */
+export * as Image from './Image'
+
+export {
+  /**
+   * Resolves a repository name, repository URI or image reference to a full image URI.
+   *
+   * @category workflows
+   * @since 0.1.0
+   * @example
+   * import { resolveImageUri } from 'ecr-fp-ts'
+   * import * as E from 'fp-ts/Either'
+   *
+   * // a full image URI resolves to itself, without a call to ECR
+   * const uri = '123456789012.dkr.ecr.us-west-2.amazonaws.com/team/app:v1'
+   * const env = {
+   *   ecr: { send: () => Promise.reject(new Error('no call expected')) },
+   *   accountId: '123456789012',
+   *   region: 'us-west-2'
+   * } as any
+   * resolveImageUri(uri)(env)().then((r) => assert.deepStrictEqual(r, E.right(uri)))
+   */
+  resolveImageUri
+} from './resolve'
