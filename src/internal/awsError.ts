@@ -54,9 +54,20 @@ const stringField = (u: unknown, key: string): string | undefined => {
   return typeof v === 'string' && v.length > 0 ? v : undefined
 }
 
-/** The AWS error code of anything a client may reject with (`name`, `Code`, `code`), or `UnknownError`. */
-export const errorCode = (e: unknown): string =>
-  stringField(e, 'name') ?? stringField(e, 'Code') ?? stringField(e, 'code') ?? (e instanceof Error ? 'Error' : 'UnknownError')
+// Names that say nothing about the failure: a Node network error is an `Error` whose `code` is
+// `ECONNRESET`, `ETIMEDOUT`, ...
+const GENERIC_NAMES = new Set(['Error', 'TypeError', 'SystemError'])
+
+/**
+ * The AWS error code of anything a client may reject with: its `name`, unless that is a generic
+ * `Error` carrying a `Code` / `code` (a network error), else `Code` / `code`, else `UnknownError`.
+ */
+export const errorCode = (e: unknown): string => {
+  const name = stringField(e, 'name')
+  const code = stringField(e, 'Code') ?? stringField(e, 'code')
+  if (name !== undefined && (code === undefined || !GENERIC_NAMES.has(name))) return name
+  return code ?? (e instanceof Error ? 'Error' : 'UnknownError')
+}
 
 /** True for throttling and transient service or network failures, which are worth another try. */
 export const isRetryableCode = (code: string): boolean => THROTTLING.has(code) || TRANSIENT.has(code)
