@@ -1,0 +1,173 @@
+/**
+ * Copies blobs from one registry repository to another: skipped when the destination has the
+ * blob (HEAD), mounted when both are the same registry, else streamed from a source GET into a
+ * destination PUT (both through each side's undici dispatcher, never held whole in memory), the
+ * digest and size checked on the way. A retried upload opens the source again.
+ *
+ * @internal
+ */
+import * as E from 'fp-ts/Either'
+import * as O from 'fp-ts/Option'
+import type * as TE from 'fp-ts/TaskEither'
+import { pipeline, Transform, type TransformCallback } from 'node:stream'
+import type { EcrLogin } from '../Env'
+import * as EcrError from '../EcrError'
+import type { Descriptor } from '../Manifest'
+import type { ImageDigest } from '../Primitives'
+import { allBounded } from './boundedAll'
+import { headBlob, mountBlob, openBlob, uploadBlob, type RegistryHttpEnv } from './registryHttp'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** `copying` is reported while bytes flow; the others are final. */
+export type BlobStatus = 'exists' | 'mounted' | 'copying' | 'copied'
+
+export interface BlobEvent {
+  readonly digest: ImageDigest
+  readonly status: BlobStatus
+  /** Bytes sent so far (of this attempt) for `copying`; `total` for the final statuses. */
+  readonly bytes: number
+  readonly total: number
+}
+
+/** One side of a copy: the registry (a login), the repository, and the HTTP environment to reach it. */
+export interface Side {
+  readonly env: RegistryHttpEnv
+  readonly login: EcrLogin
+  readonly repositoryName: string
+}
+
+export interface CopyBlobs {
+  readonly source: Side
+  readonly destination: Side
+  /** Both sides are one registry: blobs are mounted across repositories. */
+  readonly sameRegistry: boolean
+  readonly onEvent?: (e: BlobEvent) => void
+  /** `copying` events at most once per this many bytes (default 1 MiB). */
+  readonly reportEvery?: number
+}
+
+export const REPORT_EVERY = 1024 * 1024
+
+// -------------------------------------------------------------------------------------
+// utils
+// -------------------------------------------------------------------------------------
+
+/** The origin of a registry endpoint, or `undefined` when it is not a URL. */
+export const originOf = (endpoint: string): string | undefined => {
+  try {
+    return new URL(endpoint).origin
+  } catch {
+    return undefined
+  }
+}
+
+/** Whether two logins are for the same registry (the same `proxyEndpoint` origin). */
+export const sameRegistry = (a: EcrLogin, b: EcrLogin): boolean => {
+  const x = originOf(a.proxyEndpoint)
+  return x !== undefined && x === originOf(b.proxyEndpoint)
+}
+
+/**
+ * A pass-through that counts bytes and calls `report` when at least `every` more bytes have gone
+ * by since the last call (and never for the same count twice).
+ */
+export const countingStream = (every: number, report: (bytes: number) => void): Transform => {
+  let seen = 0
+  let reported = 0
+  return new Transform({
+    transform(chunk: Buffer, _enc: BufferEncoding, callback: TransformCallback) {
+      seen += chunk.length
+      if (seen - reported >= every) {
+        reported = seen
+        report(seen)
+      }
+      callback(null, chunk)
+    }
+  })
+}
+
+const SOURCE_FAILED = 'ERR_REPLICATE_SOURCE_FAILED'
+
+const safely = (f: (() => void) | undefined): void => {
+  try {
+    f?.()
+  } catch {
+    // a progress callback that throws must not break the copy
+  }
+}
+
+// -------------------------------------------------------------------------------------
+// copying
+// -------------------------------------------------------------------------------------
+
+/** Streams one blob: source GET -> digest/size check -> destination PUT. */
+const stream = (c: CopyBlobs, d: Descriptor): TE.TaskEither<EcrError.EcrError, void> => async () => {
+  const every = c.reportEvery ?? REPORT_EVERY
+  const event = (bytes: number) =>
+    safely(c.onEvent && (() => c.onEvent?.({ digest: d.digest, status: 'copying', bytes, total: d.size })))
+  // the source error of the latest attempt: it, not the PUT it broke, is the copy's error
+  let sourceFailure: EcrError.EcrError | undefined
+  const open = () => {
+    sourceFailure = undefined
+    event(0)
+    const counter = countingStream(every, event)
+    void openBlob(c.source.login, c.source.repositoryName, d.digest, { verify: false })(c.source.env)().then(
+      (opened) => {
+        if (E.isLeft(opened)) {
+          sourceFailure = opened.left
+          counter.destroy(Object.assign(new Error(EcrError.message(opened.left)), { code: SOURCE_FAILED }))
+          return
+        }
+        if (counter.destroyed) {
+          opened.right.body.destroy()
+          return
+        }
+        pipeline(opened.right.body, counter, () => undefined)
+      },
+      () => counter.destroy(Object.assign(new Error('the source could not be opened'), { code: SOURCE_FAILED }))
+    )
+    return counter
+  }
+  const put = await uploadBlob(c.destination.login, c.destination.repositoryName, d.digest, open, d.size)(c.destination.env)()
+  if (E.isLeft(put)) return E.left(put.left._tag === 'DigestMismatch' ? put.left : (sourceFailure ?? put.left))
+  return E.right(undefined)
+}
+
+/**
+ * Copies one blob and tells how: `exists` (the destination has it), `mounted` or `copied`.
+ * Events: `copying` as bytes flow (from 0 again on a retry), then the final status.
+ */
+export const copyBlob =
+  (c: CopyBlobs, d: Descriptor): TE.TaskEither<EcrError.EcrError, Exclude<BlobStatus, 'copying'>> =>
+  async () => {
+    const done = (status: Exclude<BlobStatus, 'copying'>) => {
+      safely(c.onEvent && (() => c.onEvent?.({ digest: d.digest, status, bytes: d.size, total: d.size })))
+      return E.right(status)
+    }
+    const head = await headBlob(c.destination.login, c.destination.repositoryName, d.digest)(c.destination.env)()
+    if (E.isLeft(head)) return head
+    if (O.isSome(head.right)) return done('exists')
+    if (c.sameRegistry && c.source.repositoryName !== c.destination.repositoryName) {
+      const mounted = await mountBlob(c.destination.login, c.destination.repositoryName, d.digest, c.source.repositoryName)(
+        c.destination.env
+      )()
+      if (E.isLeft(mounted)) return mounted
+      if (mounted.right) return done('mounted')
+    }
+    const copied = await stream(c, d)()
+    return E.isLeft(copied) ? copied : done('copied')
+  }
+
+/**
+ * Copies blobs, at most `limit` at once. The first failure stops new copies from starting; the
+ * result comes once the running ones have settled.
+ */
+export const copyBlobs = (
+  c: CopyBlobs,
+  blobs: ReadonlyArray<Descriptor>,
+  limit: number
+): TE.TaskEither<EcrError.EcrError, ReadonlyArray<Exclude<BlobStatus, 'copying'>>> =>
+  allBounded(limit)(blobs.map((d) => copyBlob(c, d)))

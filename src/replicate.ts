@@ -1,0 +1,512 @@
+/**
+ * Copying an image from one ECR repository to another, over the registry HTTP API (OCI
+ * distribution): across accounts and regions, single-platform images and indexes alike.
+ *
+ * @since 0.1.0
+ */
+import * as E from 'fp-ts/Either'
+import { pipe } from 'fp-ts/function'
+import * as O from 'fp-ts/Option'
+import * as RTE from 'fp-ts/ReaderTaskEither'
+import type * as TE from 'fp-ts/TaskEither'
+import type { EcrEnv, EcrLogin, HttpEnv } from './Env'
+import * as EcrError from './EcrError'
+import * as Image from './Image'
+import * as ImageUri from './ImageUri'
+import * as Manifest from './Manifest'
+import { isAccountId, isImageDigest, isImageTag, isRegion, isRepositoryName, type ImageDigest } from './Primitives'
+import { allBounded } from './internal/boundedAll'
+import { DEFAULT_CONCURRENCY } from './internal/concurrency'
+import { copyBlobs, sameRegistry, type BlobStatus, type Side } from './internal/copyBlob'
+import { declaredMediaType, fromText, plan, type Plan, type PlannedManifest } from './internal/imagePlan'
+import { getLogin } from './internal/login'
+import type { ImageRef, RepositoryRef } from './internal/refs'
+import { inRegion } from './internal/region'
+import { getManifest, headManifest, putManifest } from './internal/registryHttp'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * What to copy, and where.
+ * - `source`: an image (by digest), or an image URI (a tag is resolved with the source's ECR API).
+ * - `destination`: the repository to copy into (it must exist).
+ * - `tags`: the tags to give the copy; default: the source image's tags.
+ * - `platforms`: `'all'` (default) copies an index as it is; a list keeps only those platforms
+ *   (see `replicateImage`). Ignored for a single-platform image.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface ReplicateRequest {
+  readonly source: ImageRef | ImageUri.ImageUri
+  readonly destination: RepositoryRef
+  readonly tags?: ReadonlyArray<string>
+  readonly platforms?: 'all' | ReadonlyArray<Manifest.Platform>
+}
+
+/**
+ * Each side's environment (they may be different accounts and regions), and who is told about the
+ * copy's progress.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface ReplicateEnv {
+  readonly source: EcrEnv & HttpEnv
+  readonly destination: EcrEnv & HttpEnv
+  readonly onProgress?: (p: Progress) => void
+}
+
+/**
+ * How a copy goes, phase by phase:
+ * - `resolve`: the source image (by digest) and the tags the copy will get;
+ * - `blobs`: how many blobs (configs and layers, each once) and their total size;
+ * - `blob`: one blob's status: `exists` (the destination has it), `mounted` (same registry),
+ *   `copying` (bytes so far, about every MiB, from 0 again when an upload is retried) or `copied`;
+ * - `manifest`: a manifest `pushed` by digest, or found there (`exists`);
+ * - `tag`: a tag `pushed`, or already on the digest (`exists`);
+ * - `done`: the destination image, with counts.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type Progress =
+  | {
+      readonly _tag: 'resolve'
+      readonly source: ImageRef
+      readonly destination: RepositoryRef
+      readonly tags: ReadonlyArray<string>
+    }
+  | { readonly _tag: 'blobs'; readonly count: number; readonly bytes: number }
+  | {
+      readonly _tag: 'blob'
+      readonly digest: ImageDigest
+      readonly status: BlobStatus
+      readonly bytes: number
+      readonly total: number
+    }
+  | {
+      readonly _tag: 'manifest'
+      readonly digest: ImageDigest
+      readonly mediaType: string
+      readonly status: 'pushed' | 'exists'
+    }
+  | { readonly _tag: 'tag'; readonly tag: string; readonly digest: ImageDigest; readonly status: 'pushed' | 'exists' }
+  | { readonly _tag: 'done'; readonly image: ImageRef; readonly summary: Summary }
+
+/**
+ * What a copy did.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Summary {
+  readonly blobs: { readonly exists: number; readonly mounted: number; readonly copied: number }
+  /** Bytes streamed from the source to the destination. */
+  readonly bytesCopied: number
+  readonly manifests: { readonly exists: number; readonly pushed: number }
+  readonly tags: { readonly exists: number; readonly pushed: number }
+}
+
+// -------------------------------------------------------------------------------------
+// pattern matching
+// -------------------------------------------------------------------------------------
+
+/**
+ * Exhaustive case analysis of a `Progress` event.
+ *
+ * @category pattern matching
+ * @since 0.1.0
+ * @example
+ * import { matchProgress, type Progress } from 'ecr-fp-ts/replicate'
+ *
+ * const line = matchProgress<string>({
+ *   resolve: (p) => `copying ${p.source.imageDigest}`,
+ *   blobs: (p) => `${p.count} blobs, ${p.bytes} bytes`,
+ *   blob: (p) => `${p.digest} ${p.status}`,
+ *   manifest: (p) => `manifest ${p.digest} ${p.status}`,
+ *   tag: (p) => `tag ${p.tag} ${p.status}`,
+ *   done: (p) => `done: ${p.image.imageDigest}`
+ * })
+ * const p: Progress = { _tag: 'blobs', count: 3, bytes: 1024 }
+ * assert.strictEqual(line(p), '3 blobs, 1024 bytes')
+ */
+export const matchProgress =
+  <R>(handlers: {
+    readonly resolve: (p: Extract<Progress, { readonly _tag: 'resolve' }>) => R
+    readonly blobs: (p: Extract<Progress, { readonly _tag: 'blobs' }>) => R
+    readonly blob: (p: Extract<Progress, { readonly _tag: 'blob' }>) => R
+    readonly manifest: (p: Extract<Progress, { readonly _tag: 'manifest' }>) => R
+    readonly tag: (p: Extract<Progress, { readonly _tag: 'tag' }>) => R
+    readonly done: (p: Extract<Progress, { readonly _tag: 'done' }>) => R
+  }) =>
+  (p: Progress): R => {
+    switch (p._tag) {
+      case 'resolve':
+        return handlers.resolve(p)
+      case 'blobs':
+        return handlers.blobs(p)
+      case 'blob':
+        return handlers.blob(p)
+      case 'manifest':
+        return handlers.manifest(p)
+      case 'tag':
+        return handlers.tag(p)
+      case 'done':
+        return handlers.done(p)
+    }
+  }
+
+// -------------------------------------------------------------------------------------
+// internals
+// -------------------------------------------------------------------------------------
+
+type Program<A> = RTE.ReaderTaskEither<ReplicateEnv, EcrError.EcrError, A>
+
+type SideEnv = EcrEnv & HttpEnv
+
+const onSource = <A>(rte: RTE.ReaderTaskEither<SideEnv, EcrError.EcrError, A>): Program<A> =>
+  RTE.local((r: ReplicateEnv) => r.source)(rte)
+
+const onDestination = <A>(rte: RTE.ReaderTaskEither<SideEnv, EcrError.EcrError, A>): Program<A> =>
+  RTE.local((r: ReplicateEnv) => r.destination)(rte)
+
+const emit =
+  (p: Progress): Program<void> =>
+  (r) =>
+  async () => {
+    try {
+      r.onProgress?.(p)
+    } catch {
+      // a progress callback that throws must not break the copy
+    }
+    return E.right(undefined)
+  }
+
+const repositoryOf = (ref: RepositoryRef): RepositoryRef => ({
+  accountId: ref.accountId,
+  region: ref.region,
+  repositoryName: ref.repositoryName
+})
+
+const imageLabel = (ref: ImageRef): string => `${ref.repositoryName}@${ref.imageDigest}`
+
+const show = (u: unknown): string => {
+  try {
+    return (JSON.stringify(u) ?? String(u)).slice(0, 120)
+  } catch {
+    return typeof u
+  }
+}
+
+const checkRepositoryRef = (u: unknown, what: string): E.Either<EcrError.EcrError, RepositoryRef> => {
+  const r = (typeof u === 'object' && u !== null ? u : {}) as Partial<Record<keyof RepositoryRef, unknown>>
+  if (!isAccountId(r.accountId)) return E.left(EcrError.invalidArgument(`${what}: not a valid account id: ${show(r.accountId)}`))
+  if (!isRegion(r.region)) return E.left(EcrError.invalidArgument(`${what}: not a valid region: ${show(r.region)}`))
+  if (!isRepositoryName(r.repositoryName))
+    return E.left(EcrError.invalidArgument(`${what}: not a valid repository name: ${show(r.repositoryName)}`))
+  return E.right({ accountId: r.accountId, region: r.region, repositoryName: r.repositoryName })
+}
+
+/** The source image by digest: a digest URI or ref as it is, a tag URI resolved (one ECR call). */
+const resolveSource = (source: ImageRef | ImageUri.ImageUri): Program<ImageRef> => {
+  if (typeof source === 'string')
+    return pipe(
+      RTE.fromEither(ImageUri.parse(source)),
+      RTE.map(ImageUri.toRef),
+      RTE.flatMap((u) =>
+        u.digest !== undefined
+          ? pipe(
+              onSource(inRegion(u)),
+              RTE.map((): ImageRef => ({ ...repositoryOf(u), imageDigest: u.digest as ImageDigest }))
+            )
+          : onSource(Image.fromUri(source))
+      )
+    )
+  return pipe(
+    RTE.fromEither(checkRepositoryRef(source, 'source')),
+    RTE.flatMap((repo) =>
+      isImageDigest((source as { imageDigest?: unknown }).imageDigest)
+        ? RTE.right<ReplicateEnv, EcrError.EcrError, ImageRef>({ ...source, ...repo })
+        : RTE.left(EcrError.invalidArgument(`source: not a valid image digest: ${show(source.imageDigest)}`))
+    ),
+    RTE.tap((ref) => onSource(inRegion(ref)))
+  )
+}
+
+const resolveDestination = (destination: RepositoryRef): Program<RepositoryRef> =>
+  pipe(
+    RTE.fromEither(checkRepositoryRef(destination, 'destination')),
+    RTE.tap((ref) => onDestination(inRegion(ref)))
+  )
+
+/** The tags given (checked, each once), else the source image's (one DescribeImages). */
+const tagsFor = (source: ImageRef, tags: ReadonlyArray<string> | undefined): Program<ReadonlyArray<string>> => {
+  if (tags === undefined) return onSource(Image.getTags(source))
+  if (!Array.isArray(tags)) return RTE.left(EcrError.invalidArgument(`tags: expected an array of tags, got ${show(tags)}`))
+  const bad = tags.find((t) => !isImageTag(t))
+  return bad !== undefined
+    ? RTE.left(EcrError.invalidArgument(`not a valid image tag: ${show(bad)}`))
+    : RTE.right([...new Set(tags)])
+}
+
+const checkPlatforms = (platforms: ReplicateRequest['platforms']): E.Either<EcrError.EcrError, 'all' | ReadonlyArray<Manifest.Platform>> => {
+  if (platforms === undefined || platforms === 'all') return E.right('all')
+  if (!Array.isArray(platforms) || platforms.length === 0)
+    return E.left(EcrError.invalidArgument(`platforms: expected 'all' or a non-empty list of platforms, got ${show(platforms)}`))
+  const bad = platforms.find((p) => !Manifest.PlatformC.is(p))
+  return bad === undefined ? E.right(platforms) : E.left(EcrError.invalidArgument(`not a platform: ${show(bad)}`))
+}
+
+/** The source's top manifest: from the ref when it carries the exact bytes, else a registry GET by digest. */
+const topManifest = (source: ImageRef, login: EcrLogin): Program<PlannedManifest> => {
+  const text = source.imageManifest
+  if (text !== undefined && source.imageDigest.startsWith('sha256:') && Manifest.digest(text) === source.imageDigest) {
+    const mediaType = source.imageManifestMediaType ?? declaredMediaType(text)
+    if (mediaType !== undefined) return RTE.fromEither(fromText(text, mediaType, source.imageDigest))
+  }
+  return pipe(
+    onSource(getManifest(login, source.repositoryName, source.imageDigest)),
+    RTE.flatMapEither((m) => fromText(m.text, m.mediaType, m.digest))
+  )
+}
+
+/** A 404 `NAME_UNKNOWN` at the destination: its repository does not exist. */
+const destinationError =
+  (destination: RepositoryRef) =>
+  (e: EcrError.EcrError): EcrError.EcrError =>
+    e._tag === 'HttpError' && e.status === 404 && /NAME_UNKNOWN/.test(e.message)
+      ? EcrError.notFound('Repository', destination.repositoryName, `the destination repository does not exist: ${destination.repositoryName}`)
+      : e
+
+const onDestinationRegistry = <A>(destination: RepositoryRef, rte: RTE.ReaderTaskEither<SideEnv, EcrError.EcrError, A>): Program<A> =>
+  pipe(onDestination(rte), RTE.mapLeft(destinationError(destination)))
+
+/** Runs programs at most `limit` at once; the first failure is the result once the others settled. */
+const parallel =
+  <A>(limit: number, programs: ReadonlyArray<Program<A>>): Program<ReadonlyArray<A>> =>
+  (r) =>
+    allBounded(limit)(programs.map((p): TE.TaskEither<EcrError.EcrError, A> => p(r)))
+
+const concurrencyOf = (r: ReplicateEnv): number => {
+  const c = r.destination.concurrency
+  return c !== undefined && Number.isFinite(c) && c >= 1 ? Math.floor(c) : DEFAULT_CONCURRENCY
+}
+
+/** One manifest by digest: HEAD first, PUT (the exact bytes and media type) when missing. */
+const pushManifest = (destination: RepositoryRef, login: EcrLogin, m: PlannedManifest): Program<'pushed' | 'exists'> =>
+  pipe(
+    onDestinationRegistry(destination, headManifest(login, destination.repositoryName, m.digest)),
+    RTE.flatMap(
+      O.match(
+        () =>
+          pipe(
+            onDestinationRegistry(destination, putManifest(login, destination.repositoryName, m.digest, m.text, m.mediaType)),
+            RTE.map((): 'pushed' | 'exists' => 'pushed')
+          ),
+        (): Program<'pushed' | 'exists'> => RTE.right('exists')
+      )
+    ),
+    RTE.tap((status) => emit({ _tag: 'manifest', digest: m.digest, mediaType: m.mediaType, status }))
+  )
+
+/** Manifests by digest: every manifest of one height in parallel, lower heights first. */
+const pushManifests = (destination: RepositoryRef, login: EcrLogin, p: Plan): Program<ReadonlyArray<'pushed' | 'exists'>> => {
+  const heights = [...new Set(p.manifests.map((m) => m.height))].sort((a, b) => a - b)
+  return (r) => async () => {
+    const out: Array<'pushed' | 'exists'> = []
+    for (const h of heights) {
+      const level = p.manifests.filter((m) => m.height === h)
+      const done = await parallel(concurrencyOf(r), level.map((m) => pushManifest(destination, login, m)))(r)()
+      if (E.isLeft(done)) return done
+      out.push(...done.right)
+    }
+    return E.right(out)
+  }
+}
+
+/**
+ * One tag: nothing to do when it already names the digest (HEAD); else PUT the manifest under it.
+ * A refused PUT with the tag on another digest (an immutable repository) is `AlreadyExists`.
+ */
+const pushTag = (destination: RepositoryRef, login: EcrLogin, top: PlannedManifest, tag: string): Program<'pushed' | 'exists'> => {
+  const head = onDestinationRegistry(destination, headManifest(login, destination.repositoryName, tag))
+  const taken = (e: EcrError.EcrError): Program<'pushed' | 'exists'> =>
+    e._tag === 'HttpError' && (e.status === 400 || e.status === 409)
+      ? pipe(
+          head,
+          RTE.flatMap(
+            O.match(
+              () => RTE.left(e),
+              (h) =>
+                h.digest === top.digest
+                  ? RTE.right('exists' as const)
+                  : RTE.left(
+                      EcrError.alreadyExists(
+                        'ImageTag',
+                        `${destination.repositoryName}:${tag}`,
+                        `the tag ${destination.repositoryName}:${tag} names ${h.digest} and cannot be moved to ${top.digest} (immutable tags)`
+                      )
+                    )
+            )
+          )
+        )
+      : RTE.left(e)
+  return pipe(
+    head,
+    RTE.flatMap((current) =>
+      O.isSome(current) && current.value.digest === top.digest
+        ? RTE.right('exists' as const)
+        : pipe(
+            onDestinationRegistry(destination, putManifest(login, destination.repositoryName, tag, top.text, top.mediaType)),
+            RTE.map(() => 'pushed' as const),
+            RTE.orElse(taken)
+          )
+    ),
+    RTE.tap((status) => emit({ _tag: 'tag', tag, digest: top.digest, status }))
+  )
+}
+
+const count = <A extends string>(xs: ReadonlyArray<string>, x: A): number => xs.filter((y) => y === x).length
+
+/** Blob copies, at most the destination's concurrency at once, with their events as `Progress`. */
+const copyAll = (
+  source: ImageRef,
+  destination: RepositoryRef,
+  logins: { readonly source: EcrLogin; readonly destination: EcrLogin },
+  p: Plan
+): Program<ReadonlyArray<Exclude<BlobStatus, 'copying'>>> =>
+  pipe(
+    RTE.ask<ReplicateEnv>(),
+    RTE.flatMapTaskEither((r) => {
+      const side = (env: SideEnv, login: EcrLogin, repositoryName: string): Side => ({ env, login, repositoryName })
+      return copyBlobs(
+        {
+          source: side(r.source, logins.source, source.repositoryName),
+          destination: side(r.destination, logins.destination, destination.repositoryName),
+          sameRegistry: sameRegistry(logins.source, logins.destination),
+          onEvent: (e) => {
+            try {
+              r.onProgress?.({ _tag: 'blob', ...e })
+            } catch {
+              // a progress callback that throws must not break the copy
+            }
+          }
+        },
+        p.blobs,
+        concurrencyOf(r)
+      )
+    }),
+    RTE.mapLeft(destinationError(destination))
+  )
+
+// -------------------------------------------------------------------------------------
+// workflows
+// -------------------------------------------------------------------------------------
+
+/**
+ * Copies an image into another repository, possibly in another account and region, over the
+ * registry HTTP API with each side's ECR login; each side uses its own environment (`source`,
+ * `destination`), each with its region guard.
+ *
+ * - The source is an image ref or image URI; a tag is resolved with the source's ECR API (one
+ *   call). Without `tags`, the copy gets the source image's tags (one DescribeImages).
+ * - Blobs (configs and layers, each once) are checked at the destination first (HEAD) and skipped
+ *   when there; mounted when both sides are one registry (falling back to a copy when the registry
+ *   will not mount); else streamed from the source GET into the destination PUT, never held
+ *   whole in memory, the digest and size checked on the way (a mismatch aborts the upload before
+ *   its last byte: `DigestMismatch`, nothing committed). At most `destination.concurrency`
+ *   (default 8) at once; transient failures are retried per request.
+ * - Then manifests, by digest, with the exact bytes and media type fetched (so their digests are
+ *   the source's): the manifests an index lists before the index. Then the tags. So a failure at
+ *   any point leaves no destination tag on an incomplete image, and running the copy again
+ *   finishes it, sending nothing the destination already has.
+ * - A tag already on the digest is left alone (even when immutable); a tag on another digest in
+ *   an immutable repository is `AlreadyExists('ImageTag')`.
+ * - `platforms` (a list) narrows an index to those platforms (and the attestations that refer to
+ *   them): the copy is a new index, so its digest differs from the source's. A platform the index
+ *   does not have is `NotFound('Image')`. A single-platform image is copied as it is.
+ *
+ * The result is the destination image: the source's digest, or the narrowed index's.
+ *
+ * @category workflows
+ * @since 0.1.0
+ * @example
+ * import { replicateImage, type Progress } from 'ecr-fp-ts/replicate'
+ * import * as ImageUri from 'ecr-fp-ts/ImageUri'
+ * import * as Repository from 'ecr-fp-ts/Repository'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const source = InMemoryEcr.make({ accountId: '111111111111', region: 'us-east-1' })
+ * const destination = InMemoryEcr.make({ accountId: '222222222222', region: 'eu-west-1' })
+ * const pushed = source.pushImage('app', {
+ *   tag: 'v1',
+ *   platforms: [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64' }]
+ * })
+ * destination.createRepository('mirror/app')
+ *
+ * const uri = ImageUri.parse('111111111111.dkr.ecr.us-east-1.amazonaws.com/app:v1')
+ * const repo = Repository.fromUri('222222222222.dkr.ecr.eu-west-1.amazonaws.com/mirror/app')
+ * assert.ok(E.isRight(pushed) && E.isRight(uri) && E.isRight(repo))
+ *
+ * const events: Array<Progress> = []
+ * replicateImage({ source: uri.right, destination: repo.right })({
+ *   source: source.env,
+ *   destination: destination.env,
+ *   onProgress: (p) => events.push(p)
+ * })().then((r) => {
+ *   assert.deepStrictEqual(E.map((ref: { imageDigest: string }) => ref.imageDigest)(r), E.right(pushed.right.imageDigest))
+ *   assert.strictEqual(destination.tagsOf('mirror/app').get('v1'), pushed.right.imageDigest)
+ *   assert.strictEqual(events[events.length - 1]._tag, 'done')
+ * })
+ */
+export const replicateImage = (request: ReplicateRequest): RTE.ReaderTaskEither<ReplicateEnv, EcrError.EcrError, ImageRef> =>
+  pipe(
+    RTE.Do,
+    RTE.apS('platforms', RTE.fromEither(checkPlatforms(request.platforms))),
+    RTE.apS('destination', resolveDestination(request.destination)),
+    RTE.bind('source', () => resolveSource(request.source)),
+    RTE.bind('tags', ({ source }) => tagsFor(source, request.tags)),
+    RTE.tap(({ source, destination, tags }) =>
+      emit({ _tag: 'resolve', source: { ...repositoryOf(source), imageDigest: source.imageDigest }, destination, tags })
+    ),
+    RTE.bind('logins', ({ source, destination }) =>
+      pipe(
+        RTE.Do,
+        RTE.apS('source', onSource(getLogin(source))),
+        RTE.apS('destination', onDestination(getLogin(destination)))
+      )
+    ),
+    RTE.bind('plan', ({ source, logins, platforms }) =>
+      pipe(
+        topManifest(source, logins.source),
+        RTE.flatMap((top) => onSource(plan(logins.source, source.repositoryName, top, platforms, imageLabel(source))))
+      )
+    ),
+    RTE.tap(({ plan }) => emit({ _tag: 'blobs', count: plan.blobs.length, bytes: plan.blobs.reduce((n, d) => n + d.size, 0) })),
+    RTE.bind('blobs', ({ source, destination, logins, plan }) => copyAll(source, destination, logins, plan)),
+    RTE.bind('manifests', ({ destination, logins, plan }) => pushManifests(destination, logins.destination, plan)),
+    RTE.bind('tagged', ({ destination, logins, plan, tags }) => (r: ReplicateEnv) =>
+      parallel(concurrencyOf(r), tags.map((tag) => pushTag(destination, logins.destination, plan.top, tag)))(r)
+    ),
+    RTE.map(({ destination, plan, blobs, manifests, tagged }) => {
+      const image: ImageRef = {
+        ...destination,
+        imageDigest: plan.top.digest,
+        imageManifest: plan.top.text,
+        imageManifestMediaType: plan.top.mediaType
+      }
+      const summary: Summary = {
+        blobs: { exists: count(blobs, 'exists'), mounted: count(blobs, 'mounted'), copied: count(blobs, 'copied') },
+        bytesCopied: plan.blobs.reduce((n, d, i) => (blobs[i] === 'copied' ? n + d.size : n), 0),
+        manifests: { exists: count(manifests, 'exists'), pushed: count(manifests, 'pushed') },
+        tags: { exists: count(tagged, 'exists'), pushed: count(tagged, 'pushed') }
+      }
+      return { image, summary }
+    }),
+    RTE.tap(({ image, summary }) => emit({ _tag: 'done', image, summary })),
+    RTE.map(({ image }) => image)
+  )
