@@ -35,7 +35,7 @@ export interface RegionBrand {
 }
 
 /**
- * An AWS region code such as `us-west-2`, `us-gov-west-1` or `cn-north-1`.
+ * An AWS region code such as `us-west-2`, `us-gov-west-1`, `cn-north-1` or `eusc-de-east-1`.
  *
  * @category model
  * @since 0.1.0
@@ -107,8 +107,9 @@ export interface ResourceTag {
 
 const ACCOUNT_ID = /^\d{12}$/
 
+// The partitions' region prefixes (AWS SDK partition data), then a direction and a number.
 const REGION =
-  /^(?:us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov|us-iso|us-isob|eu-isoe|us-isof)-(?:north|south|east|west|central|northeast|northwest|southeast|southwest)-[1-9]\d?$/
+  /^(?:us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov|us-iso|us-isob|eu-isoe|us-isof|eusc-de)-(?:north|south|east|west|central|northeast|northwest|southeast|southwest)-[1-9]\d?$/
 
 // ECR: (?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*, where ECR also accepts
 // `__` and runs of `-` as separators inside a component.
