@@ -587,7 +587,7 @@ const decodeConfig = (bytes: Buffer): E.Either<EcrError.EcrError, ImageConfig> =
  *
  * const twin = InMemoryEcr.make({ accountId: '123456789012', region: 'us-east-1' })
  * twin.pushImage('app', { tag: 'v1', labels: { team: 'infra' } })
- * const program = pipe(Image.fromUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1'), RTE.flatMapW((ref) => Image.getConfig(ref)))
+ * const program = pipe(Image.fromUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1'), RTE.flatMap((ref) => Image.getConfig(ref)))
  * program(twin.env)().then((r) => {
  *   assert.deepStrictEqual(pipe(r, E.map((c) => c.config?.Labels)), E.right({ team: 'infra' }))
  * })
