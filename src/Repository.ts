@@ -337,22 +337,22 @@ const delete_ = (ref: RepositoryRef, options: { readonly force?: boolean } = {})
   )
 export {
   /**
-   * Deletes the repository; with `force`, also when it still holds images.
+   * Deletes the repository; with `force: true`, also when it still holds images.
    *
    * @category operations
    * @since 0.1.0
    * @example
    * import * as Repository from 'ecr-fp-ts/Repository'
-   * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+   * import * as testing from 'ecr-fp-ts/testing'
    * import * as E from 'fp-ts/Either'
-   * import { pipe } from 'fp-ts/function'
+   * import * as fn from 'fp-ts/function'
    * import * as RTE from 'fp-ts/ReaderTaskEither'
    *
-   * const twin = InMemoryEcr.make()
-   * twin.pushImage('app', { tag: 'v1' })
-   * const program = pipe(
+   * const twin = testing.InMemoryEcr.make()
+   * twin.createRepository('app')
+   * const program = fn.pipe(
    *   Repository.make('app'),
-   *   RTE.tap((ref) => Repository.delete(ref, { force: true })),
+   *   RTE.tap((ref) => Repository.delete(ref)),
    *   RTE.flatMap(Repository.exists)
    * )
    * program(twin.env)().then((r) => assert.deepStrictEqual(r, E.right(false)))
