@@ -280,6 +280,22 @@ describe('replicateImage across registries', () => {
     for (const b of allBlobs(image)) expect(dst.hasBlob('app', b)).toBe(true)
   })
 
+  it('a failure is told as the side it happened on: source GET or destination PUT', async () => {
+    const { src, dst } = twins()
+    push(src, 'app', { tag: 'v1', layers: 1, layerBytes: 100_000 })
+    dst.createRepository('app')
+    const env = { source: sideEnv(src), destination: sideEnv(dst) }
+    dst.setFault((call) => (call.kind === 'http' && call.method === 'PUT' && /\/blobs\/uploads\//.test(call.url) ? { status: 500 } : undefined))
+    const put = await run({ source: uri(SRC, 'app:v1'), destination: repoRef(DST, 'app') }, env)
+    expect(E.isLeft(put) && put.left).toMatchObject({ _tag: 'HttpError', method: 'PUT', status: 500 })
+    dst.setFault(undefined)
+    src.setFault((call) => (call.kind === 'http' && call.method === 'GET' && /\/blobs\//.test(call.url) ? 'network' : undefined))
+    const get = await run({ source: uri(SRC, 'app:v1'), destination: repoRef(DST, 'app') }, env)
+    expect(E.isLeft(get) && get.left).toMatchObject({ _tag: 'HttpError', method: 'GET', status: 0 })
+    expect(E.isLeft(get) && get.left._tag === 'HttpError' && get.left.url).toContain(src.proxyEndpoint)
+    expect(dst.tagsOf('app').size).toBe(0)
+  })
+
   it('reports per-blob byte counts about every MiB, phases in order', async () => {
     const { src, dst } = twins()
     push(src, 'big', { tag: 'v1', layers: 1, layerBytes: 3 * 1024 * 1024 + 5 })

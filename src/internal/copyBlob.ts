@@ -15,7 +15,7 @@ import * as EcrError from '../EcrError'
 import type { Descriptor } from '../Manifest'
 import type { ImageDigest } from '../Primitives'
 import { allBounded } from './boundedAll'
-import { headBlob, mountBlob, openBlob, uploadBlob, type RegistryHttpEnv } from './registryHttp'
+import { headBlob, mountBlob, openBlob, streamError, uploadBlob, type RegistryHttpEnv } from './registryHttp'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -91,6 +91,10 @@ export const countingStream = (every: number, report: (bytes: number) => void): 
 
 const SOURCE_FAILED = 'ERR_REPLICATE_SOURCE_FAILED'
 
+/** The registry URL of a blob, for error messages. */
+const blobUrlOf = (side: Side, digest: string): string =>
+  `${side.login.proxyEndpoint.replace(/\/+$/, '')}/v2/${side.repositoryName}/blobs/${digest}`
+
 const safely = (f: (() => void) | undefined): void => {
   try {
     f?.()
@@ -125,7 +129,12 @@ const stream = (c: CopyBlobs, d: Descriptor): TE.TaskEither<EcrError.EcrError, v
           opened.right.body.destroy()
           return
         }
-        pipeline(opened.right.body, counter, () => undefined)
+        const body = opened.right.body
+        body.once('error', (e: unknown) => {
+          // a download that breaks off: the source's failure, not the upload's it cut short
+          if (!counter.destroyed) sourceFailure = streamError(e, blobUrlOf(c.source, d.digest))
+        })
+        pipeline(body, counter, () => undefined)
       },
       () => counter.destroy(Object.assign(new Error('the source could not be opened'), { code: SOURCE_FAILED }))
     )

@@ -1,0 +1,226 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as E from 'fp-ts/Either'
+import { createHash, randomBytes } from 'node:crypto'
+import * as http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { Agent, fetch as undiciFetch } from 'undici'
+import type { EcrEnv, HttpEnv } from '../../src/Env'
+import * as ImageUri from '../../src/ImageUri'
+import type { AccountId, Region, RepositoryName } from '../../src/Primitives'
+import { replicateImage, type Progress, type ReplicateRequest } from '../../src/replicate'
+import type { RepositoryRef } from '../../src/internal/refs'
+import { concat, constantDelay, limitRetries } from '../../src/internal/retry'
+import * as InMemoryEcr from '../../src/testing/InMemoryEcr'
+import { basicAuth, pushTestImage, sha256, startRegistry, type PushedImage, type Registry, type RegistryAccess } from './harness'
+
+// Two real docker-registry instances with different credentials; the ECR side of each is a twin
+// whose login points at its registry.
+
+const SRC = { accountId: '111111111111', region: 'us-east-1' }
+const DST = { accountId: '222222222222', region: 'eu-west-1' }
+
+let regA: Registry
+let regB: Registry
+let agent: Agent
+
+const fetchWith =
+  (dispatcher: Agent): HttpEnv['fetch'] =>
+  (input, init) =>
+    undiciFetch(input, { ...(init as object), dispatcher } as Parameters<typeof undiciFetch>[1]) as unknown as Promise<Response>
+
+const side = (twin: InMemoryEcr.InMemoryEcr): EcrEnv & HttpEnv =>
+  ({
+    ...twin.env,
+    fetch: fetchWith(agent),
+    dispatcher: agent,
+    retryPolicy: concat(limitRetries(2), constantDelay(20))
+  }) as EcrEnv & HttpEnv
+
+const twinFor = (reg: { url: string; password: string }, at: { accountId: string; region: string }) =>
+  InMemoryEcr.make({ ...at, proxyEndpoint: reg.url, password: reg.password })
+
+const repo = (at: { accountId: string; region: string }, name: string): RepositoryRef => ({
+  accountId: at.accountId as AccountId,
+  region: at.region as Region,
+  repositoryName: name as RepositoryName
+})
+
+const digestUri = (at: { accountId: string; region: string }, name: string, digest: string): ImageUri.ImageUri => {
+  const u = ImageUri.parse(`${at.accountId}.dkr.ecr.${at.region}.amazonaws.com/${name}@${digest}`)
+  if (E.isLeft(u)) throw new Error(u.left.message)
+  return u.right
+}
+
+const ACCEPT = [
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json'
+].join(', ')
+
+const getManifest = async (reg: RegistryAccess, name: string, reference: string) => {
+  const res = await fetch(`${reg.url}/v2/${name}/manifests/${reference}`, { headers: { authorization: basicAuth(reg), accept: ACCEPT } })
+  const body = Buffer.from(await res.arrayBuffer())
+  return { status: res.status, text: body.toString('utf8'), mediaType: res.headers.get('content-type'), digest: sha256(body) }
+}
+
+/** A blob's sha256 and size, read as a stream (never buffered). */
+const blobDigest = async (reg: RegistryAccess, name: string, digest: string) => {
+  const res = await fetch(`${reg.url}/v2/${name}/blobs/${digest}`, { headers: { authorization: basicAuth(reg) } })
+  if (res.status !== 200 || res.body === null) {
+    await res.arrayBuffer().catch(() => undefined)
+    return { status: res.status, digest: undefined, size: 0 }
+  }
+  const hash = createHash('sha256')
+  let size = 0
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    hash.update(chunk)
+    size += chunk.byteLength
+  }
+  return { status: 200, digest: `sha256:${hash.digest('hex')}`, size }
+}
+
+const headBlob = async (reg: RegistryAccess, name: string, digest: string): Promise<number> => {
+  const res = await fetch(`${reg.url}/v2/${name}/blobs/${digest}`, { method: 'HEAD', headers: { authorization: basicAuth(reg) } })
+  return res.status
+}
+
+const expectCopied = async (image: PushedImage, name: string, tag: string) => {
+  const top = await getManifest(regB, name, image.digest)
+  expect(top).toMatchObject({ status: 200, text: image.text, digest: image.digest })
+  expect(top.mediaType).toBe(image.mediaType)
+  const byTag = await getManifest(regB, name, tag)
+  expect(byTag.digest).toBe(image.digest)
+  if (image.manifests.length > 1 || image.mediaType.includes('index') || image.mediaType.includes('list'))
+    for (const m of image.manifests) expect(await getManifest(regB, name, m.digest)).toMatchObject({ status: 200, text: m.text })
+  for (const b of image.blobs) expect(await blobDigest(regB, name, b.digest)).toEqual({ status: 200, digest: b.digest, size: b.size })
+}
+
+beforeAll(async () => {
+  agent = new Agent({ connections: 16 })
+  regA = await startRegistry({ password: `a-${randomBytes(9).toString('hex')}` })
+  regB = await startRegistry({ password: `b-${randomBytes(9).toString('hex')}` })
+})
+
+afterAll(async () => {
+  await regA?.stop()
+  await regB?.stop()
+  await agent?.close()
+})
+
+describe('replicateImage between two docker-registry instances', () => {
+  it('copies a single-platform image: manifest and blobs byte for byte', async () => {
+    const image = await pushTestImage(regA, 'team/app', 'v1', { layers: 3, layerSize: 300_000, format: 'docker' })
+    const src = twinFor(regA, SRC)
+    const dst = twinFor(regB, DST)
+    const events: Array<Progress> = []
+    const r = await replicateImage({
+      source: digestUri(SRC, 'team/app', image.digest),
+      destination: repo(DST, 'mirror/app'),
+      tags: ['v1', 'copied']
+    })({ source: side(src), destination: side(dst), onProgress: (p) => events.push(p) })()
+    if (E.isLeft(r)) throw new Error(r.left.message)
+    expect(r.right.imageDigest).toBe(image.digest)
+    await expectCopied(image, 'mirror/app', 'copied')
+    expect((await getManifest(regB, 'mirror/app', 'v1')).digest).toBe(image.digest)
+    const finals = events.flatMap((p) => (p._tag === 'blob' && p.status !== 'copying' ? [p.status] : []))
+    expect(finals).toEqual(image.blobs.map(() => 'copied'))
+    // different registries and credentials: the ECR side was asked for one login each
+    expect(src.callCount('GetAuthorizationToken')).toBe(1)
+    expect(dst.callCount('GetAuthorizationToken')).toBe(1)
+  })
+
+  it('copies a two-platform index: children, index and blobs byte for byte; a rerun only checks', async () => {
+    const image = await pushTestImage(regA, 'team/multi', 'latest', {
+      layers: 2,
+      layerSize: 50_000,
+      platforms: [
+        { os: 'linux', architecture: 'amd64' },
+        { os: 'linux', architecture: 'arm64', variant: 'v8' }
+      ]
+    })
+    const src = twinFor(regA, SRC)
+    const dst = twinFor(regB, DST)
+    const request: ReplicateRequest = {
+      source: digestUri(SRC, 'team/multi', image.digest),
+      destination: repo(DST, 'team/multi'),
+      tags: ['latest']
+    }
+    const r = await replicateImage(request)({ source: side(src), destination: side(dst) })()
+    if (E.isLeft(r)) throw new Error(r.left.message)
+    expect(r.right.imageDigest).toBe(image.digest)
+    await expectCopied(image, 'team/multi', 'latest')
+
+    const events: Array<Progress> = []
+    const again = await replicateImage(request)({ source: side(src), destination: side(dst), onProgress: (p) => events.push(p) })()
+    expect(E.isRight(again)).toBe(true)
+    const done = events.find((p) => p._tag === 'done')
+    expect(done?._tag === 'done' && done.summary).toMatchObject({
+      blobs: { exists: image.blobs.length, mounted: 0, copied: 0 },
+      manifests: { exists: 3, pushed: 0 },
+      tags: { exists: 1, pushed: 0 }
+    })
+  })
+
+  it('an interrupted copy of a 64 MiB layer leaves no tag; a rerun completes it', async () => {
+    const big = randomBytes(64 * 1024 * 1024)
+    const image = await pushTestImage(regA, 'team/big', 'v1', { layers: [big, randomBytes(1000)] })
+    const bigDigest = sha256(big)
+    // a proxy in front of the source registry that cuts blob downloads after 8 MiB while `cut` is on
+    let cut = true
+    let cuts = 0
+    const proxy = http.createServer((req, res) => {
+      const target = new URL(req.url ?? '/', regA.url)
+      const up = http.request(target, { method: req.method, headers: { ...req.headers, host: target.host } }, (upRes) => {
+        res.writeHead(upRes.statusCode ?? 502, upRes.headers)
+        const isBlob = req.method === 'GET' && /\/blobs\/sha256:/.test(req.url ?? '') && upRes.statusCode === 200
+        let sent = 0
+        upRes.on('data', (chunk: Buffer) => {
+          sent += chunk.length
+          if (cut && isBlob && sent > 8 * 1024 * 1024) {
+            cuts++
+            upRes.destroy()
+            res.socket?.destroy()
+            return
+          }
+          if (!res.write(chunk)) {
+            upRes.pause()
+            res.once('drain', () => upRes.resume())
+          }
+        })
+        upRes.on('end', () => res.end())
+      })
+      up.on('error', () => res.socket?.destroy())
+      req.pipe(up)
+    })
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`
+    try {
+      const src = twinFor({ url: proxyUrl, password: regA.password }, SRC)
+      const dst = twinFor(regB, DST)
+      const request: ReplicateRequest = {
+        source: digestUri(SRC, 'team/big', image.digest),
+        destination: repo(DST, 'team/big'),
+        tags: ['v1']
+      }
+      const first = await replicateImage(request)({ source: side(src), destination: side(dst) })()
+      expect(E.isLeft(first) && first.left).toMatchObject({ _tag: 'HttpError', method: 'GET' })
+      expect(E.isLeft(first) && first.left._tag === 'HttpError' && first.left.url).toContain(`/v2/team/big/blobs/${bigDigest}`)
+      expect(cuts).toBeGreaterThanOrEqual(1)
+      expect((await getManifest(regB, 'team/big', 'v1')).status).toBe(404)
+      expect(await headBlob(regB, 'team/big', bigDigest)).toBe(404)
+
+      cut = false
+      const events: Array<Progress> = []
+      const second = await replicateImage(request)({ source: side(src), destination: side(dst), onProgress: (p) => events.push(p) })()
+      if (E.isLeft(second)) throw new Error(second.left.message)
+      expect(second.right.imageDigest).toBe(image.digest)
+      await expectCopied(image, 'team/big', 'v1')
+      const copying = events.filter((p) => p._tag === 'blob' && p.digest === bigDigest && p.status === 'copying')
+      expect(copying.length).toBeGreaterThanOrEqual(60)
+    } finally {
+      proxy.closeAllConnections()
+      await new Promise<void>((resolve) => proxy.close(() => resolve()))
+    }
+  })
+})
