@@ -130,3 +130,34 @@ export {
    */
   resolveImageUri
 } from './resolve'
+
+export {
+  /**
+   * Copies an image (all platforms, or some) to a repository of another registry, account or
+   * region, and tags it there.
+   *
+   * @category workflows
+   * @since 0.1.0
+   * @example
+   * import { ImageUri, RepositoryUri, replicateImage } from 'ecr-fp-ts'
+   * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+   * import * as E from 'fp-ts/Either'
+   *
+   * const source = InMemoryEcr.make({ accountId: '111111111111', region: 'us-east-1' })
+   * const destination = InMemoryEcr.make({ accountId: '222222222222', region: 'eu-west-1' })
+   * const pushed = source.pushImage('app', { tag: 'v1' })
+   * destination.createRepository('mirror/app')
+   * const uri = ImageUri.parse('111111111111.dkr.ecr.us-east-1.amazonaws.com/app:v1')
+   * const repo = RepositoryUri.parse('222222222222.dkr.ecr.eu-west-1.amazonaws.com/mirror/app')
+   * assert.ok(E.isRight(pushed) && E.isRight(uri) && E.isRight(repo))
+   *
+   * replicateImage({
+   *   source: uri.right,
+   *   destination: RepositoryUri.toRef(repo.right)
+   * })({ source: source.env, destination: destination.env })().then((r) => {
+   *   assert.ok(E.isRight(r))
+   *   assert.strictEqual(destination.tagsOf('mirror/app').get('v1'), pushed.right.imageDigest)
+   * })
+   */
+  replicateImage
+} from './replicate'
