@@ -10,12 +10,13 @@ const root = path.resolve(__dirname, '..')
 // the JSDoc rules, checked on the source text
 // -------------------------------------------------------------------------------------
 
-/** Public modules: src/*.ts and everything under src/testing/. */
+/** Public modules: src/*.ts and everything under src/testing/ but its `internal/` folders (as in docs-ts.json). */
 const publicModules = (): ReadonlyArray<string> => {
   const walk = (dir: string): ReadonlyArray<string> =>
     readdirSync(path.join(root, dir)).flatMap((name) => {
       const rel = path.join(dir, name)
-      return statSync(path.join(root, rel)).isDirectory() ? walk(rel) : rel.endsWith('.ts') ? [rel] : []
+      if (statSync(path.join(root, rel)).isDirectory()) return name === 'internal' ? [] : walk(rel)
+      return rel.endsWith('.ts') ? [rel] : []
     })
   const top = readdirSync(path.join(root, 'src'))
     .filter((f) => f.endsWith('.ts'))
@@ -100,6 +101,8 @@ const problemsOf = (file: string, text?: string): ReadonlyArray<string> =>
   exportsOf(file, text).flatMap(({ name, kind, doc }) => {
     const at = `${file}#${name}`
     if (doc === undefined) return [`${at}: no JSDoc block`]
+    // docs-ts leaves out what is tagged @internal or @ignore
+    if (/@(internal|ignore)\b/.test(doc)) return []
     const problems: Array<string> = []
     if (!/@since\s+\d+\.\d+\.\d+/.test(doc)) problems.push(`${at}: no @since`)
     if (!/@category\s+\S/.test(doc)) problems.push(`${at}: no @category`)
@@ -137,6 +140,8 @@ describe('JSDoc of the public modules', () => {
       ' * const two = 2',
       ' */',
       'export function two() { return 2 }',
+      '/** @internal */',
+      'export const hidden = 0',
       '/** @since 0.1.0 */',
       'export interface Three { readonly n: 3 }',
       'const four_ = 4',
@@ -152,6 +157,7 @@ describe('JSDoc of the public modules', () => {
     expect(found.map((e) => [e.name, e.kind, e.specifier])).toEqual([
       ['one', 'value', false],
       ['two', 'value', false],
+      ['hidden', 'value', false],
       ['Three', 'type', false],
       ['four', 'value', true]
     ])
