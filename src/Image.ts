@@ -23,14 +23,22 @@ import * as Manifest from './Manifest'
 import {
   AccountIdC,
   ImageDigestC,
-  isImageTag,
   RegionC,
   RepositoryNameC,
   type ImageDigest
 } from './Primitives'
 import * as RepositoryUri from './RepositoryUri'
 import { traverseRTE } from './internal/concurrency'
-import { describeOne, getOne, imageLabel, toImageRef, type ImageDetail, type Layer } from './internal/images'
+import {
+  checkTag,
+  describeOne,
+  getOne,
+  imageLabel,
+  toImageRef,
+  type FetchedImage,
+  type ImageDetail,
+  type Layer
+} from './internal/images'
 import { getLogin } from './internal/login'
 import type { ImageRef, RepositoryRef } from './internal/refs'
 import { inRegion } from './internal/region'
@@ -295,12 +303,6 @@ interface ManifestText {
   readonly mediaType?: string
 }
 
-const repositoryOf = (ref: ImageRef): RepositoryRef => ({
-  accountId: ref.accountId,
-  region: ref.region,
-  repositoryName: ref.repositoryName
-})
-
 /** The manifest text and media type: from the ref when it carries them, else one BatchGetImage. */
 const manifestOf = (ref: ImageRef): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, ManifestText> =>
   ref.imageManifest !== undefined
@@ -310,7 +312,7 @@ const manifestOf = (ref: ImageRef): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrErr
       })
     : pipe(
         inRegion(ref),
-        RTE.flatMap(() => fetchByDigest(repositoryOf(ref), ref.imageDigest)),
+        RTE.flatMap(() => fetchByDigest(ref, ref.imageDigest)),
         RTE.map((image) => ({
           text: image.imageManifest,
           ...(image.imageManifestMediaType === undefined ? {} : { mediaType: image.imageManifestMediaType })
@@ -318,7 +320,7 @@ const manifestOf = (ref: ImageRef): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrErr
       )
 
 /** One BatchGetImage by digest; a sha256 digest is checked against the manifest's bytes. */
-const fetchByDigest = (repo: RepositoryRef, digest: ImageDigest) =>
+const fetchByDigest = (repo: RepositoryRef, digest: ImageDigest): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, FetchedImage> =>
   pipe(
     getOne(repo, { imageDigest: digest }),
     RTE.flatMapEither((image) => {
@@ -356,7 +358,7 @@ const singleManifest = (
           (child) =>
             pipe(
               inRegion(ref),
-              RTE.flatMap(() => fetchByDigest(repositoryOf(ref), child.digest)),
+              RTE.flatMap(() => fetchByDigest(ref, child.digest)),
               RTE.flatMapEither((image) => Manifest.parse(image.imageManifest)),
               RTE.flatMapEither((childManifest) =>
                 Manifest.isIndex(childManifest)
@@ -424,7 +426,7 @@ export const getManifest = (ref: ImageRef): RTE.ReaderTaskEither<EcrEnv, EcrErro
 export const getDetail = (ref: ImageRef): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, ImageDetail> =>
   pipe(
     inRegion(ref),
-    RTE.flatMap(() => describeOne(repositoryOf(ref), { imageDigest: ref.imageDigest }))
+    RTE.flatMap(() => describeOne(ref, { imageDigest: ref.imageDigest }))
   )
 
 /**
@@ -629,16 +631,13 @@ const putManifest = (
       if (e._tag === 'AlreadyExists' && e.resource === 'ImageTag' && tag !== undefined)
         // The tag is taken (an immutable repository): fine when it already names this image.
         return pipe(
-          describeOne(repositoryOf(ref), { imageTag: tag }),
+          describeOne(ref, { imageTag: tag }),
           RTE.flatMap((d) => (d.imageDigest === ref.imageDigest ? RTE.right(undefined) : RTE.left(e))),
           RTE.orElse((other) => RTE.left(other._tag === 'NotFound' ? e : other))
         )
       return RTE.left(e)
     })
   )
-
-const checkTag = (tag: string | undefined): E.Either<EcrError.EcrError, string | undefined> =>
-  tag === undefined || isImageTag(tag) ? E.right(tag) : E.left(EcrError.invalidArgument(`not a valid image tag: ${JSON.stringify(tag)}`))
 
 /**
  * Puts the image's manifest into its repository (PutImage), under `tag` if given. An image (or
@@ -666,7 +665,7 @@ const checkTag = (tag: string | undefined): E.Either<EcrError.EcrError, string |
  */
 export const put = (ref: ImageRef, options: { readonly tag?: string } = {}): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, void> =>
   pipe(
-    RTE.fromEither(checkTag(options.tag)),
+    RTE.fromEither(options.tag === undefined ? E.right(undefined) : checkTag(options.tag)),
     RTE.tap(() => inRegion(ref)),
     RTE.flatMap((tag) =>
       pipe(
@@ -700,11 +699,10 @@ export const put = (ref: ImageRef, options: { readonly tag?: string } = {}): RTE
  */
 export const addTags = (ref: ImageRef, tags: ReadonlyArray<string>): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, void> => {
   const distinct = Array.from(new Set(tags))
-  const invalid = distinct.find((tag) => !isImageTag(tag))
-  if (invalid !== undefined) return RTE.left(EcrError.invalidArgument(`not a valid image tag: ${JSON.stringify(invalid)}`))
   if (distinct.length === 0) return RTE.right(undefined)
   return pipe(
-    inRegion(ref),
+    RTE.fromEither(E.traverseArray(checkTag)(distinct)),
+    RTE.tap(() => inRegion(ref)),
     RTE.flatMap(() => manifestOf(ref)),
     RTE.flatMap((m) => pipe(distinct, traverseRTE((tag: string) => putManifest(ref, m, tag)))),
     RTE.map(() => undefined)

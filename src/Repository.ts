@@ -34,7 +34,6 @@ import * as EcrError from './EcrError'
 import * as LifecyclePolicy from './LifecyclePolicy'
 import {
   isImageDigest,
-  isImageTag,
   isRepositoryName,
   type ImageDigest,
   type ResourceTag
@@ -45,6 +44,7 @@ import { BATCH_LIMIT, chunksOf } from './internal/chunk'
 import { traverseRTE } from './internal/concurrency'
 import {
   batchGetImage,
+  checkTag,
   failureError,
   getOne,
   toImageDetail,
@@ -532,7 +532,9 @@ const imageIdOf = (id: ImageIdentifier): E.Either<EcrError.EcrError, ImageId> =>
   if ((tag === undefined) === (digest === undefined))
     return E.left(EcrError.invalidArgument('give exactly one of tag or digest'))
   if (tag !== undefined)
-    return isImageTag(tag) ? E.right({ imageTag: tag }) : E.left(EcrError.invalidArgument(`not a valid image tag: ${JSON.stringify(tag)}`))
+    return typeof tag === 'string'
+      ? pipe(checkTag(tag), E.map((imageTag) => ({ imageTag })))
+      : E.left(EcrError.invalidArgument(`not a valid image tag: ${JSON.stringify(tag)}`))
   return isImageDigest(digest)
     ? E.right({ imageDigest: digest })
     : E.left(EcrError.invalidArgument(`not a valid image digest: ${JSON.stringify(digest)}`))

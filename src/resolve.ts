@@ -11,10 +11,9 @@ import type { EcrEnv } from './Env'
 import * as EcrError from './EcrError'
 import * as Image from './Image'
 import * as ImageUri from './ImageUri'
-import { isImageTag } from './Primitives'
 import * as RegistryUri from './RegistryUri'
 import * as Repository from './Repository'
-import { describeOne, type ImageDetail } from './internal/images'
+import { checkTag, describeOne, type ImageDetail } from './internal/images'
 import type { RepositoryRef } from './internal/refs'
 import { inRegion } from './internal/region'
 
@@ -65,11 +64,7 @@ const resolveRepository = (
     RTE.flatMap(() =>
       defaultTag !== undefined
         ? pipe(
-            RTE.fromEither(
-              isImageTag(defaultTag)
-                ? E.right(defaultTag)
-                : E.left(EcrError.invalidArgument(`not a valid image tag: ${JSON.stringify(defaultTag)}`))
-            ),
+            RTE.fromEither(checkTag(defaultTag)),
             RTE.flatMap((imageTag) => describeOne(repo, { imageTag })),
             RTE.map((d) => digestUri(repo, d))
           )

@@ -18,7 +18,7 @@ import * as RTE from 'fp-ts/ReaderTaskEither'
 import type { EcrEnv } from '../Env'
 import { manifestMediaTypes } from '../Manifest'
 import * as EcrError from '../EcrError'
-import { isImageDigest, type ImageDigest } from '../Primitives'
+import { isImageDigest, isImageTag, type ImageDigest, type ImageTag } from '../Primitives'
 import type { ImageRef, RepositoryRef } from './refs'
 import { listOf, stringOf } from './output'
 import { send } from './send'
@@ -109,6 +109,10 @@ export const failureError = (ref: RepositoryRef, failure: ImageFailure, fallback
         RETRYABLE_FAILURES.has(failure.failureCode)
       )
 }
+
+/** A tag the caller gave, checked before any call: `InvalidArgument` unless it is a Docker tag. */
+export const checkTag = (tag: string): E.Either<EcrError.EcrError, ImageTag> =>
+  isImageTag(tag) ? E.right(tag) : E.left(EcrError.invalidArgument(`not a valid image tag: ${showValue(tag)}`))
 
 const decodeFailure = (what: string, problem: string): EcrError.EcrError => EcrError.decodeError(what, [problem])
 
