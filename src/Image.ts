@@ -17,8 +17,7 @@ import * as RTE from 'fp-ts/ReaderTaskEither'
 import * as t from 'io-ts'
 import type { EcrEnv, HttpEnv } from './Env'
 import * as EcrError from './EcrError'
-import type { ImageUri } from './ImageUri'
-import * as ImageUris from './ImageUri'
+import * as ImageUri from './ImageUri'
 import * as Manifest from './Manifest'
 import {
   AccountIdC,
@@ -207,8 +206,8 @@ export const ImageConfigC: t.Type<ImageConfig, ImageConfig, unknown> = /*#__PURE
  */
 export const fromUri = (s: string): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, ImageRef> =>
   pipe(
-    RTE.fromEither(ImageUris.parse(s)),
-    RTE.map(ImageUris.toRef),
+    RTE.fromEither(ImageUri.parse(s)),
+    RTE.map(ImageUri.toRef),
     RTE.tap((r) => inRegion(r)),
     RTE.flatMap((r) => {
       const repo: RepositoryRef = { accountId: r.accountId, region: r.region, repositoryName: r.repositoryName }
@@ -246,7 +245,7 @@ export const fromUri = (s: string): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrErr
  *   E.right('123456789012.dkr.ecr.us-west-2.amazonaws.com/app@sha256:' + 'a'.repeat(64))
  * )
  */
-export const toUri = (ref: ImageRef): ImageUri => `${RepositoryUri.fromRef(ref)}@${ref.imageDigest}` as ImageUri
+export const toUri = (ref: ImageRef): ImageUri.ImageUri => `${RepositoryUri.fromRef(ref)}@${ref.imageDigest}` as ImageUri.ImageUri
 
 // -------------------------------------------------------------------------------------
 // codecs
