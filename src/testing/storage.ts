@@ -34,6 +34,9 @@ export const make = (origin: string, region: string): Storage => ({
 /** @internal How long a pre-signed URL stays valid. */
 export const EXPIRES_SECONDS = 3600
 
+/** Expired signatures are dropped once this many have been issued. */
+const PRUNE_AT = 10_000
+
 const amzDate = (d: Date): string =>
   d
     .toISOString()
@@ -56,6 +59,10 @@ const keyOf = (storage: Storage, digest: string): string => {
 
 /** @internal A fresh pre-signed GET URL for a blob. */
 export const presign = (storage: Storage, digest: string, now: Date): string => {
+  if (storage.signatures.size >= PRUNE_AT) {
+    for (const [sig, issued] of storage.signatures)
+      if (now.getTime() > issued.issuedAt + issued.expiresSeconds * 1000) storage.signatures.delete(sig)
+  }
   const key = keyOf(storage, digest)
   const signature = randomBytes(32).toString('hex')
   storage.signatures.set(signature, { key, issuedAt: now.getTime(), expiresSeconds: EXPIRES_SECONDS })
@@ -112,7 +119,7 @@ export const parseRange = (
   if (a === '' && b === '') return 'invalid'
   if (a === '') {
     const n = Number(b)
-    if (n === 0) return 'invalid'
+    if (n === 0 || length === 0) return 'invalid'
     return { start: Math.max(0, length - n), end: length - 1 }
   }
   const start = Number(a)
