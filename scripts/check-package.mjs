@@ -159,11 +159,12 @@ const main = async () => {
       const bytes = Buffer.byteLength(text)
       console.log(`  bundle size: ${bytes} bytes (limit ${MAX_BUNDLE_BYTES})`)
       if (bytes > MAX_BUNDLE_BYTES) {
-        const biggest = Object.entries(result.metafile.inputs)
-          .sort((a, b) => b[1].bytes - a[1].bytes)
-          .slice(0, 8)
-          .map(([f, i]) => `${f} (${i.bytes} B in)`)
-        return `${bytes} bytes > ${MAX_BUNDLE_BYTES}; biggest inputs: ${biggest.join(', ')}`
+        const output = Object.values(result.metafile.outputs)[0]
+        const biggest = Object.entries(output?.inputs ?? {})
+          .sort((a, b) => b[1].bytesInOutput - a[1].bytesInOutput)
+          .slice(0, 6)
+          .map(([f, i]) => `${f.replace(/^.*node_modules\//, '')} ${i.bytesInOutput} B`)
+        return `${bytes} bytes > ${MAX_BUNDLE_BYTES}; what takes the room: ${biggest.join(', ')}`
       }
       return parsesUri(process.execPath, ['bundle.js'], app)
     })
