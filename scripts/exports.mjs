@@ -119,17 +119,11 @@ export const packageProblems = () => {
 }
 
 const write = () => {
-  const pkg = readPackage()
-  const fields = generatedFields()
-  // Keep the existing key order; new keys go after "engines" (or at the end).
-  const next = {}
-  for (const [key, value] of Object.entries(pkg)) {
-    next[key] = key in fields ? fields[key] : value
-    if (key === 'sideEffects') for (const [k, v] of Object.entries(fields)) if (!(k in pkg)) next[k] = v
-  }
-  for (const [k, v] of Object.entries(fields)) if (!(k in next)) next[k] = v
+  // existing keys keep their place in package.json; missing ones are appended
+  const next = { ...readPackage(), ...generatedFields() }
   writeFileSync(join(ROOT, 'package.json'), JSON.stringify(next, null, 2) + '\n')
-  console.log(`package.json: ${presentModules().length} module(s) exported: ${presentModules().map((m) => m.name).join(', ')}`)
+  const names = presentModules().map((m) => m.name)
+  console.log(`package.json: ${names.length} module(s) exported: ${names.join(', ')}`)
 }
 
 const check = () => {
