@@ -267,6 +267,6 @@ export const ImageDigestC: t.Type<ImageDigest, string, unknown> = /*#__PURE__*/ 
  * assert.strictEqual(E.isLeft(ResourceTagC.decode({ Key: 'team' })), true)
  */
 export const ResourceTagC: t.Type<ResourceTag, ResourceTag, unknown> = /*#__PURE__*/ t.readonly(
-  t.type({ Key: t.string, Value: t.string }),
+  /*#__PURE__*/ t.type({ Key: t.string, Value: t.string }),
   'ResourceTag'
 )
