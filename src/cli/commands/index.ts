@@ -3,7 +3,8 @@
  * folder and one line here.
  */
 import type { Register } from '../context'
+import * as copy from './copy'
 import * as demo from './demo'
 import * as parse from './parse'
 
-export const commands: ReadonlyArray<Register> = [parse.register, demo.register]
+export const commands: ReadonlyArray<Register> = [parse.register, copy.register, demo.register]

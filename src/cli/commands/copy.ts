@@ -1,0 +1,228 @@
+/**
+ * `ecr-fp-ts copy <image> <repo> [--tag T...] [--platform P...] [--all-platforms]`: copies an image
+ * into another repository (another account or region too) with `replicateImage`. Progress goes
+ * to stderr: bars on a terminal, plain lines otherwise (none with `--json`); the destination
+ * image URI (digest form) is printed at the end.
+ */
+import { MultiBar, Presets, type SingleBar } from 'cli-progress'
+import * as E from 'fp-ts/Either'
+import { pipe } from 'fp-ts/function'
+import * as TE from 'fp-ts/TaskEither'
+import * as EcrError from '../../EcrError'
+import type { EcrEnv, HttpEnv } from '../../Env'
+import * as Image from '../../Image'
+import * as ImageUri from '../../ImageUri'
+import * as Manifest from '../../Manifest'
+import * as RegistryUri from '../../RegistryUri'
+import * as Repository from '../../Repository'
+import { resolveImageUri } from '../../resolve'
+import { replicateImage, type Progress, type Summary } from '../../replicate'
+import type { Context, Output, Register } from '../context'
+
+type SideEnv = EcrEnv & HttpEnv
+
+export interface CopyOptions {
+  readonly tag?: ReadonlyArray<string>
+  readonly platform?: ReadonlyArray<string>
+  readonly allPlatforms?: boolean
+}
+
+// -------------------------------------------------------------------------------------
+// progress
+// -------------------------------------------------------------------------------------
+
+const MiB = 1024 * 1024
+
+/** `1.5 MiB`, `312 B`. */
+export const formatBytes = (n: number): string =>
+  n < 1024 ? `${n} B` : n < MiB ? `${(n / 1024).toFixed(1)} KiB` : n < 1024 * MiB ? `${(n / MiB).toFixed(1)} MiB` : `${(n / MiB / 1024).toFixed(2)} GiB`
+
+const short = (digest: string): string => digest.replace(/^(sha\d+:)([0-9a-f]{12})[0-9a-f]*$/, '$1$2')
+
+/**
+ * Plain progress lines: one per phase, blob, manifest and tag; for a blob bigger than 8 MiB a line
+ * at each quarter of its bytes.
+ */
+export const plainReporter = (write: (line: string) => void): ((p: Progress) => void) => {
+  const quarters = new Map<string, number>()
+  return (p) => {
+    switch (p._tag) {
+      case 'resolve':
+        write(
+          `copying ${Image.toUri(p.source)} to ${Repository.toUri(p.destination)}${p.tags.length === 0 ? ' (no tags)' : ` (tags: ${p.tags.join(', ')})`}`
+        )
+        return
+      case 'blobs':
+        write(`${p.count} blob${p.count === 1 ? '' : 's'}, ${formatBytes(p.bytes)}`)
+        return
+      case 'blob': {
+        if (p.status === 'copying') {
+          if (p.total <= 8 * MiB || p.total === 0) return
+          const q = Math.floor((p.bytes / p.total) * 4)
+          if (q === 0 || q >= 4 || (quarters.get(p.digest) ?? 0) >= q) return
+          quarters.set(p.digest, q)
+          write(`blob ${short(p.digest)} ${q * 25}% of ${formatBytes(p.total)}`)
+          return
+        }
+        write(`blob ${short(p.digest)} ${p.status} (${formatBytes(p.total)})`)
+        return
+      }
+      case 'manifest':
+        write(`manifest ${short(p.digest)} ${p.status}`)
+        return
+      case 'tag':
+        write(`tag ${p.tag} ${p.status}`)
+        return
+      case 'done':
+        return
+    }
+  }
+}
+
+/** Bars on a terminal: one per blob being copied, and one for all the blobs; then the manifest and tag lines. */
+export const barReporter = (stream: NodeJS.WritableStream): { readonly onProgress: (p: Progress) => void; readonly stop: () => void } => {
+  const multi = new MultiBar(
+    {
+      stream,
+      hideCursor: true,
+      clearOnComplete: false,
+      format: ' {bar} {percentage}% | {label}',
+      formatValue: (v, _options, type) => (type === 'value' || type === 'total' ? formatBytes(v) : String(v))
+    },
+    Presets.shades_classic
+  )
+  const bars = new Map<string, SingleBar>()
+  let overall: SingleBar | undefined
+  let done = 0
+  let count = 0
+  const after: Array<string> = []
+  return {
+    onProgress: (p) => {
+      if (p._tag === 'blobs') {
+        count = p.count
+        overall = multi.create(Math.max(1, p.count), 0, { label: `blobs 0/${p.count}` })
+        return
+      }
+      if (p._tag === 'blob') {
+        if (p.status === 'copying') {
+          const bar = bars.get(p.digest) ?? multi.create(Math.max(1, p.total), 0, { label: `${short(p.digest)} ${formatBytes(p.total)}` })
+          bars.set(p.digest, bar)
+          bar.update(p.bytes)
+          return
+        }
+        const bar = bars.get(p.digest)
+        if (bar !== undefined) {
+          bar.update(Math.max(1, p.total), { label: `${short(p.digest)} ${p.status}` })
+          bar.stop()
+        }
+        done++
+        overall?.update(done, { label: `blobs ${done}/${count}` })
+        return
+      }
+      // manifests and tags come after the blobs: their lines go below the bars, once they stop
+      if (p._tag === 'manifest') after.push(`manifest ${short(p.digest)} ${p.status}`)
+      if (p._tag === 'tag') after.push(`tag ${p.tag} ${p.status}`)
+    },
+    stop: () => {
+      multi.stop()
+      for (const line of after) stream.write(`${line}\n`)
+    }
+  }
+}
+
+// -------------------------------------------------------------------------------------
+// the command
+// -------------------------------------------------------------------------------------
+
+const platformsOf = (options: CopyOptions): E.Either<EcrError.EcrError, 'all' | ReadonlyArray<Manifest.Platform>> => {
+  const given = options.platform ?? []
+  if (options.allPlatforms === true)
+    return given.length === 0 ? E.right('all') : E.left(EcrError.invalidArgument('give either --all-platforms or --platform, not both'))
+  if (given.length === 0) return E.right([Manifest.defaultPlatform])
+  return E.traverseArray(Manifest.parsePlatform)(given)
+}
+
+/** The environment for `region`: the base one when it is that region, else one built for it. */
+const envFor = (ctx: Context, base: SideEnv, region: string): TE.TaskEither<EcrError.EcrError, SideEnv> =>
+  region === base.region ? TE.right(base) : ctx.io.makeEnv({ ...ctx.options(), region })
+
+/** The destination: a repository URI as it is, a name in the environment's registry. */
+const destinationOf = (repo: string) =>
+  RegistryUri.isPrefixed(repo) ? (_: SideEnv) => TE.fromEither(Repository.fromUri(repo)) : (env: SideEnv) => Repository.make(repo)(env)
+
+export interface CopyResult {
+  readonly source: string
+  readonly destination: string
+  readonly imageDigest: string
+  readonly tags: ReadonlyArray<string>
+  readonly summary?: Summary
+}
+
+/** Resolves both sides, builds their environments and copies; `onProgress` sees every event. */
+export const copy = (
+  ctx: Context,
+  image: string,
+  repo: string,
+  options: CopyOptions,
+  onProgress: (p: Progress) => void
+): TE.TaskEither<EcrError.EcrError, CopyResult> => {
+  let summary: Summary | undefined
+  let tags: ReadonlyArray<string> = []
+  return pipe(
+    TE.Do,
+    TE.apS('platforms', TE.fromEither(platformsOf(options))),
+    TE.apS('env', ctx.env()),
+    TE.bind('sourceUri', ({ env }) => resolveImageUri(image)(env)),
+    TE.bind('destination', ({ env }) => destinationOf(repo)(env)),
+    TE.bind('sourceEnv', ({ env, sourceUri }) => envFor(ctx, env, ImageUri.toRef(sourceUri).region)),
+    TE.bind('destinationEnv', ({ env, destination }) => envFor(ctx, env, destination.region)),
+    TE.bind('copied', ({ sourceUri, destination, platforms, sourceEnv, destinationEnv }) =>
+      replicateImage({
+        source: sourceUri,
+        destination,
+        platforms,
+        ...(options.tag === undefined || options.tag.length === 0 ? {} : { tags: options.tag })
+      })({
+        source: sourceEnv,
+        destination: destinationEnv,
+        onProgress: (p) => {
+          if (p._tag === 'done') summary = p.summary
+          if (p._tag === 'resolve') tags = p.tags
+          onProgress(p)
+        }
+      })
+    ),
+    TE.map(({ sourceUri, copied }) => ({
+      source: sourceUri,
+      destination: Image.toUri(copied),
+      imageDigest: copied.imageDigest,
+      tags,
+      ...(summary === undefined ? {} : { summary })
+    }))
+  )
+}
+
+export const toOutput = (r: CopyResult): Output => ({ text: [r.destination], json: r })
+
+export const register: Register = (program, ctx) => {
+  program
+    .command('copy')
+    .description('copy an image into another repository (another account or region too) over the registry API')
+    .argument('<image>', 'image URI, or name[:tag|@digest] in the default registry (a bare name: its latest tagged image)')
+    .argument('<repo>', 'destination repository: a name in the default registry, or a repository URI')
+    .option('--tag <tag...>', "tags to give the copy (default: the source image's tags)")
+    .option('--platform <platform...>', 'platforms to keep of a multi-platform image, os/arch[/variant] (default: linux/amd64)')
+    .option('--all-platforms', 'copy a multi-platform image with all its platforms, digest unchanged')
+    .action(async (image: string, repo: string, options: CopyOptions) => {
+      const json = ctx.options().json
+      const tty = !json && process.stderr.isTTY === true
+      const bars = tty ? barReporter(process.stderr) : undefined
+      const plain = json || tty ? undefined : plainReporter((line) => ctx.io.stderr(`${line}\n`))
+      const result = await copy(ctx, image, repo, options, (p) => {
+        bars?.onProgress(p)
+        plain?.(p)
+      })()
+      bars?.stop()
+      ctx.finish(pipe(result, E.map(toOutput)))
+    })
+}

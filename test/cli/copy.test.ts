@@ -1,0 +1,175 @@
+import * as fc from 'fast-check'
+import * as E from 'fp-ts/Either'
+import * as TE from 'fp-ts/TaskEither'
+import { describe, expect, it } from 'vitest'
+import { formatBytes, plainReporter } from '../../src/cli/commands/copy'
+import { type Io, run } from '../../src/cli/main'
+import * as EcrError from '../../src/EcrError'
+import type { EcrEnv, HttpEnv } from '../../src/Env'
+import type { ImageDigest } from '../../src/Primitives'
+import type { Progress } from '../../src/replicate'
+import * as InMemoryEcr from '../../src/testing/InMemoryEcr'
+
+const SRC = { accountId: '111111111111', region: 'us-east-1' }
+const DST = { accountId: '222222222222', region: 'eu-west-1' }
+const SRC_HOST = `${SRC.accountId}.dkr.ecr.${SRC.region}.amazonaws.com`
+const DST_HOST = `${DST.accountId}.dkr.ecr.${DST.region}.amazonaws.com`
+
+interface Result {
+  readonly code: number
+  readonly stdout: string
+  readonly stderr: string
+  readonly regions: ReadonlyArray<string | undefined>
+}
+
+/** The CLI with one twin per region: `--region` (and the regions the command asks for) pick the twin. */
+const cli = async (twins: ReadonlyArray<InMemoryEcr.InMemoryEcr>, ...argv: ReadonlyArray<string>): Promise<Result> => {
+  let stdout = ''
+  let stderr = ''
+  const regions: Array<string | undefined> = []
+  const io: Io = {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    makeEnv: (options) => {
+      regions.push(options.region)
+      const twin = twins.find((t) => t.region === options.region)
+      return twin === undefined
+        ? TE.left(EcrError.invalidArgument(`no twin for region ${String(options.region)}`))
+        : TE.right({ ...twin.env } as EcrEnv & HttpEnv)
+    }
+  }
+  const code = await run(argv, io)
+  return { code, stdout, stderr, regions }
+}
+
+const push = (twin: InMemoryEcr.InMemoryEcr, repo: string, options?: InMemoryEcr.PushImageOptions): InMemoryEcr.PushedImage => {
+  const r = twin.pushImage(repo, options)
+  if (E.isLeft(r)) throw new Error(r.left.message)
+  return r.right
+}
+
+const setup = () => {
+  const src = InMemoryEcr.make(SRC)
+  const dst = InMemoryEcr.make(DST)
+  dst.createRepository('mirror')
+  return { src, dst }
+}
+
+describe('ecr-fp-ts copy', () => {
+  it('copies across regions and prints the destination URI; progress lines on stderr', async () => {
+    const { src, dst } = setup()
+    const image = push(src, 'app', { tag: 'v1', layers: 2 })
+    const r = await cli([src, dst], '--region', SRC.region, 'copy', `${SRC_HOST}/app:v1`, `${DST_HOST}/mirror`, '--tag', 'v2', 'stable')
+    expect(r.stderr).not.toMatch(/failed/)
+    expect(r.code).toBe(0)
+    expect(r.stdout).toBe(`${DST_HOST}/mirror@${image.imageDigest}\n`)
+    expect(Object.fromEntries(dst.tagsOf('mirror'))).toEqual({ v2: image.imageDigest, stable: image.imageDigest })
+    const lines = r.stderr.split('\n').filter((l) => l !== '')
+    expect(lines[0]).toBe(`copying ${SRC_HOST}/app@${image.imageDigest} to ${DST_HOST}/mirror (tags: v2, stable)`)
+    expect(lines).toContain('tag v2 pushed')
+    expect(lines.filter((l) => l.startsWith('blob ')).length).toBe(3)
+    expect(r.regions).toEqual([SRC.region, DST.region])
+  })
+
+  it('--json prints the result as JSON and no progress', async () => {
+    const { src, dst } = setup()
+    const image = push(src, 'app', { tag: 'v1' })
+    const r = await cli([src, dst], '--region', SRC.region, '--json', 'copy', `${SRC_HOST}/app:v1`, `${DST_HOST}/mirror`)
+    expect(r.code).toBe(0)
+    expect(r.stderr).toBe('')
+    const out = JSON.parse(r.stdout) as Record<string, unknown>
+    expect(out).toMatchObject({
+      source: `${SRC_HOST}/app:v1`,
+      destination: `${DST_HOST}/mirror@${image.imageDigest}`,
+      imageDigest: image.imageDigest,
+      tags: ['v1'],
+      summary: { blobs: { exists: 0, mounted: 0, copied: 2 }, tags: { exists: 0, pushed: 1 } }
+    })
+  })
+
+  it('keeps linux/amd64 of a multi-platform image by default; --all-platforms keeps the index as it is', async () => {
+    const { src, dst } = setup()
+    const image = push(src, 'multi', {
+      tag: 'v1',
+      platforms: [
+        { os: 'linux', architecture: 'amd64' },
+        { os: 'linux', architecture: 'arm64' }
+      ]
+    })
+    const narrowed = await cli([src, dst], '--region', SRC.region, '--json', 'copy', `${SRC_HOST}/multi:v1`, `${DST_HOST}/mirror`, '--tag', 'amd64')
+    expect(narrowed.code).toBe(0)
+    const n = JSON.parse(narrowed.stdout) as { imageDigest: string }
+    expect(n.imageDigest).not.toBe(image.imageDigest)
+    expect(dst.getManifestText('mirror', image.children[1]?.imageDigest ?? '')._tag).toBe('None')
+
+    const arm = await cli([src, dst], '--region', SRC.region, '--json', 'copy', `${SRC_HOST}/multi:v1`, `${DST_HOST}/mirror`, '--tag', 'arm', '--platform', 'linux/arm64')
+    expect(arm.stderr).toBe('')
+    expect(arm.code).toBe(0)
+    expect(dst.getManifestText('mirror', image.children[1]?.imageDigest ?? '')._tag).toBe('Some')
+
+    const all = await cli([src, dst], '--region', SRC.region, '--json', 'copy', `${SRC_HOST}/multi:v1`, `${DST_HOST}/mirror`, '--all-platforms')
+    expect(all.code).toBe(0)
+    expect((JSON.parse(all.stdout) as { imageDigest: string }).imageDigest).toBe(image.imageDigest)
+    expect(dst.tagsOf('mirror').get('v1')).toBe(image.imageDigest)
+  })
+
+  it('a bare name is the latest tagged image of the default registry; a name destination is in it too', async () => {
+    const src = InMemoryEcr.make(SRC)
+    push(src, 'app', { tag: 'old', pushedAt: new Date('2024-01-01T00:00:00Z') })
+    const latest = push(src, 'app', { tag: 'new', pushedAt: new Date('2024-02-01T00:00:00Z') })
+    src.createRepository('copy')
+    const r = await cli([src], '--region', SRC.region, 'copy', 'app', 'copy')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toBe(`${SRC_HOST}/copy@${latest.imageDigest}\n`)
+    expect(r.stderr).toMatch(/mounted/)
+    expect(src.tagsOf('copy').get('new')).toBe(latest.imageDigest)
+  })
+
+  it('fails with exit 1 and one line on stderr', async () => {
+    const { src, dst } = setup()
+    push(src, 'app', { tag: 'v1' })
+    const both = await cli([src, dst], '--region', SRC.region, 'copy', `${SRC_HOST}/app:v1`, `${DST_HOST}/mirror`, '--all-platforms', '--platform', 'linux/arm64')
+    expect(both.code).toBe(1)
+    expect(both.stderr).toMatch(/either --all-platforms or --platform/)
+    const missing = await cli([src, dst], '--region', SRC.region, 'copy', `${SRC_HOST}/app:v1`, `${DST_HOST}/nowhere`)
+    expect(missing.code).toBe(1)
+    expect(missing.stderr.split('\n').filter((l) => l !== '').pop()).toMatch(/destination repository does not exist: nowhere/)
+    const usage = await cli([src, dst], 'copy', `${SRC_HOST}/app:v1`)
+    expect(usage.code).toBe(2)
+  })
+})
+
+describe('copy progress lines', () => {
+  const digest = `sha256:${'ab'.repeat(32)}` as ImageDigest
+
+  it('formatBytes picks a unit and keeps the value', () => {
+    expect(formatBytes(0)).toBe('0 B')
+    expect(formatBytes(1536)).toBe('1.5 KiB')
+    expect(formatBytes(3 * 1024 * 1024)).toBe('3.0 MiB')
+    expect(formatBytes(2 * 1024 * 1024 * 1024)).toBe('2.00 GiB')
+  })
+
+  it('a big blob gets at most three quarter lines, in order, then its final line', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 8 * 1024 * 1024 + 1, max: 2 ** 33 }),
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 50 }),
+        (total, fractions) => {
+          const lines: Array<string> = []
+          const report = plainReporter((l) => lines.push(l))
+          const events: ReadonlyArray<Progress> = [
+            ...[...fractions].sort((a, b) => a - b).map((f): Progress => ({ _tag: 'blob', digest, status: 'copying', bytes: Math.floor(f * total), total })),
+            { _tag: 'blob', digest, status: 'copied', bytes: total, total }
+          ]
+          events.forEach(report)
+          const quarters = lines.slice(0, -1).map((l) => Number(/ (\d+)% /.exec(l)?.[1]))
+          expect(quarters.length).toBeLessThanOrEqual(3)
+          expect([...quarters].sort((a, b) => a - b)).toEqual(quarters)
+          expect(new Set(quarters).size).toBe(quarters.length)
+          expect(quarters.every((q) => q === 25 || q === 50 || q === 75)).toBe(true)
+          expect(lines[lines.length - 1]).toBe(`blob sha256:abababababab copied (${formatBytes(total)})`)
+        }
+      )
+    )
+  })
+})
