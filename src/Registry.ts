@@ -180,3 +180,74 @@ export const getRepositories = (
     )
   )
 }
+
+// -------------------------------------------------------------------------------------
+// replication
+// -------------------------------------------------------------------------------------
+
+import type { ReplicationConfiguration } from './ReplicationConfiguration'
+import * as replication from './internal/replication'
+
+/**
+ * The registry's replication configuration (DescribeRegistry): the rules ECR's own replication
+ * engine follows for new pushes. A registry without one gives `{ rules: [] }`. Only the
+ * environment's own registry can be read (the call takes no registry id): another account or
+ * region is an `InvalidArgument`, without a call.
+ *
+ * @category replication
+ * @since 0.1.0
+ * @example
+ * import * as Registry from 'ecr-fp-ts/Registry'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const twin = InMemoryEcr.make()
+ * Registry.getReplicationConfiguration()(twin.env)().then((r) => {
+ *   assert.deepStrictEqual(r, E.right({ rules: [] }))
+ * })
+ */
+export const getReplicationConfiguration = (
+  registry?: RegistryRef
+): RTE.ReaderTaskEither<EcrEnv, EcrError, ReplicationConfiguration> => replication.get(registry)
+
+/**
+ * Replaces the registry's replication configuration (PutReplicationConfiguration) and answers the
+ * configuration ECR stored. The configuration is checked first, without a call: ECR's limits (see
+ * `ReplicationConfiguration.codec`), no destination that is the registry itself, and no destination
+ * in another partition. `ReplicationConfiguration.empty` turns replication off.
+ *
+ * @category replication
+ * @since 0.1.0
+ * @example
+ * import * as Registry from 'ecr-fp-ts/Registry'
+ * import * as ReplicationConfiguration from 'ecr-fp-ts/ReplicationConfiguration'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * const twin = InMemoryEcr.make({ accountId: '123456789012', region: 'us-east-1' })
+ * const to = ReplicationConfiguration.toRegion('eu-west-1', '123456789012')
+ * assert.ok(E.isRight(to))
+ * const config = ReplicationConfiguration.replicatePrefix('prod/', { to: [to.right] })
+ *
+ * pipe(
+ *   Registry.putReplicationConfiguration(config),
+ *   RTE.flatMap(() => Registry.getReplicationConfiguration())
+ * )(twin.env)().then((r) => {
+ *   assert.deepStrictEqual(r, E.right(config))
+ * })
+ *
+ * // the source registry itself is no destination: refused before any call
+ * const self = ReplicationConfiguration.toRegion('us-east-1', '123456789012')
+ * assert.ok(E.isRight(self))
+ * const fresh = InMemoryEcr.make({ accountId: '123456789012', region: 'us-east-1' })
+ * Registry.putReplicationConfiguration(ReplicationConfiguration.replicateAll({ to: [self.right] }))(fresh.env)().then((r) => {
+ *   assert.strictEqual(E.isLeft(r) && r.left._tag, 'InvalidArgument')
+ *   assert.strictEqual(fresh.callCount(), 0)
+ * })
+ */
+export const putReplicationConfiguration = (
+  config: ReplicationConfiguration,
+  registry?: RegistryRef
+): RTE.ReaderTaskEither<EcrEnv, EcrError, ReplicationConfiguration> => replication.put(config, registry)
