@@ -22,6 +22,7 @@ export const MODULES = [
   'ImageUri',
   'Manifest',
   'LifecyclePolicy',
+  'ReplicationConfiguration',
   'Env',
   'Registry',
   'Repository',

@@ -78,6 +78,14 @@ export * as Manifest from './Manifest'
 export * as LifecyclePolicy from './LifecyclePolicy'
 
 /**
+ * Registry replication configurations as data: rules, codecs with ECR's limits, builders. Pure.
+ *
+ * @category modules
+ * @since 0.1.0
+ */
+export * as ReplicationConfiguration from './ReplicationConfiguration'
+
+/**
  * The environment programs run in: the ECR API client and the HTTP functions.
  *
  * @category modules
