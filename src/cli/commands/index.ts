@@ -3,8 +3,28 @@
  * folder and one line here.
  */
 import type { Register } from '../context'
+import * as config from './config'
 import * as copy from './copy'
+import * as create from './create'
+import * as delete_ from './delete'
 import * as demo from './demo'
+import * as images from './images'
+import * as lifecycle from './lifecycle'
 import * as parse from './parse'
+import * as repos from './repos'
+import * as resolve from './resolve'
+import * as tag from './tag'
 
-export const commands: ReadonlyArray<Register> = [parse.register, copy.register, demo.register]
+export const commands: ReadonlyArray<Register> = [
+  parse.register,
+  resolve.register,
+  repos.register,
+  images.register,
+  create.register,
+  delete_.register,
+  tag.register,
+  config.register,
+  lifecycle.register,
+  copy.register,
+  demo.register
+]
