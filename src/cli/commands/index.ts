@@ -11,6 +11,7 @@ import * as demo from './demo'
 import * as images from './images'
 import * as lifecycle from './lifecycle'
 import * as parse from './parse'
+import * as replication from './replication'
 import * as repos from './repos'
 import * as resolve from './resolve'
 import * as tag from './tag'
@@ -25,6 +26,7 @@ export const commands: ReadonlyArray<Register> = [
   tag.register,
   config.register,
   lifecycle.register,
+  replication.register,
   copy.register,
   demo.register
 ]
