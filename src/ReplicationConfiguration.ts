@@ -369,10 +369,12 @@ export const ruleCodec: t.Type<ReplicationRule, ReplicationRule, unknown> = /*#_
  * @example
  * import * as ReplicationConfiguration from 'ecr-fp-ts/ReplicationConfiguration'
  * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
  *
  * const rule = { destinations: [{ region: 'eu-west-1', registryId: '123456789012' }] }
- * const config = { rules: [rule] }
- * assert.deepStrictEqual(ReplicationConfiguration.codec.decode(ReplicationConfiguration.codec.encode(config)), E.right(config))
+ * const decoded = ReplicationConfiguration.codec.decode({ rules: [rule] })
+ * assert.deepStrictEqual(decoded, E.right({ rules: [rule] }))
+ * assert.deepStrictEqual(pipe(decoded, E.map(ReplicationConfiguration.codec.encode)), E.right({ rules: [rule] }))
  * assert.strictEqual(E.isLeft(ReplicationConfiguration.codec.decode({ rules: Array(11).fill(rule) })), true)
  */
 export const codec: t.Type<ReplicationConfiguration, ReplicationConfiguration, unknown> = /*#__PURE__*/ new t.Type<
