@@ -7,6 +7,8 @@ import * as Manifest from '../src/Manifest'
 import type { AccountId, ImageDigest, Region, RepositoryName } from '../src/Primitives'
 import { replicateImage, type Progress, type ReplicateEnv, type ReplicateRequest } from '../src/replicate'
 import type { ImageRef, RepositoryRef } from '../src/internal/refs'
+import { getLogin } from '../src/internal/login'
+import { putManifest } from '../src/internal/registryHttp'
 import { concat, constantDelay, limitRetries } from '../src/internal/retry'
 import * as InMemoryEcr from '../src/testing/InMemoryEcr'
 
@@ -360,6 +362,87 @@ describe('replicateImage across registries', () => {
     for (const b of allBlobs(image)) expect(dst.hasBlob('app', b)).toBe(false)
     expect(dst.tagsOf('app').size).toBe(0)
     expect(dst.getManifestText('app', image.imageDigest)._tag).toBe('None')
+  })
+})
+
+describe('replicateImage limits and checks', () => {
+  /** The twin's dispatcher, counting blob uploads in flight. */
+  const counting = (inner: Dispatcher) => {
+    const stats = { now: 0, peak: 0 }
+    class Counting extends Dispatcher {
+      dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+        if (opts.method !== 'PUT' || !/\/blobs\/uploads\//.test(opts.path)) return inner.dispatch(opts, handler)
+        stats.now++
+        stats.peak = Math.max(stats.peak, stats.now)
+        let open = true
+        const end = () => {
+          if (open) stats.now--
+          open = false
+        }
+        const h = handler as Record<string, unknown>
+        const wrapped = new Proxy(h, {
+          get(target, prop) {
+            const v = target[prop as string]
+            if (typeof v !== 'function') return v
+            if (prop === 'onComplete' || prop === 'onError' || prop === 'onResponseEnd' || prop === 'onResponseError')
+              return (...args: Array<unknown>) => {
+                end()
+                return v.apply(target, args)
+              }
+            return v.bind(target)
+          }
+        })
+        return inner.dispatch(opts, wrapped as Dispatcher.DispatchHandler)
+      }
+      close(): Promise<void> {
+        return inner.close()
+      }
+      destroy(): Promise<void> {
+        return inner.destroy()
+      }
+    }
+    return { stats, dispatcher: new Counting() }
+  }
+
+  it('copies blobs in parallel, at most destination.concurrency at once', async () => {
+    // [destination.concurrency, the most uploads at once allowed, the fewest expected with 13 blobs]
+    for (const [concurrency, atMost, atLeast] of [
+      [2, 2, 2],
+      [undefined, 8, 4]
+    ] as const) {
+      const { src, dst } = twins({ dst: { httpLatencyMs: 15 } })
+      const image = push(src, 'app', { tag: 'v1', layers: 12 })
+      dst.createRepository('app')
+      const c = counting(dst.dispatcher)
+      const r = await run(
+        { source: uri(SRC, 'app:v1'), destination: repoRef(DST, 'app') },
+        {
+          source: sideEnv(src),
+          destination: sideEnv(dst, { dispatcher: c.dispatcher, ...(concurrency === undefined ? {} : { concurrency }) })
+        }
+      )
+      expect(E.isRight(r)).toBe(true)
+      expect(c.stats.peak).toBeLessThanOrEqual(atMost)
+      expect(c.stats.peak).toBeGreaterThanOrEqual(atLeast)
+      expect(allBlobs(image).every((b) => dst.hasBlob('app', b))).toBe(true)
+    }
+  })
+
+  it('a descriptor size that differs from the bytes is a DigestMismatch, nothing committed', async () => {
+    const { src, dst } = twins()
+    const image = push(src, 'app', { tag: 'v1', layers: 1, layerBytes: 1000, format: 'oci' })
+    dst.createRepository('app')
+    const wrong = image.manifest.replace('"size":1000', '"size":1001')
+    expect(wrong).not.toBe(image.manifest)
+    const login = await getLogin()(src.env)()
+    if (E.isLeft(login)) throw new Error(login.left.message)
+    const put = await putManifest(login.right, 'app', 'bad', wrong, image.mediaType)(src.env)()
+    if (E.isLeft(put)) throw new Error(put.left.message)
+    const r = await run({ source: uri(SRC, 'app:bad'), destination: repoRef(DST, 'app') }, { source: sideEnv(src), destination: sideEnv(dst) })
+    expect(E.isLeft(r) && r.left._tag).toBe('DigestMismatch')
+    expect(E.isLeft(r) && r.left.message).toMatch(/size/)
+    expect(dst.hasBlob('app', image.layerDigests[0] ?? '')).toBe(false)
+    expect(dst.tagsOf('app').size).toBe(0)
   })
 })
 
