@@ -1,0 +1,287 @@
+// Smoke runs of the benchmark suites at tiny sizes, so they cannot rot: each suite runs, its JSON
+// has the documented shape and its counts add up, the report renders it, and the runner's command
+// line works (one suite, several suites, replicate without docker-registry). Wall times and rates
+// are never compared with a limit: the machines are shared and noisy.
+import { spawnSync } from 'node:child_process'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import * as fc from 'fast-check'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { render, type Replicate } from '../bench/report'
+import { parseArgs, QUICK_OUT, SUITES } from '../bench/run'
+import * as Bundle from '../bench/suites/bundle'
+import { measureRate, median, RESULTS_DIR, round, round3 } from '../bench/suites/common'
+import * as Ops from '../bench/suites/ops'
+import * as Pure from '../bench/suites/pure'
+
+const ROOT = path.join(__dirname, '..')
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ecr-fp-ts-bench-test-'))
+afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }))
+
+/** `tsx bench/run.ts <args>`: exit code and stdout. */
+const runner = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv = process.env) => {
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'bench', 'run.ts'), ...args], {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+    timeout: 120_000
+  })
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+
+const isCount = (n: unknown): boolean => typeof n === 'number' && Number.isInteger(n) && n >= 0
+const isMeasure = (n: unknown): boolean => typeof n === 'number' && Number.isFinite(n) && n >= 0
+
+// -------------------------------------------------------------------------------------
+// helpers of the suites
+// -------------------------------------------------------------------------------------
+
+describe('common', () => {
+  const finite = fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e9, max: 1e9 })
+
+  it('median: lies between the smallest and largest value and ignores order', () => {
+    fc.assert(
+      fc.property(fc.array(finite.map((x) => x + 0), { minLength: 1, maxLength: 30 }), (xs) => {
+        const m = median(xs)
+        expect(m).toBeGreaterThanOrEqual(Math.min(...xs))
+        expect(m).toBeLessThanOrEqual(Math.max(...xs))
+        expect(median([...xs].reverse())).toBe(m)
+      })
+    )
+  })
+
+  it('median: the middle value of an odd count, the mean of the middle two of an even count', () => {
+    expect(median([3, 1, 2])).toBe(2)
+    expect(median([4, 1, 3, 2])).toBe(2.5)
+    expect(Number.isNaN(median([]))).toBe(true)
+  })
+
+  it('round and round3: within half a unit of the last kept digit', () => {
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true, min: 1e-6, max: 1e12 }), (x) => {
+        expect(Math.abs(round(x, 2) - x)).toBeLessThanOrEqual(0.005 + 1e-9 * x)
+        const r3 = round3(x)
+        expect(Math.abs(r3 - x) / x).toBeLessThanOrEqual(0.005 + 1e-12)
+        expect(Number(r3.toPrecision(3))).toBe(r3)
+      })
+    )
+  })
+
+  it('measureRate: counts every call, whole batches only, and fails on a wrong result', () => {
+    let calls = 0
+    const r = measureRate(
+      () => {
+        calls++
+        return true
+      },
+      { warmupMs: 1, roundMs: 2, rounds: 3, batch: 7 }
+    )
+    expect(r.iterations % 7).toBe(0)
+    expect(calls).toBeGreaterThanOrEqual(r.iterations + 7)
+    expect(calls % 7).toBe(0)
+    expect(r.rounds).toHaveLength(3)
+    expect(r.opsPerSecond).toBeGreaterThan(0)
+    expect(() => measureRate((i) => i !== 3, { warmupMs: 1, roundMs: 1, rounds: 1, batch: 5 })).toThrow(/unexpected result/)
+  })
+})
+
+describe('run.ts arguments', () => {
+  const suite = fc.constantFrom(...SUITES)
+
+  it('suites are kept in the given order without repeats; none given: all of them', () => {
+    fc.assert(
+      fc.property(fc.array(suite, { maxLength: 8 }), fc.boolean(), (names, quick) => {
+        const args = parseArgs([...names, ...(quick ? ['--quick'] : [])])
+        if (typeof args === 'string') throw new Error(args)
+        expect(args.suites).toEqual(names.length === 0 ? [...SUITES] : [...new Set(names)])
+        expect(args.quick).toBe(quick)
+        expect(args.out).toBe(quick ? QUICK_OUT : RESULTS_DIR)
+      })
+    )
+  })
+
+  it('an unknown word, a missing value or a bad layer size is a usage error', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: 1 }).filter((s) => !(SUITES as ReadonlyArray<string>).includes(s) && !s.startsWith('--')),
+        (word) => {
+          expect(typeof parseArgs(['ops', word])).toBe('string')
+        }
+      )
+    )
+    expect(typeof parseArgs(['--out'])).toBe('string')
+    expect(typeof parseArgs(['--layer-mib', '0'])).toBe('string')
+    expect(typeof parseArgs(['--layer-mib', '1.5'])).toBe('string')
+    expect(parseArgs(['replicate', '--layer-mib', '16', '--out', 'x'])).toMatchObject({ suites: ['replicate'], layerMiB: 16, out: path.resolve('x') })
+  })
+})
+
+// -------------------------------------------------------------------------------------
+// the suites, tiny
+// -------------------------------------------------------------------------------------
+
+describe('ops suite (tiny)', () => {
+  let result: Ops.Result
+  beforeAll(async () => {
+    result = await Ops.run(Ops.quick)
+  })
+
+  it('has a row per operation and size, calls that add up', () => {
+    expect(result.benchmark).toBe('ops')
+    const perSize = [
+      "resolveImageUri('repo') (latest)",
+      "resolveImageUri('repo', { defaultTag })",
+      "resolveImageUri('repo:tag')",
+      'Repository.getImage(ref, { tag })',
+      'Repository.getImages(ref)'
+    ]
+    for (const n of Ops.quick.imageCounts)
+      for (const op of perSize) expect(result.rows.filter((r) => r.operation === op && r.n === n)).toHaveLength(1)
+    expect(result.rows.filter((r) => r.operation.startsWith('Image.getConfig'))).toHaveLength(2)
+    expect(result.rows.filter((r) => r.operation.startsWith('Registry.') && r.n === Ops.quick.repositoryCount)).toHaveLength(3)
+    for (const row of result.rows) {
+      expect(Object.values(row.calls).every(isCount)).toBe(true)
+      expect(row.totalCalls).toBe(Object.values(row.calls).reduce((a, b) => a + b, 0))
+      expect(row.callsPerItem).toBe(round3(row.totalCalls / row.n))
+      expect(isCount(row.httpRequests)).toBe(true)
+      expect(isMeasure(row.wallMs)).toBe(true)
+      expect(row.wallMsRounds).toHaveLength(Ops.quick.rounds)
+      expect(row.callsStable).toBe(true)
+    }
+    expect(result.seeding.map((s) => s.n)).toEqual([...Ops.quick.imageCounts, Ops.quick.configImages, Ops.quick.repositoryCount])
+  })
+
+  it('counts the calls the twin saw: no call for name:tag, one login for all configs, one config blob per image', () => {
+    const row = (op: string) => result.rows.find((r) => r.operation === op) as Ops.Row
+    expect(row("resolveImageUri('repo:tag')").totalCalls).toBe(0)
+    for (const r of result.rows.filter((x) => x.operation.startsWith('Image.getConfig'))) {
+      expect(r.calls['GetAuthorizationToken']).toBe(1)
+      expect(r.httpRequests).toBe(Ops.quick.configImages)
+    }
+    const tagged = row('Registry.getRepositories({ tags: [tier=prod] })')
+    expect(tagged.calls['ListTagsForResource']).toBe(Ops.quick.repositoryCount)
+  })
+
+  it('renders as a Markdown table with a line per row', () => {
+    const md = render({ ops: result })
+    expect(md).toContain('## ops')
+    for (const r of result.rows) expect(md).toContain(`| ${r.operation.replace(/\|/g, '\\|')} |`)
+  })
+})
+
+describe('pure suite (tiny)', () => {
+  let result: Pure.Result
+  beforeAll(async () => {
+    result = await Pure.run(Pure.quick)
+  })
+
+  it('reports a rate for each function and the seeding rate', () => {
+    expect(result.benchmark).toBe('pure')
+    const ops = result.rates.map((r) => r.operation)
+    for (const name of ['ImageUri.parse', 'Manifest.parse', 'LifecyclePolicy.toJson']) expect(ops).toContain(name)
+    for (const r of result.rates) {
+      expect(r.opsPerSecond).toBeGreaterThan(0)
+      expect(r.rounds).toHaveLength(Pure.quick.rate.rounds)
+      expect(r.iterations % Pure.quick.rate.batch).toBe(0)
+    }
+    expect(result.seeding.images).toBe(Pure.quick.seedImages)
+    expect(result.seeding.rounds).toHaveLength(Pure.quick.seedRounds)
+    expect(result.seeding.imagesPerSecond).toBeGreaterThan(0)
+    expect(result.seeding.withinTarget).toBe(result.seeding.seconds < result.seeding.targetSeconds)
+    expect(render({ pure: result })).toContain(`Seeding the twin with ${Pure.quick.seedImages} images`)
+  })
+
+  it('measures inputs that parse', () => {
+    expect(Pure.manifestTexts().map((m) => m.kind)).toHaveLength(5)
+  })
+})
+
+describe('bundle suite (tiny)', () => {
+  let result: Bundle.Result
+  beforeAll(async () => {
+    result = await Bundle.run(Bundle.quick())
+  })
+
+  it('bundles the chosen entry points and the budget program, and sees AWS SDK code where it is', () => {
+    expect(result.benchmark).toBe('bundle')
+    expect(result.from).toBe('src')
+    expect(result.rows.map((r) => r.module)).toEqual(['ImageUri', 'Registry'])
+    const [imageUri, registry] = result.rows
+    expect(imageUri?.whole.awsSdk).toBe(false)
+    expect(imageUri?.whole.awsSdkBytes).toBe(0)
+    // Registry sends ECR commands: the client's command classes are in its bundle
+    expect(registry?.whole.awsSdk).toBe(true)
+    expect(registry?.whole.awsSdkBytes).toBeGreaterThan(0)
+    for (const r of result.rows) {
+      expect(r.whole.gzipBytes).toBeLessThan(r.whole.bytes)
+      expect(r.typical?.bytes).toBeLessThanOrEqual(r.whole.bytes)
+      expect(r.whole.biggest.length).toBeGreaterThan(0)
+    }
+    expect(result.budget.limitBytes).toBe(10 * 1024)
+    expect(result.budget.withinBudget).toBe(result.budget.bytes <= result.budget.limitBytes)
+    expect(result.budget.runs).toBe(true)
+    expect(render({ bundle: result })).toContain('**Budget**')
+  })
+
+  it('lists every entry of package.json exports', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, unknown> }
+    expect(Bundle.entries().length).toBe(Object.keys(pkg.exports).filter((k) => k !== './package.json').length)
+  })
+})
+
+// -------------------------------------------------------------------------------------
+// the runner
+// -------------------------------------------------------------------------------------
+
+describe('run.ts', () => {
+  it('several suites: one JSON object keyed by suite on stdout, <suite>.json and results.md written', () => {
+    const out = path.join(scratch, 'several')
+    const r = runner(['pure', 'bundle', '--quick', '--out', out])
+    expect(r.status).toBe(0)
+    const json = JSON.parse(r.stdout) as Record<string, { benchmark: string }>
+    expect(Object.keys(json)).toEqual(['pure', 'bundle'])
+    expect(json['pure']?.benchmark).toBe('pure')
+    expect(fs.readdirSync(out).sort()).toEqual(['bundle.json', 'pure.json', 'results.md'])
+    const md = fs.readFileSync(path.join(out, 'results.md'), 'utf8')
+    expect(md).toContain('## pure')
+    expect(md).toContain('## bundle')
+    expect(md).not.toContain('## ops')
+  })
+
+  it('replicate without docker-registry on the PATH: skipped, exit 0', () => {
+    const out = path.join(scratch, 'skip')
+    const empty = fs.mkdtempSync(path.join(scratch, 'path-'))
+    const r = runner(['replicate', '--quick', '--out', out], { ...process.env, PATH: empty })
+    expect(r.status).toBe(0)
+    expect(JSON.parse(r.stdout)).toEqual({ benchmark: 'replicate', skipped: 'docker-registry not installed' })
+    expect(fs.readFileSync(path.join(out, 'results.md'), 'utf8')).toContain('Skipped: docker-registry not installed.')
+  })
+
+  it('replicate with a 1 MiB layer: the result of bench/replicate.ts, and the committed result left as it was', () => {
+    const hasRegistry = spawnSync('sh', ['-c', 'command -v docker-registry'], { encoding: 'utf8' }).status === 0
+    const committed = path.join(RESULTS_DIR, 'replicate.json')
+    const before = fs.existsSync(committed) ? fs.readFileSync(committed, 'utf8') : undefined
+    const out = path.join(scratch, 'replicate')
+    const r = runner(['replicate', '--quick', '--out', out])
+    expect(r.status).toBe(0)
+    const json = JSON.parse(r.stdout) as Replicate | { skipped: string }
+    if (!hasRegistry) {
+      expect(json).toEqual({ benchmark: 'replicate', skipped: 'docker-registry not installed' })
+      return
+    }
+    if ('skipped' in json) throw new Error('skipped although docker-registry is installed')
+    expect(json.layerMiB).toBe(1)
+    expect(json.rounds).toBe(1)
+    expect(json.ours.peakRssMiB).toBeGreaterThan(0)
+    expect(json.layerBytes).toBeGreaterThan(1024 * 1024)
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'replicate.json'), 'utf8'))).toEqual(json)
+    expect(fs.existsSync(committed) ? fs.readFileSync(committed, 'utf8') : undefined).toBe(before)
+  })
+
+  it('an unknown suite: usage error, exit 2', () => {
+    const r = runner(['nope', '--out', path.join(scratch, 'nope')])
+    expect(r.status).toBe(2)
+    expect(r.stderr).toContain('unknown suite or option: nope')
+  })
+})
