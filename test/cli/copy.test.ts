@@ -71,6 +71,25 @@ describe('ecr-fp-ts copy', () => {
     expect(r.regions).toEqual([SRC.region, DST.region])
   })
 
+  it('each URI argument picks its own region, with or without --region; one environment per region', async () => {
+    const { src, dst } = setup()
+    const image = push(src, 'app', { tag: 'v1' })
+    const plain = await cli([src, dst], 'copy', `${SRC_HOST}/app:v1`, `${DST_HOST}/mirror`)
+    expect(plain.code).toBe(0)
+    expect(plain.regions).toEqual([SRC.region, DST.region])
+    const elsewhere = await cli([src, dst], '--region', 'ap-south-1', 'copy', `${SRC_HOST}/app:v1`, `${DST_HOST}/mirror`, '--tag', 'x')
+    expect(elsewhere.code).toBe(0)
+    expect(elsewhere.regions).toEqual([SRC.region, DST.region])
+    const same = await cli([src], '--region', SRC.region, 'copy', `${SRC_HOST}/app:v1`, 'copy-of-app')
+    expect(same.code).toBe(1)
+    expect(same.regions).toEqual([SRC.region])
+    src.createRepository('copy-of-app')
+    const again = await cli([src], '--region', SRC.region, 'copy', 'app:v1', 'copy-of-app')
+    expect(again.code).toBe(0)
+    expect(again.regions).toEqual([SRC.region])
+    expect(src.tagsOf('copy-of-app').get('v1')).toBe(image.imageDigest)
+  })
+
   it('--json prints the result as JSON and no progress', async () => {
     const { src, dst } = setup()
     const image = push(src, 'app', { tag: 'v1' })

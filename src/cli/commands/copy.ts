@@ -7,17 +7,18 @@
 import { MultiBar, Presets, type SingleBar } from 'cli-progress'
 import * as E from 'fp-ts/Either'
 import { pipe } from 'fp-ts/function'
+import * as O from 'fp-ts/Option'
 import * as TE from 'fp-ts/TaskEither'
 import * as EcrError from '../../EcrError'
 import type { EcrEnv, HttpEnv } from '../../Env'
 import * as Image from '../../Image'
-import * as ImageUri from '../../ImageUri'
 import * as Manifest from '../../Manifest'
 import * as RegistryUri from '../../RegistryUri'
 import * as Repository from '../../Repository'
 import { resolveImageUri } from '../../resolve'
 import { replicateImage, type Progress, type Summary } from '../../replicate'
 import type { Context, Output, Register } from '../context'
+import { regionOf } from '../targets'
 
 type SideEnv = EcrEnv & HttpEnv
 
@@ -142,13 +143,30 @@ const platformsOf = (options: CopyOptions): E.Either<EcrError.EcrError, 'all' | 
   return E.traverseArray(Manifest.parsePlatform)(given)
 }
 
-/** The environment for `region`: the base one when it is that region, else one built for it. */
-const envFor = (ctx: Context, base: SideEnv, region: string): TE.TaskEither<EcrError.EcrError, SideEnv> =>
-  region === base.region ? TE.right(base) : ctx.io.makeEnv({ ...ctx.options(), region })
+/**
+ * Each side's environment: for an argument that is a URI, one for the region it names (whatever
+ * `--region` says: the two sides of a copy may be in different regions); for a bare name, the
+ * global options' one. Each region's environment is built once.
+ */
+const environments = (ctx: Context) => {
+  const built = new Map<string, Promise<E.Either<EcrError.EcrError, SideEnv>>>()
+  return (arg: string): TE.TaskEither<EcrError.EcrError, SideEnv> =>
+    () => {
+      const region = regionOf(arg)
+      const options = ctx.options()
+      const key = O.isSome(region) ? region.value : (options.region ?? '')
+      const cached = built.get(key)
+      if (cached !== undefined) return cached
+      const env =
+        O.isSome(region) && region.value !== options.region ? ctx.io.makeEnv({ ...options, region: region.value })() : ctx.env()()
+      built.set(key, env)
+      return env
+    }
+}
 
 /** The destination: a repository URI as it is, a name in the environment's registry. */
-const destinationOf = (repo: string) =>
-  RegistryUri.isPrefixed(repo) ? (_: SideEnv) => TE.fromEither(Repository.fromUri(repo)) : (env: SideEnv) => Repository.make(repo)(env)
+const destinationOf = (repo: string, env: SideEnv): TE.TaskEither<EcrError.EcrError, Repository.RepositoryRef> =>
+  RegistryUri.isPrefixed(repo) ? TE.fromEither(Repository.fromUri(repo)) : Repository.make(repo)(env)
 
 export interface CopyResult {
   readonly source: string
@@ -168,14 +186,14 @@ export const copy = (
 ): TE.TaskEither<EcrError.EcrError, CopyResult> => {
   let summary: Summary | undefined
   let tags: ReadonlyArray<string> = []
+  const envOf = environments(ctx)
   return pipe(
     TE.Do,
     TE.apS('platforms', TE.fromEither(platformsOf(options))),
-    TE.apS('env', ctx.env()),
-    TE.bind('sourceUri', ({ env }) => resolveImageUri(image)(env)),
-    TE.bind('destination', ({ env }) => destinationOf(repo)(env)),
-    TE.bind('sourceEnv', ({ env, sourceUri }) => envFor(ctx, env, ImageUri.toRef(sourceUri).region)),
-    TE.bind('destinationEnv', ({ env, destination }) => envFor(ctx, env, destination.region)),
+    TE.bind('sourceEnv', () => envOf(image)),
+    TE.bind('sourceUri', ({ sourceEnv }) => resolveImageUri(image)(sourceEnv)),
+    TE.bind('destinationEnv', () => envOf(repo)),
+    TE.bind('destination', ({ destinationEnv }) => destinationOf(repo, destinationEnv)),
     TE.bind('copied', ({ sourceUri, destination, platforms, sourceEnv, destinationEnv }) =>
       replicateImage({
         source: sourceUri,
