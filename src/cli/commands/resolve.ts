@@ -17,7 +17,7 @@ export const toOutput = (uri: ImageUri.ImageUri): Output => ({
 export const register: Register = (program, ctx) => {
   program
     .command('resolve')
-    .description('print the full image URI of a name: the latest tagged image of a repository (digest form), or name:tag, name@digest')
+    .description('print the full image URI of a name (a repository: its latest tagged image, digest form)')
     .argument('<name>', 'repository name or URI, name:tag, name@digest, or an image URI')
     .option('--tag <tag>', 'for a repository: the image with this tag (default: the most recently pushed tagged image)')
     .action((name: string, options: { readonly tag?: string }) =>
