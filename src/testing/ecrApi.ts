@@ -1022,8 +1022,8 @@ const putReplicationConfiguration: Handler = (ctx, input) => {
     return constraint('replicationConfiguration.rules', 'Member must have length less than or equal to 10')
   for (const r of rules as ReadonlyArray<unknown>) {
     const destinations = typeof r === 'object' && r !== null ? (r as Record<string, unknown>).destinations : undefined
-    if (!Array.isArray(destinations) || destinations.length < 1 || destinations.length > 25)
-      return constraint('replicationConfiguration.rules.destinations', 'Member must have length between 1 and 25')
+    if (!Array.isArray(destinations) || destinations.length < 1 || destinations.length > 100)
+      return constraint('replicationConfiguration.rules.destinations', 'Member must have length between 1 and 100')
   }
   ctx.store.replicationConfiguration = JSON.parse(JSON.stringify({ rules })) as {
     readonly rules: ReadonlyArray<unknown>
