@@ -7,13 +7,12 @@
  * @since 0.1.0
  */
 import { ECRClient } from '@aws-sdk/client-ecr'
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
 import * as E from 'fp-ts/Either'
 import type * as TE from 'fp-ts/TaskEither'
-import { fetch as undiciFetch, type Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
 import * as EcrError from './EcrError'
-import { fromAwsError } from './internal/awsError'
 import { redactUrl } from './internal/redact'
+import { callerAccount } from './internal/sts'
 import { isAccountId, isRegion, type AccountId, type Region } from './Primitives'
 
 // -------------------------------------------------------------------------------------
@@ -75,8 +74,10 @@ export interface EcrEnv {
 }
 
 /**
- * The HTTP capability for the registry API. `fetch` serves small requests; `dispatcher` (an undici
- * `Dispatcher`) serves streamed blob transfers, because WHATWG fetch buffers streamed request bodies.
+ * The HTTP capability for the registry API. `fetch` serves small requests (Node's built-in fetch
+ * (undici) by default); `dispatcher` (an undici `Dispatcher`, undici's global one by default) serves
+ * streamed blob transfers, because WHATWG fetch buffers streamed request bodies. Only the streamed
+ * transfers of `replicate` load the undici package; reading manifests and configs does not.
  *
  * @category model
  * @since 0.1.0
@@ -125,15 +126,19 @@ export interface MakeOptions {
   readonly ecr: EcrEnv['ecr']
   readonly accountId: AccountId
   readonly region: Region
+  /** For small registry requests; default: Node's built-in fetch (undici), `globalThis.fetch`. */
   readonly fetch?: HttpEnv['fetch']
+  /** For streamed blob transfers; default: undici's global dispatcher. */
   readonly dispatcher?: Dispatcher
   readonly concurrency?: number
   readonly logger?: Logger
 }
 
 /**
- * Builds an environment from explicit parts; pure. `fetch` defaults to undici's fetch, `concurrency`
- * to 8, and the environment gets a fresh login cache.
+ * Builds an environment from explicit parts; pure. `fetch` defaults to Node's built-in fetch (undici),
+ * looked up when a request is made: in a runtime without a global `fetch`, registry calls fail with
+ * an `InvalidArgument` asking for one. `concurrency` defaults to 8, and the environment gets a fresh
+ * login cache.
  *
  * @category constructors
  * @since 0.1.0
@@ -160,8 +165,20 @@ export const make = (options: MakeOptions): EcrEnv & HttpEnv => ({
   loginCache: makeLoginCache()
 })
 
-const defaultFetch: HttpEnv['fetch'] = (input, init) =>
-  undiciFetch(input, init as Parameters<typeof undiciFetch>[1]) as unknown as Promise<Response>
+/** The code of the error `defaultFetch` fails with; the registry client turns it into an `InvalidArgument`. */
+const NO_GLOBAL_FETCH = 'ERR_ECR_NO_GLOBAL_FETCH'
+
+/** `globalThis.fetch`, looked up per call: a runtime without one fails the request, not the import. */
+const defaultFetch: HttpEnv['fetch'] = async (input, init) => {
+  const f: unknown = globalThis.fetch
+  return typeof f === 'function'
+    ? (f as HttpEnv['fetch'])(input, init)
+    : Promise.reject(
+        Object.assign(new Error('no global fetch in this runtime (Node 18 or later has one): pass `fetch` to Env.make'), {
+          code: NO_GLOBAL_FETCH
+        })
+      )
+}
 
 /**
  * @category model
@@ -178,7 +195,9 @@ export interface FromDefaultsOptions {
   readonly endpoint?: string
   /** SDK attempts per call, the first included (default 6; at least 5 are made). */
   readonly maxAttempts?: number
+  /** For small registry requests; default: Node's built-in fetch (undici), `globalThis.fetch`. */
   readonly fetch?: HttpEnv['fetch']
+  /** For streamed blob transfers; default: undici's global dispatcher. */
   readonly dispatcher?: Dispatcher
   readonly concurrency?: number
   readonly logger?: Logger
@@ -195,8 +214,8 @@ const messageOf = (e: unknown): string => (e instanceof Error ? e.message : Stri
  * Builds an environment from the AWS SDK defaults: an `ECRClient` with the default credential chain
  * and region resolution, retrying throttling and transient failures in the SDK's adaptive mode
  * (at least 5 attempts, with backoff). The account is `accountId` when given, else the caller's
- * account from STS `GetCallerIdentity`. An invalid or missing region or account is an
- * `InvalidArgument`; nothing throws.
+ * account from STS `GetCallerIdentity`. `fetch` defaults to Node's built-in fetch (undici), as in
+ * `make`. An invalid or missing region or account is an `InvalidArgument`; nothing throws.
  *
  * @category constructors
  * @since 0.1.0
@@ -263,19 +282,9 @@ export const fromDefaults =
       if (options.accountId !== undefined) {
         accountId = options.accountId as AccountId
       } else {
-        const sts = new STSClient({ ...common, region, credentials: ecr.config.credentials })
-        let account: unknown
-        try {
-          const out = await sts.send(new GetCallerIdentityCommand({}))
-          account = out?.Account
-        } catch (e) {
-          return E.left(fromAwsError('GetCallerIdentity')(e))
-        } finally {
-          sts.destroy()
-        }
-        if (!isAccountId(account))
-          return E.left(EcrError.decodeError('GetCallerIdentity response', ['Account: expected a 12-digit account id']))
-        accountId = account
+        const account = await callerAccount({ ...common, region, credentials: ecr.config.credentials })()
+        if (E.isLeft(account)) return account
+        accountId = account.right
       }
       return E.right(
         make({
