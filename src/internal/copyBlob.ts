@@ -15,7 +15,8 @@ import * as EcrError from '../EcrError'
 import type { Descriptor } from '../Manifest'
 import type { ImageDigest } from '../Primitives'
 import { allBounded } from './boundedAll'
-import { headBlob, mountBlob, openBlob, streamError, uploadBlob, type RegistryHttpEnv } from './registryHttp'
+import { headBlob, mountBlob, type RegistryHttpEnv } from './registryHttp'
+import { openBlob, streamError, uploadBlob } from './registryStream'
 
 // -------------------------------------------------------------------------------------
 // model

@@ -1,22 +1,22 @@
 /**
- * The registry (OCI distribution) HTTP API client: manifests and blobs at a login's
- * `proxyEndpoint`, with Basic auth sent only to the registry's own origin, redirects followed by
- * hand, digests verified, and transient failures retried. Small requests go through `env.fetch`;
- * streamed blob transfers through undici's `request` on `env.dispatcher`.
+ * The registry (OCI distribution) HTTP API client over `env.fetch`: manifests and small blobs at a
+ * login's `proxyEndpoint`, with Basic auth sent only to the registry's own origin, redirects
+ * followed by hand, digests verified, and transient failures retried. It never loads undici:
+ * streamed blob transfers (`openBlob`, `uploadBlob`) live in `registryStream`, which plugs its
+ * dispatcher transport into the same exchange, retry and error helpers exported here.
  *
  * @internal
  */
 import * as E from 'fp-ts/Either'
 import * as O from 'fp-ts/Option'
 import type * as RTE from 'fp-ts/ReaderTaskEither'
-import { pipeline, Readable } from 'node:stream'
-import { request as undiciRequest, type Dispatcher } from 'undici'
+import { Readable } from 'node:stream'
 import type { EcrLogin, HttpEnv, Logger } from '../Env'
 import * as EcrError from '../EcrError'
 import { isImageDigest, isImageTag, isRepositoryName, type ImageDigest } from '../Primitives'
 import { redactUrl } from './redact'
 import { httpDefault, retrying, type RetryPolicy } from './retry'
-import { algorithmOf, digestOf, findDigestMismatch, verifyingStream, type VerifyResult } from './sha256Stream'
+import { algorithmOf, digestOf } from './sha256Stream'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -42,15 +42,6 @@ export interface ManifestHead {
   readonly mediaType: string
   readonly size: number
 }
-
-export interface OpenedBlob {
-  /** The blob's bytes; when verified, the stream errors at the end on a digest mismatch (see `streamError`). */
-  readonly body: Readable
-  readonly size: number | undefined
-}
-
-/** A request body: bytes, a one-shot stream, or a factory that opens the source again for a retry. */
-export type BlobBody = Readable | Uint8Array | (() => Readable | Uint8Array)
 
 // -------------------------------------------------------------------------------------
 // constants
@@ -101,15 +92,15 @@ const TRANSIENT_CODES = new Set([
 // -------------------------------------------------------------------------------------
 
 /** One attempt's failure: the error, whether another attempt may help, and the server's wish. */
-interface Failure {
+export interface Failure {
   readonly error: EcrError.EcrError
   readonly retryable: boolean
   readonly retryAfterMs?: number
 }
 
-type Attempt<A> = Promise<E.Either<Failure, A>>
+export type Attempt<A> = Promise<E.Either<Failure, A>>
 
-const fatal = (error: EcrError.EcrError): Failure => ({ error, retryable: false })
+export const fatal = (error: EcrError.EcrError): Failure => ({ error, retryable: false })
 
 const errorCodeOf = (e: unknown): string | undefined => {
   let cur: unknown = e
@@ -121,16 +112,23 @@ const errorCodeOf = (e: unknown): string | undefined => {
   return undefined
 }
 
-const errorText = (e: unknown): string => {
+export const errorText = (e: unknown): string => {
   const code = errorCodeOf(e)
   const msg = e instanceof Error ? e.message : String(e)
   const cause = e instanceof Error && e.cause instanceof Error ? e.cause.message : undefined
   return [msg, cause, code === undefined ? undefined : `(${code})`].filter((s) => s !== undefined && s !== '').join(': ')
 }
 
-/** A request that did not get an answer (status 0); retryable for connection resets, refusals and timeouts. */
+/** What `Env.make`'s default fetch fails with when the runtime has no global `fetch`. */
+const NO_GLOBAL_FETCH = 'ERR_ECR_NO_GLOBAL_FETCH'
+
+/**
+ * A request that did not get an answer (status 0); retryable for connection resets, refusals and
+ * timeouts. A missing global `fetch` is the environment's fault: an `InvalidArgument`, not retried.
+ */
 const networkFailure = (method: string, url: string, e: unknown): Failure => {
   const code = errorCodeOf(e)
+  if (code === NO_GLOBAL_FETCH) return fatal(EcrError.invalidArgument(e instanceof Error ? e.message : String(e)))
   const retryable =
     (code !== undefined && TRANSIENT_CODES.has(code)) ||
     (e instanceof Error && (e.name === 'TimeoutError' || /other side closed|socket hang up/i.test(e.message)))
@@ -166,19 +164,17 @@ export const ociErrorMessage = (status: number, body: string): string => {
 }
 
 // -------------------------------------------------------------------------------------
-// wire: one request, either transport
+// wire: one request, any transport
 // -------------------------------------------------------------------------------------
 
-type Transport = 'fetch' | 'dispatcher'
-
-/** A response of either transport, read the same way. */
-interface Wire {
+/** A response of any transport, read the same way. */
+export interface Wire {
   readonly status: number
   readonly url: string
   readonly header: (name: string) => string | undefined
   /** The body as bytes, at most `limit` of them (`too-large` otherwise). */
   readonly bytes: (limit: number) => Promise<E.Either<'too-large' | { readonly error: unknown }, Buffer>>
-  /** The body as a Node stream (dispatcher responses only; fetch bodies are converted). */
+  /** The body as a Node stream (fetch bodies are converted). */
   readonly stream: () => Readable
   /** Drops the body so the connection can be reused. */
   readonly discard: () => Promise<void>
@@ -209,7 +205,7 @@ const readWebStream = async (
   return E.right(Buffer.concat(chunks))
 }
 
-const readNodeStream = async (
+export const readNodeStream = async (
   body: Readable,
   limit: number
 ): Promise<E.Either<'too-large' | { readonly error: unknown }, Buffer>> => {
@@ -249,49 +245,29 @@ const fromFetch = (url: string, res: Response): Wire => ({
   }
 })
 
-const fromUndici = (url: string, res: Dispatcher.ResponseData): Wire => ({
-  status: res.statusCode,
-  url,
-  header: (name) => {
-    const v = res.headers[name.toLowerCase()]
-    return Array.isArray(v) ? v[0] : v
-  },
-  bytes: (limit) => readNodeStream(res.body, limit),
-  stream: () => res.body,
-  discard: async () => {
-    try {
-      await res.body.dump({ limit: 64 * 1024 })
-    } catch {
-      res.body.destroy()
-    }
-  }
-})
-
 /** A request body for one hop; `undefined` for none. */
-type HopBody = string | Uint8Array | Readable | undefined
+export type HopBody = string | Uint8Array | Readable | undefined
 
-interface Hop {
+export interface Hop {
   readonly method: string
   readonly url: string
   readonly headers: Readonly<Record<string, string>>
   readonly body: HopBody
 }
 
-const sendHop = async (env: RegistryHttpEnv, transport: Transport, hop: Hop): Promise<E.Either<unknown, Wire>> => {
+/**
+ * How one hop reaches the network: `viaFetch` here, undici's dispatcher in `registryStream`. Resolves
+ * to the response whatever its status; `E.left` with the raw error when no answer came.
+ */
+export type Transport = (env: RegistryHttpEnv, hop: Hop) => Promise<E.Either<unknown, Wire>>
+
+/** One hop through `env.fetch`, redirects left to `exchange`. */
+export const viaFetch: Transport = async (env, hop) => {
   try {
-    if (transport === 'fetch') {
-      const init: RequestInit = { method: hop.method, headers: { ...hop.headers }, redirect: 'manual' }
-      if (hop.body !== undefined) init.body = hop.body as BodyInit
-      const res = await env.fetch(hop.url, init)
-      return E.right(fromFetch(hop.url, res))
-    }
-    const res = await undiciRequest(hop.url, {
-      method: hop.method as Dispatcher.HttpMethod,
-      headers: { ...hop.headers },
-      body: hop.body === undefined ? null : hop.body,
-      ...(env.dispatcher === undefined ? {} : { dispatcher: env.dispatcher })
-    })
-    return E.right(fromUndici(hop.url, res))
+    const init: RequestInit = { method: hop.method, headers: { ...hop.headers }, redirect: 'manual' }
+    if (hop.body !== undefined) init.body = hop.body as BodyInit
+    const res = await env.fetch(hop.url, init)
+    return E.right(fromFetch(hop.url, res))
   } catch (e) {
     return E.left(e)
   }
@@ -301,7 +277,7 @@ const sendHop = async (env: RegistryHttpEnv, transport: Transport, hop: Hop): Pr
 // registry target
 // -------------------------------------------------------------------------------------
 
-interface Target {
+export interface Target {
   /** `proxyEndpoint` without a trailing `/`. */
   readonly base: string
   /** Only requests to this origin carry the Authorization header. */
@@ -325,7 +301,7 @@ const targetOf = (login: EcrLogin): E.Either<EcrError.EcrError, Target> => {
   }
 }
 
-const checkRepository = (repositoryName: string): E.Either<EcrError.EcrError, string> =>
+export const checkRepository = (repositoryName: string): E.Either<EcrError.EcrError, string> =>
   isRepositoryName(repositoryName)
     ? E.right(repositoryName)
     : E.left(EcrError.invalidArgument(`not a valid repository name: ${JSON.stringify(String(repositoryName).slice(0, 300))}`))
@@ -335,7 +311,7 @@ const checkReference = (reference: string): E.Either<EcrError.EcrError, string> 
     ? E.right(reference)
     : E.left(EcrError.invalidArgument(`not a valid tag or digest: ${JSON.stringify(String(reference).slice(0, 300))}`))
 
-const checkDigest = (digest: string): E.Either<EcrError.EcrError, ImageDigest> =>
+export const checkDigest = (digest: string): E.Either<EcrError.EcrError, ImageDigest> =>
   isImageDigest(digest)
     ? E.right(digest)
     : E.left(EcrError.invalidArgument(`not a valid digest: ${JSON.stringify(String(digest).slice(0, 300))}`))
@@ -352,7 +328,7 @@ const originOf = (url: string): string | undefined => {
 // exchange: redirects, status classification, retries
 // -------------------------------------------------------------------------------------
 
-interface Exchange {
+export interface Exchange {
   readonly transport: Transport
   readonly method: string
   readonly url: string
@@ -365,7 +341,7 @@ interface Exchange {
  * Sends a request and follows redirects by hand (at most `MAX_REDIRECTS`), with the Authorization
  * header only for the registry's origin. Resolves to the final response, whatever its status.
  */
-const exchange = async (env: RegistryHttpEnv, target: Target, x: Exchange): Attempt<Wire> => {
+export const exchange = async (env: RegistryHttpEnv, target: Target, x: Exchange): Attempt<Wire> => {
   let method = x.method
   let url = x.url
   let withBody = x.body !== undefined
@@ -382,7 +358,7 @@ const exchange = async (env: RegistryHttpEnv, target: Target, x: Exchange): Atte
       delete headers['content-type']
       delete headers['content-length']
     }
-    const res = await sendHop(env, x.transport, { method, url, headers, body })
+    const res = await x.transport(env, { method, url, headers, body })
     if (E.isLeft(res)) {
       env.logger?.debug('registry request failed', { method, url: redactUrl(url), error: errorCodeOf(res.left) })
       return E.left(networkFailure(method, url, res.left))
@@ -413,7 +389,7 @@ const exchange = async (env: RegistryHttpEnv, target: Target, x: Exchange): Atte
 }
 
 /** The failure for a status the operation does not handle itself. */
-const statusFailure = async (method: string, wire: Wire): Promise<Failure> => {
+export const statusFailure = async (method: string, wire: Wire): Promise<Failure> => {
   const status = wire.status
   const raw = method === 'HEAD' ? E.right(Buffer.alloc(0)) : await wire.bytes(MAX_ERROR_BODY)
   if (E.isLeft(raw)) await wire.discard()
@@ -464,7 +440,7 @@ const withRetries = async <A>(env: RegistryHttpEnv, what: string, attempt: () =>
 }
 
 /** One operation: validate, then attempt (with retries) against the login's registry. */
-const operation =
+export const operation =
   <A>(
     login: EcrLogin,
     what: string,
@@ -486,11 +462,11 @@ const operation =
 
 const manifestUrl = (t: Target, repo: string, reference: string): string => `${t.base}/v2/${repo}/manifests/${reference}`
 
-const blobUrl = (t: Target, repo: string, digest: string): string => `${t.base}/v2/${repo}/blobs/${digest}`
+export const blobUrl = (t: Target, repo: string, digest: string): string => `${t.base}/v2/${repo}/blobs/${digest}`
 
-const uploadsUrl = (t: Target, repo: string): string => `${t.base}/v2/${repo}/blobs/uploads/`
+export const uploadsUrl = (t: Target, repo: string): string => `${t.base}/v2/${repo}/blobs/uploads/`
 
-const contentLength = (wire: Wire): number | undefined => {
+export const contentLength = (wire: Wire): number | undefined => {
   const v = wire.header('content-length')
   if (v === undefined || !/^\d+$/.test(v.trim())) return undefined
   return Number(v.trim())
@@ -535,7 +511,7 @@ export const getManifest = (login: EcrLogin, repositoryName: string, reference: 
     () => E.flatMap(checkRepository(repositoryName), () => checkReference(reference)),
     async (env, t) => {
       const url = manifestUrl(t, repositoryName, reference)
-      const res = await exchange(env, t, { transport: 'fetch', method: 'GET', url, headers: { accept: ACCEPT_MANIFESTS } })
+      const res = await exchange(env, t, { transport: viaFetch, method: 'GET', url, headers: { accept: ACCEPT_MANIFESTS } })
       if (E.isLeft(res)) return res
       const wire = res.right
       if (wire.status === 404) {
@@ -583,7 +559,7 @@ export const headManifest = (login: EcrLogin, repositoryName: string, reference:
     () => E.flatMap(checkRepository(repositoryName), () => checkReference(reference)),
     async (env, t) => {
       const url = manifestUrl(t, repositoryName, reference)
-      const res = await exchange(env, t, { transport: 'fetch', method: 'HEAD', url, headers: { accept: ACCEPT_MANIFESTS } })
+      const res = await exchange(env, t, { transport: viaFetch, method: 'HEAD', url, headers: { accept: ACCEPT_MANIFESTS } })
       if (E.isLeft(res)) return res
       const wire = res.right
       await wire.discard()
@@ -635,7 +611,7 @@ export const putManifest = (
     async (env, t) => {
       const url = manifestUrl(t, repositoryName, reference)
       const res = await exchange(env, t, {
-        transport: 'fetch',
+        transport: viaFetch,
         method: 'PUT',
         url,
         headers: { 'content-type': mediaType },
@@ -674,7 +650,7 @@ export const getBlob = (
     () => E.flatMap(checkRepository(repositoryName), () => checkDigest(digest)),
     async (env, t) => {
       const url = blobUrl(t, repositoryName, digest)
-      const res = await exchange(env, t, { transport: 'fetch', method: 'GET', url })
+      const res = await exchange(env, t, { transport: viaFetch, method: 'GET', url })
       if (E.isLeft(res)) return res
       const wire = res.right
       if (wire.status === 404) {
@@ -711,7 +687,7 @@ export const headBlob = (login: EcrLogin, repositoryName: string, digest: string
     () => E.flatMap(checkRepository(repositoryName), () => checkDigest(digest)),
     async (env, t) => {
       const url = blobUrl(t, repositoryName, digest)
-      const first = await exchange(env, t, { transport: 'fetch', method: 'HEAD', url })
+      const first = await exchange(env, t, { transport: viaFetch, method: 'HEAD', url })
       if (E.isLeft(first)) return first
       const wire = first.right
       await wire.discard()
@@ -722,7 +698,7 @@ export const headBlob = (login: EcrLogin, repositoryName: string, digest: string
       if (!(wire.status === 200 || (redirected && (wire.status === 403 || wire.status === 405 || wire.status === 400))))
         return E.left(await statusFailure('HEAD', wire))
       // the blob exists but its size is not known yet: ask for one byte
-      const ranged = await exchange(env, t, { transport: 'fetch', method: 'GET', url, headers: { range: 'bytes=0-0' } })
+      const ranged = await exchange(env, t, { transport: viaFetch, method: 'GET', url, headers: { range: 'bytes=0-0' } })
       if (E.isLeft(ranged)) return ranged
       const r = ranged.right
       if (r.status === 404) {
@@ -745,56 +721,6 @@ export const headBlob = (login: EcrLogin, repositoryName: string, digest: string
     }
   )
 
-export interface OpenBlobOptions {
-  /** Verify the digest while streaming (default `true`): the stream errors at its end on a mismatch. */
-  readonly verify?: boolean
-}
-
-/**
- * Opens a blob as a Node stream through `env.dispatcher` (undici's global dispatcher by default);
- * the caller consumes it. With verification on, a digest mismatch makes the stream error at its end
- * with an error that `streamError` maps to `DigestMismatch`. 404: `NotFound('Layer')`.
- */
-export const openBlob = (
-  login: EcrLogin,
-  repositoryName: string,
-  digest: string,
-  options: OpenBlobOptions = {}
-): RegistryHttp<OpenedBlob> =>
-  operation(
-    login,
-    `GET blob ${repositoryName}@${digest}`,
-    () => E.flatMap(checkRepository(repositoryName), () => checkDigest(digest)),
-    async (env, t) => {
-      const url = blobUrl(t, repositoryName, digest)
-      const res = await exchange(env, t, { transport: 'dispatcher', method: 'GET', url })
-      if (E.isLeft(res)) return res
-      const wire = res.right
-      if (wire.status === 404) {
-        await wire.discard()
-        return E.left(fatal(EcrError.notFound('Layer', `${repositoryName}@${digest}`)))
-      }
-      if (wire.status !== 200) return E.left(await statusFailure('GET', wire))
-      const size = contentLength(wire)
-      const raw = wire.stream()
-      if (options.verify === false) return E.right({ body: raw, size })
-      const verifier = verifyingStream(digest, size === undefined ? {} : { expectedSize: size })
-      pipeline(raw, verifier, () => undefined)
-      return E.right({ body: verifier, size })
-    }
-  )
-
-/**
- * Maps an error a blob stream failed with to an `EcrError`: a verification failure is a
- * `DigestMismatch`, anything else an `HttpError` for the blob's URL.
- */
-export const streamError = (e: unknown, url = 'blob stream'): EcrError.EcrError => {
-  const mismatch = findDigestMismatch(e)
-  return mismatch !== undefined
-    ? EcrError.digestMismatch(mismatch.expected, mismatch.actual)
-    : EcrError.httpError('GET', url, 0, `the blob stream failed: ${errorText(e)}`)
-}
-
 /**
  * Tries to mount `digest` from `fromRepository` (same registry): `true` when the registry mounted it
  * (201). `false` when it opened an upload instead (202); that upload session is cancelled.
@@ -811,7 +737,7 @@ export const mountBlob = (
     () => E.flatMap(E.flatMap(checkRepository(repositoryName), () => checkRepository(fromRepository)), () => checkDigest(digest)),
     async (env, t) => {
       const url = `${uploadsUrl(t, repositoryName)}?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(fromRepository)}`
-      const res = await exchange(env, t, { transport: 'fetch', method: 'POST', url, body: () => E.right(undefined) })
+      const res = await exchange(env, t, { transport: viaFetch, method: 'POST', url, body: () => E.right(undefined) })
       if (E.isLeft(res)) return res
       const wire = res.right
       if (wire.status === 201) {
@@ -832,7 +758,7 @@ export const mountBlob = (
 const cancelUpload = async (env: RegistryHttpEnv, t: Target, location: string, base: string): Promise<void> => {
   try {
     const url = new URL(location, base).toString()
-    const res = await exchange(env, t, { transport: 'fetch', method: 'DELETE', url })
+    const res = await exchange(env, t, { transport: viaFetch, method: 'DELETE', url })
     if (E.isRight(res)) await res.right.discard()
   } catch {
     // ignored: the registry expires abandoned sessions
@@ -846,133 +772,3 @@ export const withQueryParam = (location: string, name: string, value: string): s
   const sep = bare.includes('?') ? (bare.endsWith('?') || bare.endsWith('&') ? '' : '&') : '?'
   return `${bare}${sep}${encodeURIComponent(name)}=${encodeURIComponent(value)}`
 }
-
-/** Opens the upload source; a one-shot stream only once. */
-const bodyOpener = (body: BlobBody): { readonly open: () => E.Either<Failure, Readable | Uint8Array>; readonly replayable: boolean } => {
-  if (typeof body === 'function') {
-    return {
-      replayable: true,
-      open: () => {
-        try {
-          return E.right(body())
-        } catch (e) {
-          return E.left(fatal(EcrError.invalidArgument(`cannot open the blob source: ${errorText(e)}`)))
-        }
-      }
-    }
-  }
-  if (body instanceof Uint8Array) return { replayable: true, open: () => E.right(body) }
-  let used = false
-  return {
-    replayable: false,
-    open: () => {
-      if (used)
-        return E.left(fatal(EcrError.invalidArgument('the blob source is a one-shot stream and cannot be sent again; pass a factory')))
-      used = true
-      return E.right(body)
-    }
-  }
-}
-
-/**
- * Uploads a blob: POST an upload session, then one monolithic PUT to its Location with
- * `digest=<digest>`, streamed through `env.dispatcher`. The bytes are hashed while they are sent;
- * when they do not match `digest` the upload is aborted before its last bytes go out and the result
- * is `DigestMismatch`. Pass a factory (`() => stream`) so a retry can open the source again.
- */
-export const uploadBlob = (
-  login: EcrLogin,
-  repositoryName: string,
-  digest: string,
-  body: BlobBody,
-  size?: number
-): RegistryHttp<void> => {
-  const opener = bodyOpener(body)
-  return operation(
-    login,
-    `upload blob ${repositoryName}@${digest}`,
-    () =>
-      E.flatMap(
-        E.flatMap(checkRepository(repositoryName), () => checkDigest(digest)),
-        (): E.Either<EcrError.EcrError, unknown> =>
-          size !== undefined && (!Number.isSafeInteger(size) || size < 0)
-            ? E.left(EcrError.invalidArgument(`not a valid blob size: ${size}`))
-            : E.right(undefined)
-      ),
-    async (env, t) => {
-      // 1. an upload session
-      const post = await exchange(env, t, {
-        transport: 'fetch',
-        method: 'POST',
-        url: uploadsUrl(t, repositoryName),
-        body: () => E.right(undefined)
-      })
-      if (E.isLeft(post)) return post
-      const session = post.right
-      if (session.status !== 202 && session.status !== 201) return E.left(await statusFailure('POST', session))
-      await session.discard()
-      const location = session.header('location')
-      if (location === undefined || location === '')
-        return E.left(fatal(EcrError.httpError('POST', session.url, session.status, 'upload session without a Location header')))
-      let putUrl: string
-      try {
-        putUrl = withQueryParam(new URL(location, session.url).toString(), 'digest', digest)
-      } catch {
-        return E.left(fatal(EcrError.httpError('POST', session.url, session.status, 'upload session with an invalid Location')))
-      }
-      // 2. the bytes, in one PUT
-      let verdict: VerifyResult | undefined
-      let sources: Array<Readable> = []
-      const open = (): E.Either<Failure, HopBody> => {
-        const src = opener.open()
-        if (E.isLeft(src)) return src
-        verdict = undefined
-        if (src.right instanceof Uint8Array) {
-          const bytes = src.right
-          const actual = digestOf(bytes, algorithmOf(digest) ?? 'sha256')
-          const ok = actual === digest && (size === undefined || size === bytes.byteLength)
-          verdict = { digest: actual, bytes: bytes.byteLength, ok }
-          return ok ? E.right(bytes) : E.left(fatal(mismatchOf(digest, verdict)))
-        }
-        const verifier = verifyingStream(digest, {
-          ...(size === undefined ? {} : { expectedSize: size }),
-          onEnd: (r) => {
-            verdict = r
-          }
-        })
-        sources = [...sources, src.right]
-        pipeline(src.right, verifier, () => undefined)
-        return E.right(verifier)
-      }
-      const declared = size ?? (body instanceof Uint8Array ? body.byteLength : undefined)
-      const headers: Record<string, string> = { 'content-type': 'application/octet-stream' }
-      if (declared !== undefined) headers['content-length'] = String(declared)
-      const put = await exchange(env, t, { transport: 'dispatcher', method: 'PUT', url: putUrl, headers, body: open })
-      for (const s of sources) s.destroy()
-      if (verdict !== undefined && !verdict.ok) {
-        if (E.isRight(put)) await put.right.discard()
-        return E.left(fatal(mismatchOf(digest, verdict)))
-      }
-      if (E.isLeft(put)) {
-        const mismatch = findDigestMismatch(put.left.error)
-        if (mismatch !== undefined) return E.left(fatal(EcrError.digestMismatch(mismatch.expected, mismatch.actual)))
-        return E.left(opener.replayable ? put.left : { ...put.left, retryable: false })
-      }
-      const wire = put.right
-      if (wire.status !== 201 && wire.status !== 204 && wire.status !== 200) {
-        const failure = await statusFailure('PUT', wire)
-        return E.left(opener.replayable ? failure : { ...failure, retryable: false })
-      }
-      await wire.discard()
-      const claimed = wire.header('docker-content-digest')?.trim()
-      if (claimed !== undefined && claimed !== '' && algorithmOf(claimed) === algorithmOf(digest) && claimed !== digest)
-        return E.left(fatal(EcrError.digestMismatch(digest, claimed, `the registry stored the blob as ${claimed}, expected ${digest}`)))
-      return E.right(undefined)
-    }
-  )
-}
-
-const mismatchOf = (expected: string, verdict: VerifyResult): EcrError.EcrError =>
-  verdict.digest === expected
-    ? EcrError.digestMismatch(expected, verdict.digest, `blob size mismatch for ${expected}: sent ${verdict.bytes} bytes`)
-    : EcrError.digestMismatch(expected, verdict.digest)

@@ -6,18 +6,8 @@ import { Readable } from 'node:stream'
 import { Agent, type Dispatcher } from 'undici'
 import type { EcrLogin } from '../../src/Env'
 import * as EcrError from '../../src/EcrError'
-import {
-  getBlob,
-  getManifest,
-  headBlob,
-  headManifest,
-  mountBlob,
-  openBlob,
-  putManifest,
-  streamError,
-  uploadBlob,
-  type RegistryHttpEnv
-} from '../../src/internal/registryHttp'
+import { getBlob, getManifest, headBlob, headManifest, mountBlob, putManifest, type RegistryHttpEnv } from '../../src/internal/registryHttp'
+import { openBlob, streamError, uploadBlob } from '../../src/internal/registryStream'
 import { concat, constantDelay, limitRetries } from '../../src/internal/retry'
 import { pushTestImage, sha256, startLoopbackRegistry, startRegistry, type PushedImage, type Registry } from './harness'
 

@@ -1,13 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as fc from 'fast-check'
 import * as E from 'fp-ts/Either'
 import * as O from 'fp-ts/Option'
-import { createHash } from 'node:crypto'
-import * as http from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { Readable } from 'node:stream'
-import type { EcrLogin, Logger } from '../../src/Env'
 import * as EcrError from '../../src/EcrError'
+import * as Env from '../../src/Env'
 import {
   getBlob,
   getManifest,
@@ -15,105 +11,25 @@ import {
   headManifest,
   mountBlob,
   ociErrorMessage,
-  openBlob,
   putManifest,
-  streamError,
-  uploadBlob,
   withQueryParam,
   type RegistryHttpEnv
 } from '../../src/internal/registryHttp'
-import { concat, constantDelay, limitRetries } from '../../src/internal/retry'
+import {
+  basic,
+  closeServers,
+  CONFIG,
+  CONFIG_DIGEST,
+  envWith,
+  json,
+  loginFor,
+  ociError,
+  serve,
+  sha256,
+  type Logged
+} from './registryServer'
 
-// -------------------------------------------------------------------------------------
-// a loopback server that records what it is asked
-// -------------------------------------------------------------------------------------
-
-interface Seen {
-  readonly method: string
-  readonly url: string
-  readonly headers: http.IncomingHttpHeaders
-  readonly body: Buffer
-  readonly complete: boolean
-}
-
-interface Server {
-  readonly url: string
-  readonly seen: Array<Seen>
-  readonly close: () => Promise<void>
-}
-
-type Handler = (req: http.IncomingMessage, body: Buffer, res: http.ServerResponse) => void
-
-const servers: Array<Server> = []
-
-afterEach(async () => {
-  while (servers.length > 0) await servers.pop()?.close()
-})
-
-const serve = async (handler: Handler, options: { readonly eager?: boolean } = {}): Promise<Server> => {
-  const seen: Array<Seen> = []
-  const server = http.createServer((req, res) => {
-    if (options.eager === true) {
-      const record = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.alloc(0), complete: false }
-      seen.push(record)
-      handler(req, Buffer.alloc(0), res)
-      return
-    }
-    const chunks: Array<Buffer> = []
-    let done = false
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => {
-      done = true
-      const body = Buffer.concat(chunks)
-      seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, complete: true })
-      handler(req, body, res)
-    })
-    req.on('close', () => {
-      if (!done)
-        seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks), complete: false })
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const port = (server.address() as AddressInfo).port
-  const s: Server = {
-    url: `http://127.0.0.1:${port}`,
-    seen,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      })
-  }
-  servers.push(s)
-  return s
-}
-
-const sha256 = (b: Buffer | string): string => `sha256:${createHash('sha256').update(b).digest('hex')}`
-
-const PASSWORD = 'eyJwYXlsb2FkIjoiVGhpc0lzQVRlc3RQYXNzd29yZCJ9'
-const loginFor = (url: string, password = PASSWORD): EcrLogin => ({
-  username: 'AWS',
-  password,
-  proxyEndpoint: `${url}/`,
-  expiresAt: new Date(Date.now() + 3600_000)
-})
-const basic = (password = PASSWORD): string => `Basic ${Buffer.from(`AWS:${password}`).toString('base64')}`
-
-interface Logged {
-  readonly level: string
-  readonly message: string
-  readonly meta: unknown
-}
-
-const envWith = (logs: Array<Logged> = []): RegistryHttpEnv => {
-  const log =
-    (level: string) =>
-    (message: string, meta?: unknown): void => {
-      logs.push({ level, message, meta })
-    }
-  const logger: Logger = { debug: log('debug'), info: log('info'), warn: log('warn') }
-  return { fetch: globalThis.fetch, logger, retryPolicy: concat(limitRetries(5), constantDelay(1)) }
-}
+afterEach(closeServers)
 
 const MANIFEST = JSON.stringify({
   schemaVersion: 2,
@@ -123,13 +39,6 @@ const MANIFEST = JSON.stringify({
 })
 const MANIFEST_DIGEST = sha256(MANIFEST)
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json'
-
-const json = (res: http.ServerResponse, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}): void => {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers })
-  res.end(JSON.stringify(body))
-}
-
-const ociError = (code: string, message: string) => ({ errors: [{ code, message, detail: 'details' }] })
 
 // -------------------------------------------------------------------------------------
 // manifests
@@ -253,9 +162,6 @@ describe('putManifest', () => {
 // -------------------------------------------------------------------------------------
 // blobs
 // -------------------------------------------------------------------------------------
-
-const CONFIG = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux' }))
-const CONFIG_DIGEST = sha256(CONFIG)
 
 describe('getBlob', () => {
   it('returns verified bytes', async () => {
@@ -397,6 +303,47 @@ describe('redirects', () => {
 // statuses and retries
 // -------------------------------------------------------------------------------------
 
+// -------------------------------------------------------------------------------------
+// Env.make's default fetch
+// -------------------------------------------------------------------------------------
+
+describe("Env.make's default fetch", () => {
+  const makeEnv = (): RegistryHttpEnv => ({
+    ...Env.make({ ecr: { send: async () => ({}) } as never, accountId: '123456789012' as never, region: 'us-west-2' as never }),
+    retryPolicy: envWith().retryPolicy
+  })
+
+  afterEach(() => {
+    vi.unstubAllGlobals()
+  })
+
+  it('is the global fetch, looked up when a request is made', async () => {
+    const s = await serve((_req, _b, res) => {
+      res.writeHead(200, { 'content-type': OCI_MANIFEST })
+      res.end(MANIFEST)
+    })
+    const env = makeEnv()
+    const real = globalThis.fetch
+    const seen: Array<string> = []
+    vi.stubGlobal('fetch', (input: string, init?: RequestInit) => (seen.push(`${init?.method} ${new URL(input).pathname}`), real(input, init)))
+    const r = await getManifest(loginFor(s.url), 'app', 'v1')(env)()
+    expect(E.isRight(r) && r.right.digest).toBe(MANIFEST_DIGEST)
+    expect(seen).toEqual(['GET /v2/app/manifests/v1'])
+  })
+
+  it('without a global fetch, a request is an InvalidArgument, not retried, and nothing throws', async () => {
+    const env = makeEnv()
+    vi.stubGlobal('fetch', undefined)
+    const logs: Array<Logged> = []
+    const r = await getManifest(loginFor('http://127.0.0.1:9'), 'app', 'v1')({ ...env, logger: envWith(logs).logger })()
+    expect(E.isLeft(r) && r.left._tag).toBe('InvalidArgument')
+    expect(E.isLeft(r) && EcrError.message(r.left)).toMatch(/no global fetch/)
+    expect(logs.filter((l) => l.level === 'warn')).toHaveLength(0)
+    const blob = await getBlob(loginFor('http://127.0.0.1:9'), 'app', CONFIG_DIGEST)(env)()
+    expect(E.isLeft(blob) && blob.left._tag).toBe('InvalidArgument')
+  })
+})
+
 describe('failures', () => {
   it('a 4xx carries the OCI error code and message', async () => {
     const s = await serve((_req, _b, res) => json(res, 400, ociError('BLOB_UNKNOWN', 'blob unknown to registry')))
@@ -467,17 +414,6 @@ describe('failures', () => {
     expect(E.isLeft(r) && r.left.message).toMatch(/ECONNRESET/)
   })
 
-  it('a connection refused through the dispatcher is a retryable status-0 HttpError', async () => {
-    const s = await serve(() => undefined)
-    const url = s.url
-    await s.close()
-    servers.length = 0
-    const logs: Array<Logged> = []
-    const r = await openBlob(loginFor(url), 'app', CONFIG_DIGEST)(envWith(logs))()
-    expect(E.isLeft(r) && r.left._tag === 'HttpError' && r.left.status).toBe(0)
-    expect(logs.filter((l) => l.level === 'warn')).toHaveLength(5)
-  })
-
   it('never shows the password, the Authorization value or a query string in errors and logs', async () => {
     await fc.assert(
       fc.asyncProperty(fc.stringMatching(/^[A-Za-z0-9+/=]{16,64}$/), async (password) => {
@@ -497,147 +433,6 @@ describe('failures', () => {
       }),
       { numRuns: 20 }
     )
-  })
-})
-
-// -------------------------------------------------------------------------------------
-// streaming and uploads
-// -------------------------------------------------------------------------------------
-
-const collect = async (r: Readable): Promise<Buffer> => {
-  const chunks: Array<Buffer> = []
-  for await (const c of r) chunks.push(c as Buffer)
-  return Buffer.concat(chunks)
-}
-
-describe('openBlob', () => {
-  it('streams verified bytes with their size', async () => {
-    const data = Buffer.alloc(300_000, 7)
-    const s = await serve((_req, _b, res) => {
-      res.writeHead(200, { 'content-length': data.length })
-      res.end(data)
-    })
-    const r = await openBlob(loginFor(s.url), 'app', sha256(data))(envWith())()
-    expect(E.isRight(r)).toBe(true)
-    if (E.isRight(r)) {
-      expect(r.right.size).toBe(data.length)
-      expect((await collect(r.right.body)).equals(data)).toBe(true)
-    }
-  })
-
-  it('a tampered stream errors at its end; streamError maps it to DigestMismatch', async () => {
-    const s = await serve((_req, _b, res) => res.end(Buffer.from('tampered')))
-    const r = await openBlob(loginFor(s.url), 'app', CONFIG_DIGEST)(envWith())()
-    expect(E.isRight(r)).toBe(true)
-    if (E.isRight(r)) {
-      const failure = await collect(r.right.body).then(
-        () => undefined,
-        (e: unknown) => e
-      )
-      expect(streamError(failure)._tag).toBe('DigestMismatch')
-    }
-  })
-})
-
-describe('uploadBlob', () => {
-  /** A registry that takes uploads at a Location that already has a query. */
-  const uploadServer = (onPut?: (n: number, req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => boolean) => {
-    let puts = 0
-    return serve((req, body, res) => {
-      if (req.method === 'POST') {
-        res.writeHead(202, { location: '/v2/app/blobs/uploads/abc?_state=xyz%3D', 'docker-upload-uuid': 'abc' })
-        res.end()
-        return
-      }
-      if (req.method === 'PUT') {
-        puts++
-        if (onPut?.(puts, req, res, body) === true) return
-        const u = new URL(req.url ?? '', 'http://x')
-        const d = u.searchParams.get('digest')
-        if (d !== sha256(body)) return json(res, 400, ociError('DIGEST_INVALID', 'provided digest did not match uploaded content'))
-        res.writeHead(201, { 'docker-content-digest': d, location: `/v2/app/blobs/${d}` })
-        res.end()
-        return
-      }
-      res.writeHead(405)
-      res.end()
-    })
-  }
-
-  it('POSTs a session, then PUTs the bytes to Location with the digest merged into its query', async () => {
-    const s = await uploadServer()
-    const data = Buffer.from('layer bytes')
-    const r = await uploadBlob(loginFor(s.url), 'app', sha256(data), () => Readable.from([data]), data.length)(envWith())()
-    expect(r).toEqual(E.right(undefined))
-    expect(s.seen.map((x) => x.method)).toEqual(['POST', 'PUT'])
-    expect(s.seen[1]?.url).toBe(`/v2/app/blobs/uploads/abc?_state=xyz%3D&digest=${encodeURIComponent(sha256(data))}`)
-    expect(s.seen[1]?.headers.authorization).toBe(basic())
-    expect(s.seen[1]?.headers['content-length']).toBe(String(data.length))
-    expect(s.seen[1]?.body.equals(data)).toBe(true)
-  })
-
-  it('accepts bytes and one-shot streams', async () => {
-    const s = await uploadServer()
-    const data = Buffer.from('more bytes')
-    expect(await uploadBlob(loginFor(s.url), 'app', sha256(data), data)(envWith())()).toEqual(E.right(undefined))
-    expect(await uploadBlob(loginFor(s.url), 'app', sha256(data), Readable.from([data]))(envWith())()).toEqual(E.right(undefined))
-  })
-
-  it('content that does not match the digest is a DigestMismatch and the registry never gets all of it', async () => {
-    const s = await uploadServer()
-    const data = Buffer.alloc(200_000, 3)
-    const wrong = sha256('something else')
-    const r = await uploadBlob(loginFor(s.url), 'app', wrong, () => Readable.from([data.subarray(0, 100_000), data.subarray(100_000)]), data.length)(envWith())()
-    expect(E.isLeft(r) && r.left._tag).toBe('DigestMismatch')
-    // the server notices the aborted request a moment later
-    for (let i = 0; i < 100 && !s.seen.some((x) => x.method === 'PUT'); i++) await new Promise((r) => setTimeout(r, 10))
-    const puts = s.seen.filter((x) => x.method === 'PUT')
-    expect(puts.length).toBeGreaterThan(0)
-    expect(puts.every((p) => !p.complete && p.body.length < data.length)).toBe(true)
-    const bytes = await uploadBlob(loginFor(s.url), 'app', wrong, data)(envWith())()
-    expect(E.isLeft(bytes) && bytes.left._tag).toBe('DigestMismatch')
-  })
-
-  it('retries a failed PUT by opening the source again', async () => {
-    const s = await uploadServer((n, _req, res) => {
-      if (n > 2) return false
-      json(res, 503, ociError('UNAVAILABLE', 'later'))
-      return true
-    })
-    const data = Buffer.from('retry me')
-    let opened = 0
-    const r = await uploadBlob(loginFor(s.url), 'app', sha256(data), () => (opened++, Readable.from([data])))(envWith())()
-    expect(r).toEqual(E.right(undefined))
-    expect(opened).toBe(3)
-    expect(s.seen.map((x) => x.method)).toEqual(['POST', 'PUT', 'POST', 'PUT', 'POST', 'PUT'])
-  })
-
-  it('does not retry a PUT whose one-shot stream is spent', async () => {
-    const s = await uploadServer((_n, _req, res) => {
-      json(res, 503, ociError('UNAVAILABLE', 'later'))
-      return true
-    })
-    const data = Buffer.from('once')
-    const r = await uploadBlob(loginFor(s.url), 'app', sha256(data), Readable.from([data]))(envWith())()
-    expect(E.isLeft(r) && r.left._tag === 'HttpError' && r.left.status).toBe(503)
-    expect(s.seen.filter((x) => x.method === 'PUT')).toHaveLength(1)
-  })
-
-  it('an absolute Location on the registry origin is used as is', async () => {
-    let base = ''
-    const s = await serve((req, body, res) => {
-      if (req.method === 'POST') {
-        res.writeHead(202, { location: `${base}/v2/app/blobs/uploads/u1` })
-        res.end()
-        return
-      }
-      res.writeHead(201, { 'docker-content-digest': sha256(body) })
-      res.end()
-    })
-    base = s.url
-    const data = Buffer.from('abs')
-    expect(await uploadBlob(loginFor(s.url), 'app', sha256(data), data)(envWith())()).toEqual(E.right(undefined))
-    expect(s.seen[1]?.url).toBe(`/v2/app/blobs/uploads/u1?digest=${encodeURIComponent(sha256(data))}`)
   })
 })
 

@@ -1,0 +1,268 @@
+/**
+ * Streamed blob transfer through an undici `Dispatcher`: `openBlob` hands out a blob as a Node
+ * stream and `uploadBlob` sends one in a single streamed PUT, without holding it in memory (WHATWG
+ * fetch buffers a streamed request body). The only registry module that loads undici's runtime;
+ * requests, redirects, retries and errors are `registryHttp`'s, with a dispatcher transport.
+ *
+ * @internal
+ */
+import * as E from 'fp-ts/Either'
+import { pipeline, type Readable } from 'node:stream'
+import { request as undiciRequest, type Dispatcher } from 'undici'
+import type { EcrLogin } from '../Env'
+import * as EcrError from '../EcrError'
+import {
+  blobUrl,
+  checkDigest,
+  checkRepository,
+  contentLength,
+  errorText,
+  exchange,
+  fatal,
+  operation,
+  readNodeStream,
+  statusFailure,
+  uploadsUrl,
+  viaFetch,
+  withQueryParam,
+  type Failure,
+  type HopBody,
+  type RegistryHttp,
+  type Transport,
+  type Wire
+} from './registryHttp'
+import { algorithmOf, digestOf, findDigestMismatch, verifyingStream, type VerifyResult } from './sha256Stream'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+export interface OpenedBlob {
+  /** The blob's bytes; when verified, the stream errors at the end on a digest mismatch (see `streamError`). */
+  readonly body: Readable
+  readonly size: number | undefined
+}
+
+/** A request body: bytes, a one-shot stream, or a factory that opens the source again for a retry. */
+export type BlobBody = Readable | Uint8Array | (() => Readable | Uint8Array)
+
+export interface OpenBlobOptions {
+  /** Verify the digest while streaming (default `true`): the stream errors at its end on a mismatch. */
+  readonly verify?: boolean
+}
+
+// -------------------------------------------------------------------------------------
+// transport
+// -------------------------------------------------------------------------------------
+
+const fromUndici = (url: string, res: Dispatcher.ResponseData): Wire => ({
+  status: res.statusCode,
+  url,
+  header: (name) => {
+    const v = res.headers[name.toLowerCase()]
+    return Array.isArray(v) ? v[0] : v
+  },
+  bytes: (limit) => readNodeStream(res.body, limit),
+  stream: () => res.body,
+  discard: async () => {
+    try {
+      await res.body.dump({ limit: 64 * 1024 })
+    } catch {
+      res.body.destroy()
+    }
+  }
+})
+
+/** One hop through undici's `request` on `env.dispatcher` (undici's global dispatcher when absent). */
+export const viaDispatcher: Transport = async (env, hop) => {
+  try {
+    const res = await undiciRequest(hop.url, {
+      method: hop.method as Dispatcher.HttpMethod,
+      headers: { ...hop.headers },
+      body: hop.body === undefined ? null : hop.body,
+      ...(env.dispatcher === undefined ? {} : { dispatcher: env.dispatcher })
+    })
+    return E.right(fromUndici(hop.url, res))
+  } catch (e) {
+    return E.left(e)
+  }
+}
+
+// -------------------------------------------------------------------------------------
+// blobs
+// -------------------------------------------------------------------------------------
+
+/**
+ * Opens a blob as a Node stream through `env.dispatcher` (undici's global dispatcher by default);
+ * the caller consumes it. With verification on, a digest mismatch makes the stream error at its end
+ * with an error that `streamError` maps to `DigestMismatch`. 404: `NotFound('Layer')`.
+ */
+export const openBlob = (
+  login: EcrLogin,
+  repositoryName: string,
+  digest: string,
+  options: OpenBlobOptions = {}
+): RegistryHttp<OpenedBlob> =>
+  operation(
+    login,
+    `GET blob ${repositoryName}@${digest}`,
+    () => E.flatMap(checkRepository(repositoryName), () => checkDigest(digest)),
+    async (env, t) => {
+      const url = blobUrl(t, repositoryName, digest)
+      const res = await exchange(env, t, { transport: viaDispatcher, method: 'GET', url })
+      if (E.isLeft(res)) return res
+      const wire = res.right
+      if (wire.status === 404) {
+        await wire.discard()
+        return E.left(fatal(EcrError.notFound('Layer', `${repositoryName}@${digest}`)))
+      }
+      if (wire.status !== 200) return E.left(await statusFailure('GET', wire))
+      const size = contentLength(wire)
+      const raw = wire.stream()
+      if (options.verify === false) return E.right({ body: raw, size })
+      const verifier = verifyingStream(digest, size === undefined ? {} : { expectedSize: size })
+      pipeline(raw, verifier, () => undefined)
+      return E.right({ body: verifier, size })
+    }
+  )
+
+/**
+ * Maps an error a blob stream failed with to an `EcrError`: a verification failure is a
+ * `DigestMismatch`, anything else an `HttpError` for the blob's URL.
+ */
+export const streamError = (e: unknown, url = 'blob stream'): EcrError.EcrError => {
+  const mismatch = findDigestMismatch(e)
+  return mismatch !== undefined
+    ? EcrError.digestMismatch(mismatch.expected, mismatch.actual)
+    : EcrError.httpError('GET', url, 0, `the blob stream failed: ${errorText(e)}`)
+}
+
+/** Opens the upload source; a one-shot stream only once. */
+const bodyOpener = (body: BlobBody): { readonly open: () => E.Either<Failure, Readable | Uint8Array>; readonly replayable: boolean } => {
+  if (typeof body === 'function') {
+    return {
+      replayable: true,
+      open: () => {
+        try {
+          return E.right(body())
+        } catch (e) {
+          return E.left(fatal(EcrError.invalidArgument(`cannot open the blob source: ${errorText(e)}`)))
+        }
+      }
+    }
+  }
+  if (body instanceof Uint8Array) return { replayable: true, open: () => E.right(body) }
+  let used = false
+  return {
+    replayable: false,
+    open: () => {
+      if (used)
+        return E.left(fatal(EcrError.invalidArgument('the blob source is a one-shot stream and cannot be sent again; pass a factory')))
+      used = true
+      return E.right(body)
+    }
+  }
+}
+
+/**
+ * Uploads a blob: POST an upload session, then one monolithic PUT to its Location with
+ * `digest=<digest>`, streamed through `env.dispatcher`. The bytes are hashed while they are sent;
+ * when they do not match `digest` the upload is aborted before its last bytes go out and the result
+ * is `DigestMismatch`. Pass a factory (`() => stream`) so a retry can open the source again.
+ */
+export const uploadBlob = (
+  login: EcrLogin,
+  repositoryName: string,
+  digest: string,
+  body: BlobBody,
+  size?: number
+): RegistryHttp<void> => {
+  const opener = bodyOpener(body)
+  return operation(
+    login,
+    `upload blob ${repositoryName}@${digest}`,
+    () =>
+      E.flatMap(
+        E.flatMap(checkRepository(repositoryName), () => checkDigest(digest)),
+        (): E.Either<EcrError.EcrError, unknown> =>
+          size !== undefined && (!Number.isSafeInteger(size) || size < 0)
+            ? E.left(EcrError.invalidArgument(`not a valid blob size: ${size}`))
+            : E.right(undefined)
+      ),
+    async (env, t) => {
+      // 1. an upload session
+      const post = await exchange(env, t, {
+        transport: viaFetch,
+        method: 'POST',
+        url: uploadsUrl(t, repositoryName),
+        body: () => E.right(undefined)
+      })
+      if (E.isLeft(post)) return post
+      const session = post.right
+      if (session.status !== 202 && session.status !== 201) return E.left(await statusFailure('POST', session))
+      await session.discard()
+      const location = session.header('location')
+      if (location === undefined || location === '')
+        return E.left(fatal(EcrError.httpError('POST', session.url, session.status, 'upload session without a Location header')))
+      let putUrl: string
+      try {
+        putUrl = withQueryParam(new URL(location, session.url).toString(), 'digest', digest)
+      } catch {
+        return E.left(fatal(EcrError.httpError('POST', session.url, session.status, 'upload session with an invalid Location')))
+      }
+      // 2. the bytes, in one PUT
+      let verdict: VerifyResult | undefined
+      let sources: Array<Readable> = []
+      const open = (): E.Either<Failure, HopBody> => {
+        const src = opener.open()
+        if (E.isLeft(src)) return src
+        verdict = undefined
+        if (src.right instanceof Uint8Array) {
+          const bytes = src.right
+          const actual = digestOf(bytes, algorithmOf(digest) ?? 'sha256')
+          const ok = actual === digest && (size === undefined || size === bytes.byteLength)
+          verdict = { digest: actual, bytes: bytes.byteLength, ok }
+          return ok ? E.right(bytes) : E.left(fatal(mismatchOf(digest, verdict)))
+        }
+        const verifier = verifyingStream(digest, {
+          ...(size === undefined ? {} : { expectedSize: size }),
+          onEnd: (r) => {
+            verdict = r
+          }
+        })
+        sources = [...sources, src.right]
+        pipeline(src.right, verifier, () => undefined)
+        return E.right(verifier)
+      }
+      const declared = size ?? (body instanceof Uint8Array ? body.byteLength : undefined)
+      const headers: Record<string, string> = { 'content-type': 'application/octet-stream' }
+      if (declared !== undefined) headers['content-length'] = String(declared)
+      const put = await exchange(env, t, { transport: viaDispatcher, method: 'PUT', url: putUrl, headers, body: open })
+      for (const s of sources) s.destroy()
+      if (verdict !== undefined && !verdict.ok) {
+        if (E.isRight(put)) await put.right.discard()
+        return E.left(fatal(mismatchOf(digest, verdict)))
+      }
+      if (E.isLeft(put)) {
+        const mismatch = findDigestMismatch(put.left.error)
+        if (mismatch !== undefined) return E.left(fatal(EcrError.digestMismatch(mismatch.expected, mismatch.actual)))
+        return E.left(opener.replayable ? put.left : { ...put.left, retryable: false })
+      }
+      const wire = put.right
+      if (wire.status !== 201 && wire.status !== 204 && wire.status !== 200) {
+        const failure = await statusFailure('PUT', wire)
+        return E.left(opener.replayable ? failure : { ...failure, retryable: false })
+      }
+      await wire.discard()
+      const claimed = wire.header('docker-content-digest')?.trim()
+      if (claimed !== undefined && claimed !== '' && algorithmOf(claimed) === algorithmOf(digest) && claimed !== digest)
+        return E.left(fatal(EcrError.digestMismatch(digest, claimed, `the registry stored the blob as ${claimed}, expected ${digest}`)))
+      return E.right(undefined)
+    }
+  )
+}
+
+const mismatchOf = (expected: string, verdict: VerifyResult): EcrError.EcrError =>
+  verdict.digest === expected
+    ? EcrError.digestMismatch(expected, verdict.digest, `blob size mismatch for ${expected}: sent ${verdict.bytes} bytes`)
+    : EcrError.digestMismatch(expected, verdict.digest)
