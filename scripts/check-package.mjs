@@ -4,6 +4,8 @@
 //     load (the CJS build) and parse a URI;
 //   - esbuild bundles that import (`--bundle --minify --platform=node`) from the ESM build, in at most
 //     10 KB and without AWS SDK code, and the bundle parses a URI;
+//   - esbuild bundles `import { getConfig } from 'ecr-fp-ts/Image'` without undici (only streamed
+//     blob transfers, in replicate, need it) and without @aws-sdk/client-sts, and the bundle loads;
 //   - publint and attw (Are the Types Wrong?) report no errors.
 // The tarball is unpacked into a scratch folder whose node_modules links the package's dependencies to
 // this project's node_modules: fast, offline, and a dependency missing from package.json still fails.
@@ -167,6 +169,41 @@ const main = async () => {
         return `${bytes} bytes > ${MAX_BUNDLE_BYTES}; what takes the room: ${biggest.join(', ')}`
       }
       return parsesUri(process.execPath, ['bundle.js'], app)
+    })
+
+    // Reading an image's config (a Lambda's typical job) must not bundle undici (~525 KB) or the STS
+    // client: Env's default fetch is Node's built-in one, and STS is only for Env.fromDefaults.
+    await check('bundle: esbuild, Image getConfig, no undici, no @aws-sdk/client-sts, loads', async () => {
+      const esbuild = await import('esbuild')
+      writeFileSync(join(app, 'config.mjs'), "import { getConfig } from 'ecr-fp-ts/Image'\nconsole.log(typeof getConfig)\n")
+      const result = await esbuild.build({
+        absWorkingDir: app,
+        entryPoints: ['config.mjs'],
+        outfile: 'config.bundle.js',
+        bundle: true,
+        minify: true,
+        platform: 'node',
+        metafile: true,
+        logLevel: 'silent'
+      })
+      const output = Object.values(result.metafile.outputs)[0]
+      const inputs = Object.entries(output?.inputs ?? {})
+        .filter(([, info]) => info.bytesInOutput > 0)
+        .map(([input]) => input)
+      if (!inputs.some((i) => i.includes('ecr-fp-ts/dist/esm/'))) return `esbuild did not use the ESM build: ${inputs.slice(0, 10).join(', ')}`
+      const undici = inputs.filter((i) => /node_modules\/undici\//.test(i))
+      if (undici.length > 0) return `the bundle has undici code: ${undici.slice(0, 5).join(', ')}`
+      const sts = inputs.filter((i) => i.includes('@aws-sdk/client-sts'))
+      if (sts.length > 0) return `the bundle has STS client code: ${sts.slice(0, 5).join(', ')}`
+      const bytes = readFileSync(join(app, 'config.bundle.js')).byteLength
+      const sdk = Object.entries(output?.inputs ?? {})
+        .filter(([i]) => i.includes('@aws-sdk') || i.includes('@smithy'))
+        .reduce((n, [, info]) => n + info.bytesInOutput, 0)
+      // @aws-sdk/client-ecr is expected: getConfig asks ECR for the login and the manifest
+      console.log(`  bundle size: ${bytes} bytes (of which AWS SDK: ${sdk} bytes)`)
+      const r = spawnSync(process.execPath, ['config.bundle.js'], { cwd: app, encoding: 'utf8' })
+      if (r.status !== 0) return `the bundle does not load: exit ${r.status}: ${r.stderr || r.stdout}`
+      return r.stdout.trim().split('\n').pop() === 'function' ? undefined : `printed ${r.stdout.trim()}`
     })
 
     await check('publint', () => {
