@@ -188,14 +188,6 @@ describe('usage errors exit 2', () => {
   })
 })
 
-describe('demo (for now: parse on an example URI)', () => {
-  it('prints the parts of the example image URI', async () => {
-    const r = await cli('demo')
-    expect(r.code).toBe(0)
-    expect(r.stdout).toMatch(/repositoryName: team\/app/)
-  })
-})
-
 describe('the program as a process', () => {
   const main = path.resolve(__dirname, '../../src/cli/main.ts')
   const tsx = path.resolve(__dirname, '../../node_modules/.bin/tsx')
