@@ -38,6 +38,25 @@ export default tseslint.config(
     }
   },
   {
+    // undici (~0.5 MB bundled) only where blobs stream; everything else uses the env's fetch
+    files: ['src/**/*.ts'],
+    ignores: ['src/cli/**', 'src/testing/**', 'src/internal/registryStream.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'undici',
+              message: 'only src/internal/registryStream.ts loads undici at run time (bundle size); use `import type`',
+              allowTypeImports: true
+            }
+          ]
+        }
+      ]
+    }
+  },
+  {
     files: ['src/cli/**', 'test/**', 'bench/**', 'scripts/**', '*.config.*'],
     rules: { 'no-restricted-syntax': 'off', 'no-console': 'off' }
   }
