@@ -12,7 +12,7 @@ import * as E from 'fp-ts/Either'
 import { pipe } from 'fp-ts/function'
 import * as t from 'io-ts'
 import type { EcrError } from './EcrError'
-import * as EcrErrors from './EcrError'
+import { at, decodeJson, invalid, report, result, showValue, stringArray, struct } from './internal/codec'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -134,47 +134,6 @@ export const maxPatternWildcards = 4
 // codecs
 // -------------------------------------------------------------------------------------
 
-const isObject = (u: unknown): u is Readonly<Record<string, unknown>> =>
-  typeof u === 'object' && u !== null && !Array.isArray(u)
-
-type Struct<R extends t.Props, P extends t.Props> = { readonly [K in keyof R]: t.TypeOf<R[K]> } & {
-  readonly [K in keyof P]?: t.TypeOf<P[K]>
-}
-
-/** An object codec with required and optional fields whose error paths are the JSON paths. */
-const struct = <R extends t.Props, P extends t.Props>(
-  name: string,
-  required: R,
-  optional: P
-): t.Type<Struct<R, P>, Struct<R, P>, unknown> => {
-  const fields: ReadonlyArray<readonly [string, t.Mixed, boolean]> = [
-    ...Object.entries(required).map(([k, v]) => [k, v, true] as const),
-    ...Object.entries(optional).map(([k, v]) => [k, v, false] as const)
-  ]
-  return new t.Type<Struct<R, P>, Struct<R, P>, unknown>(
-    name,
-    (u): u is Struct<R, P> =>
-      isObject(u) && fields.every(([k, codec, req]) => (u[k] === undefined ? !req : codec.is(u[k]))),
-    (u, c) => {
-      if (!isObject(u)) {
-        return t.failure(u, c)
-      }
-      const errors: Array<t.ValidationError> = []
-      for (const [k, codec, req] of fields) {
-        const v = u[k]
-        if (v !== undefined || req) {
-          const r = codec.validate(v, t.appendContext(c, k, codec, v))
-          if (E.isLeft(r)) {
-            errors.push(...r.left)
-          }
-        }
-      }
-      return errors.length > 0 ? t.failures(errors) : t.success(u as Struct<R, P>)
-    },
-    (a) => a
-  )
-}
-
 const rawSelection = /*#__PURE__*/ struct(
   'Selection',
   {
@@ -186,8 +145,8 @@ const rawSelection = /*#__PURE__*/ struct(
     countNumber: t.number
   },
   {
-    tagPrefixList: t.array(t.string, 'an array of strings'),
-    tagPatternList: t.array(t.string, 'an array of strings'),
+    tagPrefixList: stringArray,
+    tagPatternList: stringArray,
     countUnit: t.literal('days')
   }
 )
@@ -222,27 +181,6 @@ const canonical = (r: Rule): Rule => {
     action: { type: 'expire' }
   }
 }
-
-const showValue = (u: unknown): string => {
-  let s: string
-  try {
-    s = u === undefined ? 'undefined' : JSON.stringify(u) ?? typeof u
-  } catch {
-    s = typeof u
-  }
-  return s.length > 80 ? `${s.slice(0, 80)}…` : s
-}
-
-const at = (
-  c: t.Context,
-  keys: ReadonlyArray<string | number>,
-  value: unknown,
-  message: string
-): t.ValidationError => ({
-  value,
-  context: keys.reduce<t.Context>((ctx, k) => t.appendContext(ctx, String(k), t.unknown, value), c),
-  message
-})
 
 const isPriority = (n: number): boolean => Number.isInteger(n) && n >= 1 && n <= maxRulePriority
 
@@ -339,10 +277,7 @@ const validateRule = (u: unknown, c: t.Context): t.Validation<Rule> =>
   pipe(
     rawRule.validate(u, c),
     E.map((raw) => canonical({ ...raw, description: raw.description ?? '' })),
-    E.chain((r) => {
-      const errors = ruleErrors(r, c)
-      return errors.length > 0 ? t.failures([...errors]) : t.success(r)
-    })
+    E.chain((r) => result(ruleErrors(r, c), r))
   )
 
 /**
@@ -429,10 +364,7 @@ const rawPolicy = /*#__PURE__*/ struct('LifecyclePolicy', { rules: t.array(ruleC
 const validatePolicy = (u: unknown, c: t.Context): t.Validation<LifecyclePolicy> =>
   pipe(
     rawPolicy.validate(u, c),
-    E.chain((raw) => {
-      const errors = policyErrors(raw.rules, c)
-      return errors.length > 0 ? t.failures([...errors]) : t.success({ rules: raw.rules })
-    })
+    E.chain((raw) => result(policyErrors(raw.rules, c), { rules: raw.rules }))
   )
 
 /**
@@ -626,25 +558,6 @@ export const expireAnyOlderThan = (options: {
   action: { type: 'expire' }
 })
 
-const pointerKey = (key: string): string => key.replace(/~/g, '~0').replace(/\//g, '~1')
-
-const describeError = (e: t.ValidationError): string => {
-  const path = `/${e.context
-    .slice(1)
-    .map((entry) => pointerKey(entry.key))
-    .join('/')}`
-  if (e.message !== undefined) {
-    return `${path}: ${e.message}`
-  }
-  const expected = e.context[e.context.length - 1]?.type.name ?? 'a valid value'
-  return e.value === undefined
-    ? `${path}: missing (expected ${expected})`
-    : `${path}: expected ${expected}, got ${showValue(e.value)}`
-}
-
-/** io-ts errors as `/json/pointer: message` lines, without repeats. */
-const report = (errors: t.Errors): ReadonlyArray<string> => [...new Set(errors.map(describeError))]
-
 /**
  * Reads a policy's JSON text, such as `GetLifecyclePolicy` returns: any key order, and fields ECR
  * adds are ignored. Failures are `DecodeError`s naming the failing path.
@@ -665,18 +578,7 @@ const report = (errors: t.Errors): ReadonlyArray<string> => [...new Set(errors.m
  * ])
  */
 export const fromJson = (text: string): E.Either<EcrError, LifecyclePolicy> =>
-  pipe(
-    E.tryCatch(
-      () => JSON.parse(text) as unknown,
-      (e) => EcrErrors.decodeError('LifecyclePolicy', [`/: not JSON: ${e instanceof Error ? e.message : String(e)}`])
-    ),
-    E.chain((u) =>
-      pipe(
-        codec.decode(u),
-        E.mapLeft((errors) => EcrErrors.decodeError('LifecyclePolicy', report(errors)))
-      )
-    )
-  )
+  decodeJson('LifecyclePolicy', codec, text)
 
 // -------------------------------------------------------------------------------------
 // conversions
@@ -702,12 +604,7 @@ export const fromJson = (text: string): E.Either<EcrError, LifecyclePolicy> =>
  */
 export const toJson = (policy: LifecyclePolicy): string => JSON.stringify(codec.encode(policy))
 
-const invalid = (messages: ReadonlyArray<string>): EcrError =>
-  EcrErrors.invalidArgument(
-    `invalid lifecycle policy: ${messages.slice(0, 5).join('; ')}${
-      messages.length > 5 ? `; and ${messages.length - 5} more` : ''
-    }`
-  )
+const invalidPolicy = /*#__PURE__*/ invalid('lifecycle policy')
 
 /**
  * The policy checked as ECR would check it (see `codec`), including the length of its text (100 to
@@ -730,13 +627,13 @@ const invalid = (messages: ReadonlyArray<string>): EcrError =>
 export const validate = (policy: LifecyclePolicy): E.Either<EcrError, LifecyclePolicy> =>
   pipe(
     codec.decode(policy),
-    E.mapLeft((errors) => invalid(report(errors))),
+    E.mapLeft((errors) => invalidPolicy(report(errors))),
     E.chain((p) => {
       const length = toJson(p).length
       return length > maxTextLength
-        ? E.left(invalid([`/: the policy text is ${length} characters, more than ECR's ${maxTextLength}`]))
+        ? E.left(invalidPolicy([`/: the policy text is ${length} characters, more than ECR's ${maxTextLength}`]))
         : length < minTextLength
-        ? E.left(invalid([`/: the policy text is ${length} characters, fewer than ECR's ${minTextLength}`]))
+        ? E.left(invalidPolicy([`/: the policy text is ${length} characters, fewer than ECR's ${minTextLength}`]))
         : E.right(p)
     })
   )

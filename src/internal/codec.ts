@@ -1,0 +1,197 @@
+/**
+ * io-ts building blocks whose errors read as JSON paths: an object codec that adds no key of its
+ * own to the decoding context, errors placed at a path below a context, and the reporter that turns
+ * io-ts errors into `/json/pointer: message` lines (and those into `EcrError`s).
+ *
+ * @internal
+ */
+import * as E from 'fp-ts/Either'
+import { pipe } from 'fp-ts/function'
+import * as t from 'io-ts'
+import type { EcrError } from '../EcrError'
+import * as EcrErrors from '../EcrError'
+
+// -------------------------------------------------------------------------------------
+// values
+// -------------------------------------------------------------------------------------
+
+/** A JSON object (not an array, not null). */
+export type JsonObject = Readonly<Record<string, unknown>>
+
+/** Whether `u` is a JSON object. */
+export const isObject = (u: unknown): u is JsonObject => typeof u === 'object' && u !== null && !Array.isArray(u)
+
+/** A value as an error message shows it: its JSON, cut after `max` characters. */
+export const showValue = (u: unknown, max = 80): string => {
+  let s: string
+  try {
+    s = u === undefined ? 'undefined' : JSON.stringify(u) ?? typeof u
+  } catch {
+    s = typeof u
+  }
+  return s.length > max ? `${s.slice(0, max)}…` : s
+}
+
+// -------------------------------------------------------------------------------------
+// reporting
+// -------------------------------------------------------------------------------------
+
+/** A key as a JSON pointer writes it (RFC 6901: `~` as `~0`, `/` as `~1`). */
+export const pointerKey = (key: string): string => key.replace(/~/g, '~0').replace(/\//g, '~1')
+
+/** One io-ts error as `/json/pointer: message`; without a message, what was expected and what came. */
+export const describeError = (e: t.ValidationError): string => {
+  const path = `/${e.context
+    .slice(1)
+    .map((entry) => pointerKey(entry.key))
+    .join('/')}`
+  if (e.message !== undefined) {
+    return `${path}: ${e.message}`
+  }
+  const expected = e.context[e.context.length - 1]?.type.name ?? 'a valid value'
+  return e.value === undefined
+    ? `${path}: missing (expected ${expected})`
+    : `${path}: expected ${expected}, got ${showValue(e.value)}`
+}
+
+/** io-ts errors as `/json/pointer: message` lines, without repeats. */
+export const report = (errors: t.Errors): ReadonlyArray<string> => [...new Set(errors.map(describeError))]
+
+/** `decoder` with failures as a `DecodeError` about `what`, one line per failing path. */
+export const decode =
+  <A>(what: string, decoder: t.Decoder<unknown, A>) =>
+  (u: unknown): E.Either<EcrError, A> =>
+    pipe(
+      decoder.decode(u),
+      E.mapLeft((errors) => EcrErrors.decodeError(what, report(errors)))
+    )
+
+/** JSON text decoded by `decoder`; text that is not JSON is a `DecodeError` at `/`. */
+export const decodeJson = <A>(what: string, decoder: t.Decoder<unknown, A>, text: string): E.Either<EcrError, A> =>
+  pipe(
+    E.tryCatch(
+      () => JSON.parse(text) as unknown,
+      (e) => EcrErrors.decodeError(what, [`/: not JSON: ${e instanceof Error ? e.message : String(e)}`])
+    ),
+    E.flatMap(decode(what, decoder))
+  )
+
+/** An `InvalidArgument` about an invalid `what`, naming the first five failing paths and how many more. */
+export const invalid =
+  (what: string) =>
+  (messages: ReadonlyArray<string>): EcrError =>
+    EcrErrors.invalidArgument(
+      `invalid ${what}: ${messages.slice(0, 5).join('; ')}${
+        messages.length > 5 ? `; and ${messages.length - 5} more` : ''
+      }`
+    )
+
+// -------------------------------------------------------------------------------------
+// errors at a path
+// -------------------------------------------------------------------------------------
+
+/** An error at `keys` below the context `c`, with its own message. */
+export const at = (
+  c: t.Context,
+  keys: ReadonlyArray<string | number>,
+  value: unknown,
+  message: string
+): t.ValidationError => ({
+  value,
+  context: keys.reduce<t.Context>((ctx, k) => t.appendContext(ctx, String(k), t.unknown, value), c),
+  message
+})
+
+/** Every error, or the value when there is none. */
+export const result = <A>(errors: ReadonlyArray<t.ValidationError>, a: A): t.Validation<A> =>
+  errors.length > 0 ? t.failures([...errors]) : t.success(a)
+
+/** The context one key below `c`. */
+export const below = (c: t.Context, key: string | number, value: unknown): t.Context =>
+  t.appendContext(c, String(key), t.unknown, value)
+
+/** A failed validation with one error at `key` below `c`. */
+export const failAt = (c: t.Context, key: string, value: unknown, message: string): t.Validation<never> =>
+  t.failures([at(c, [key], value, message)])
+
+/** Validates each item of a list at its index; the items, or every error. */
+export const each = <A>(
+  items: ReadonlyArray<unknown>,
+  c: t.Context,
+  validate: (u: unknown, c: t.Context) => t.Validation<A>
+): { readonly values: ReadonlyArray<A>; readonly errors: ReadonlyArray<t.ValidationError> } => {
+  const values: Array<A> = []
+  const errors: Array<t.ValidationError> = []
+  items.forEach((u, i) => {
+    const r = validate(u, below(c, i, u))
+    if (E.isLeft(r)) errors.push(...r.left)
+    else values.push(r.right)
+  })
+  return { values, errors }
+}
+
+// -------------------------------------------------------------------------------------
+// codecs
+// -------------------------------------------------------------------------------------
+
+/** What `struct` decodes: the required fields, and the optional ones when present. */
+export type Struct<R extends t.Props, P extends t.Props> = { readonly [K in keyof R]: t.TypeOf<R[K]> } & {
+  readonly [K in keyof P]?: t.TypeOf<P[K]>
+}
+
+/**
+ * An object codec with required and optional fields. Unlike `t.intersection`, it adds no key of its
+ * own to the decoding context, so error paths are the JSON paths. Other fields are kept as they are.
+ */
+export const struct = <R extends t.Props, P extends t.Props>(
+  name: string,
+  required: R,
+  optional: P
+): t.Type<Struct<R, P>, Struct<R, P>, unknown> => {
+  const fields: ReadonlyArray<readonly [string, t.Mixed, boolean]> = [
+    ...Object.entries(required).map(([k, v]) => [k, v, true] as const),
+    ...Object.entries(optional).map(([k, v]) => [k, v, false] as const)
+  ]
+  return new t.Type<Struct<R, P>, Struct<R, P>, unknown>(
+    name,
+    (u): u is Struct<R, P> =>
+      isObject(u) && fields.every(([k, codec, req]) => (u[k] === undefined ? !req : codec.is(u[k]))),
+    (u, c) => {
+      if (!isObject(u)) {
+        return t.failure(u, c)
+      }
+      const errors: Array<t.ValidationError> = []
+      for (const [k, codec, req] of fields) {
+        const v = u[k]
+        if (v !== undefined || req) {
+          const r = codec.validate(v, t.appendContext(c, k, codec, v))
+          if (E.isLeft(r)) {
+            errors.push(...r.left)
+          }
+        }
+      }
+      return errors.length > 0 ? t.failures(errors) : t.success(u as Struct<R, P>)
+    },
+    (a) => a
+  )
+}
+
+/** Strings (tags, URLs, features). */
+export const stringArray = /*#__PURE__*/ t.array(t.string, 'an array of strings')
+
+const isNonNegativeSafeInteger = (u: unknown): u is number => typeof u === 'number' && Number.isSafeInteger(u) && u >= 0
+
+/** A whole number from 0 to `Number.MAX_SAFE_INTEGER` (a size in bytes). */
+export const nonNegativeSafeInteger: t.Type<number, number, unknown> = /*#__PURE__*/ new t.Type<
+  number,
+  number,
+  unknown
+>(
+  'a non-negative safe integer',
+  isNonNegativeSafeInteger,
+  (u, c) => (isNonNegativeSafeInteger(u) ? t.success(u) : t.failure(u, c)),
+  (n) => n
+)
+
+/** String keys to string values (labels, annotations). */
+export const stringRecord = /*#__PURE__*/ t.record(t.string, t.string, 'a map of strings')
