@@ -17,6 +17,16 @@ import * as O from 'fp-ts/Option'
 import * as t from 'io-ts'
 import type { EcrError } from './EcrError'
 import * as EcrErrors from './EcrError'
+import {
+  decodeJson,
+  failAt,
+  isObject,
+  nonNegativeSafeInteger,
+  showValue,
+  stringArray,
+  stringRecord,
+  struct
+} from './internal/codec'
 import type { ImageDigest } from './Primitives'
 import { ImageDigestC } from './Primitives'
 
@@ -261,69 +271,14 @@ export const defaultPlatform: Platform = { os: 'linux', architecture: 'amd64' }
 // codecs
 // -------------------------------------------------------------------------------------
 
-const nonNegativeSafeInteger = new t.Type<number, number, unknown>(
-  'a non-negative safe integer',
-  (u): u is number => typeof u === 'number' && Number.isSafeInteger(u) && u >= 0,
-  (u, c) => (typeof u === 'number' && Number.isSafeInteger(u) && u >= 0 ? t.success(u) : t.failure(u, c)),
-  (n) => n
-)
-
-const stringRecord = t.record(t.string, t.string, 'a map of strings')
-
-const isObject = (u: unknown): u is Readonly<Record<string, unknown>> =>
-  typeof u === 'object' && u !== null && !Array.isArray(u)
-
-type Struct<R extends t.Props, P extends t.Props> = { readonly [K in keyof R]: t.TypeOf<R[K]> } & {
-  readonly [K in keyof P]?: t.TypeOf<P[K]>
-}
-
-/**
- * An object codec with required and optional fields. Unlike `t.intersection`, it adds no key of its
- * own to the decoding context, so error paths are the JSON paths.
- */
-const struct = <R extends t.Props, P extends t.Props>(
-  name: string,
-  required: R,
-  optional: P
-): t.Type<Struct<R, P>, Struct<R, P>, unknown> => {
-  const fields: ReadonlyArray<readonly [string, t.Mixed, boolean]> = [
-    ...Object.entries(required).map(([k, v]) => [k, v, true] as const),
-    ...Object.entries(optional).map(([k, v]) => [k, v, false] as const)
-  ]
-  const is = (u: unknown): u is Struct<R, P> =>
-    isObject(u) && fields.every(([k, codec, req]) => (u[k] === undefined ? !req : codec.is(u[k])))
-  return new t.Type<Struct<R, P>, Struct<R, P>, unknown>(
-    name,
-    is,
-    (u, c) => {
-      if (!isObject(u)) {
-        return t.failure(u, c)
-      }
-      const errors: Array<t.ValidationError> = []
-      for (const [k, codec, req] of fields) {
-        const v = u[k]
-        if (v === undefined && !req) {
-          continue
-        }
-        const r = codec.validate(v, t.appendContext(c, k, codec, v))
-        if (E.isLeft(r)) {
-          errors.push(...r.left)
-        }
-      }
-      return errors.length > 0 ? t.failures(errors) : t.success(u as Struct<R, P>)
-    },
-    (a) => a
-  )
-}
-
 const rawPlatform = /*#__PURE__*/ struct(
   'Platform',
   { os: t.string, architecture: t.string },
   {
     variant: t.string,
     'os.version': t.string,
-    'os.features': t.array(t.string, 'an array of strings'),
-    features: t.array(t.string, 'an array of strings')
+    'os.features': stringArray,
+    features: stringArray
   }
 )
 
@@ -332,7 +287,7 @@ const rawDescriptor = /*#__PURE__*/ struct(
   { mediaType: t.string, digest: ImageDigestC, size: nonNegativeSafeInteger },
   {
     artifactType: t.string,
-    urls: t.array(t.string, 'an array of strings'),
+    urls: stringArray,
     annotations: stringRecord,
     data: t.string,
     platform: rawPlatform
@@ -653,9 +608,6 @@ export const OciIndexC: t.Type<OciIndex, ManifestJson, unknown> = /*#__PURE__*/ 
   encodeManifest
 )
 
-const failAt = (c: t.Context, key: string, value: unknown, message: string): t.Validation<never> =>
-  t.failure(value, t.appendContext(c, key, t.unknown, value), message)
-
 const validateManifest = (u: unknown, c: t.Context): t.Validation<Manifest> => {
   if (!isObject(u)) {
     return t.failure(u, c, 'expected a JSON object')
@@ -749,46 +701,6 @@ export const codec: t.Type<Manifest, ManifestJson, unknown> = /*#__PURE__*/ new 
 // constructors
 // -------------------------------------------------------------------------------------
 
-const showValue = (u: unknown): string => {
-  let s: string
-  try {
-    s = u === undefined ? 'undefined' : JSON.stringify(u) ?? typeof u
-  } catch {
-    s = typeof u
-  }
-  return s.length > 80 ? `${s.slice(0, 80)}…` : s
-}
-
-const pointerKey = (key: string): string => key.replace(/~/g, '~0').replace(/\//g, '~1')
-
-const pathOf = (context: t.Context): string => {
-  const keys: Array<string> = []
-  for (let i = 1; i < context.length; i++) {
-    keys.push(pointerKey(context[i]?.key ?? ''))
-  }
-  return `/${keys.join('/')}`
-}
-
-const describeError = (e: t.ValidationError): string => {
-  const path = pathOf(e.context)
-  if (e.message !== undefined) {
-    return `${path}: ${e.message}`
-  }
-  const expected = e.context[e.context.length - 1]?.type.name ?? 'a valid value'
-  return e.value === undefined
-    ? `${path}: missing (expected ${expected})`
-    : `${path}: expected ${expected}, got ${showValue(e.value)}`
-}
-
-/** io-ts errors as `/json/pointer: message` lines, without repeats. */
-const report = (errors: t.Errors): ReadonlyArray<string> => [...new Set(errors.map(describeError))]
-
-const parseJson = (text: string): E.Either<EcrError, unknown> =>
-  E.tryCatch(
-    () => JSON.parse(text) as unknown,
-    (e) => EcrErrors.decodeError('Manifest', [`/: not JSON: ${e instanceof Error ? e.message : String(e)}`])
-  )
-
 /**
  * Parses a manifest's text. The shape is chosen by `mediaType` when present (a `mediaType` that
  * disagrees with the content is an error), else by content: `manifests` makes an OCI index,
@@ -814,16 +726,7 @@ const parseJson = (text: string): E.Either<EcrError, unknown> =>
  * const ok = Manifest.parse(text.replace('sha256:abc', 'sha256:' + 'd'.repeat(64)))
  * assert.strictEqual(E.isRight(ok) && ok.right._tag, 'OciManifest')
  */
-export const parse = (text: string): E.Either<EcrError, Manifest> =>
-  pipe(
-    parseJson(text),
-    E.chain((u) =>
-      pipe(
-        codec.decode(u),
-        E.mapLeft((errors) => EcrErrors.decodeError('Manifest', report(errors)))
-      )
-    )
-  )
+export const parse = (text: string): E.Either<EcrError, Manifest> => decodeJson('Manifest', codec, text)
 
 /**
  * Parses `os/architecture[/variant]`, e.g. `linux/arm64/v8`.
