@@ -378,11 +378,6 @@ const copyDescriptor = <D extends string>(d: {
   ...opt('platform', d.platform, copyPlatform)
 })
 
-const tagged =
-  <T extends Manifest['_tag']>(tag: T) =>
-  (u: unknown): boolean =>
-    isObject(u) && u['_tag'] === tag
-
 /**
  * @category codecs
  * @since 0.1.0
@@ -459,6 +454,19 @@ const encodeManifest = (m: Manifest): ManifestJson => {
   }
 }
 
+/** The codec of one manifest kind: its raw shape checked, then `build` of it; `is` also checks `_tag`. */
+const kind = <M extends Manifest, R>(
+  tag: M['_tag'],
+  raw: t.Type<R, R, unknown>,
+  build: (r: R) => M
+): t.Type<M, ManifestJson, unknown> =>
+  new t.Type<M, ManifestJson, unknown>(
+    tag,
+    (u): u is M => isObject(u) && u['_tag'] === tag && raw.is(u),
+    (u, c) => pipe(raw.validate(u, c), E.map(build)),
+    encodeManifest
+  )
+
 /**
  * @category codecs
  * @since 0.1.0
@@ -474,27 +482,16 @@ const encodeManifest = (m: Manifest): ManifestJson => {
  * })
  * assert.strictEqual(E.isRight(r) && r.right._tag, 'DockerManifest')
  */
-export const DockerManifestC: t.Type<DockerManifest, ManifestJson, unknown> = /*#__PURE__*/ new t.Type<
-  DockerManifest,
-  ManifestJson,
-  unknown
->(
+export const DockerManifestC: t.Type<DockerManifest, ManifestJson, unknown> = /*#__PURE__*/ kind(
   'DockerManifest',
-  (u): u is DockerManifest => tagged('DockerManifest')(u) && rawDockerManifest.is(u),
-  (u, c) =>
-    pipe(
-      rawDockerManifest.validate(u, c),
-      E.map(
-        (r): DockerManifest => ({
-          _tag: 'DockerManifest',
-          schemaVersion: 2,
-          mediaType: MediaType.dockerManifest,
-          config: copyDescriptor(r.config),
-          layers: r.layers.map(copyDescriptor)
-        })
-      )
-    ),
-  encodeManifest
+  rawDockerManifest,
+  (r): DockerManifest => ({
+    _tag: 'DockerManifest',
+    schemaVersion: 2,
+    mediaType: MediaType.dockerManifest,
+    config: copyDescriptor(r.config),
+    layers: r.layers.map(copyDescriptor)
+  })
 )
 
 /**
@@ -511,26 +508,15 @@ export const DockerManifestC: t.Type<DockerManifest, ManifestJson, unknown> = /*
  * })
  * assert.strictEqual(E.isRight(r) && r.right._tag, 'DockerManifestList')
  */
-export const DockerManifestListC: t.Type<DockerManifestList, ManifestJson, unknown> = /*#__PURE__*/ new t.Type<
-  DockerManifestList,
-  ManifestJson,
-  unknown
->(
+export const DockerManifestListC: t.Type<DockerManifestList, ManifestJson, unknown> = /*#__PURE__*/ kind(
   'DockerManifestList',
-  (u): u is DockerManifestList => tagged('DockerManifestList')(u) && rawDockerManifestList.is(u),
-  (u, c) =>
-    pipe(
-      rawDockerManifestList.validate(u, c),
-      E.map(
-        (r): DockerManifestList => ({
-          _tag: 'DockerManifestList',
-          schemaVersion: 2,
-          mediaType: MediaType.dockerManifestList,
-          manifests: r.manifests.map(copyDescriptor)
-        })
-      )
-    ),
-  encodeManifest
+  rawDockerManifestList,
+  (r): DockerManifestList => ({
+    _tag: 'DockerManifestList',
+    schemaVersion: 2,
+    mediaType: MediaType.dockerManifestList,
+    manifests: r.manifests.map(copyDescriptor)
+  })
 )
 
 /**
@@ -547,30 +533,19 @@ export const DockerManifestListC: t.Type<DockerManifestList, ManifestJson, unkno
  * })
  * assert.strictEqual(E.isRight(r) && r.right.mediaType, Manifest.MediaType.ociManifest)
  */
-export const OciManifestC: t.Type<OciManifest, ManifestJson, unknown> = /*#__PURE__*/ new t.Type<
-  OciManifest,
-  ManifestJson,
-  unknown
->(
+export const OciManifestC: t.Type<OciManifest, ManifestJson, unknown> = /*#__PURE__*/ kind(
   'OciManifest',
-  (u): u is OciManifest => tagged('OciManifest')(u) && rawOciManifest.is(u),
-  (u, c) =>
-    pipe(
-      rawOciManifest.validate(u, c),
-      E.map(
-        (r): OciManifest => ({
-          _tag: 'OciManifest',
-          schemaVersion: 2,
-          mediaType: MediaType.ociManifest,
-          ...opt('artifactType', r.artifactType, id),
-          config: copyDescriptor(r.config),
-          layers: r.layers.map(copyDescriptor),
-          ...opt('subject', r.subject, copyDescriptor),
-          ...opt('annotations', r.annotations, copyRecord)
-        })
-      )
-    ),
-  encodeManifest
+  rawOciManifest,
+  (r): OciManifest => ({
+    _tag: 'OciManifest',
+    schemaVersion: 2,
+    mediaType: MediaType.ociManifest,
+    ...opt('artifactType', r.artifactType, id),
+    config: copyDescriptor(r.config),
+    layers: r.layers.map(copyDescriptor),
+    ...opt('subject', r.subject, copyDescriptor),
+    ...opt('annotations', r.annotations, copyRecord)
+  })
 )
 
 /**
@@ -583,29 +558,18 @@ export const OciManifestC: t.Type<OciManifest, ManifestJson, unknown> = /*#__PUR
  * const r = Manifest.OciIndexC.decode({ schemaVersion: 2, manifests: [] })
  * assert.strictEqual(E.isRight(r) && r.right._tag, 'OciIndex')
  */
-export const OciIndexC: t.Type<OciIndex, ManifestJson, unknown> = /*#__PURE__*/ new t.Type<
-  OciIndex,
-  ManifestJson,
-  unknown
->(
+export const OciIndexC: t.Type<OciIndex, ManifestJson, unknown> = /*#__PURE__*/ kind(
   'OciIndex',
-  (u): u is OciIndex => tagged('OciIndex')(u) && rawOciIndex.is(u),
-  (u, c) =>
-    pipe(
-      rawOciIndex.validate(u, c),
-      E.map(
-        (r): OciIndex => ({
-          _tag: 'OciIndex',
-          schemaVersion: 2,
-          mediaType: MediaType.ociIndex,
-          ...opt('artifactType', r.artifactType, id),
-          manifests: r.manifests.map(copyDescriptor),
-          ...opt('subject', r.subject, copyDescriptor),
-          ...opt('annotations', r.annotations, copyRecord)
-        })
-      )
-    ),
-  encodeManifest
+  rawOciIndex,
+  (r): OciIndex => ({
+    _tag: 'OciIndex',
+    schemaVersion: 2,
+    mediaType: MediaType.ociIndex,
+    ...opt('artifactType', r.artifactType, id),
+    manifests: r.manifests.map(copyDescriptor),
+    ...opt('subject', r.subject, copyDescriptor),
+    ...opt('annotations', r.annotations, copyRecord)
+  })
 )
 
 const validateManifest = (u: unknown, c: t.Context): t.Validation<Manifest> => {
