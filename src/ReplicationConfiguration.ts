@@ -17,6 +17,7 @@ import { pipe } from 'fp-ts/function'
 import * as t from 'io-ts'
 import type { EcrError } from './EcrError'
 import * as EcrErrors from './EcrError'
+import { at, below, decode, decodeJson, each, failAt, invalid, isObject, report, result, showValue } from './internal/codec'
 import { isAccountId, isRegion, type AccountId, type Region } from './Primitives'
 
 // -------------------------------------------------------------------------------------
@@ -141,75 +142,38 @@ const FILTER = /^(?:[a-z0-9]+(?:[._-][a-z0-9]*)*\/)*[a-z0-9]*(?:[._-][a-z0-9]*)*
 // validation helpers
 // -------------------------------------------------------------------------------------
 
-type Json = Readonly<Record<string, unknown>>
+/** A value as this module's messages show it: its JSON, cut after 60 characters. */
+const show = (u: unknown): string => showValue(u, 60)
 
-const isObject = (u: unknown): u is Json => typeof u === 'object' && u !== null && !Array.isArray(u)
-
-const showValue = (u: unknown): string => {
-  let s: string
-  try {
-    s = u === undefined ? 'undefined' : JSON.stringify(u) ?? typeof u
-  } catch {
-    s = typeof u
-  }
-  return s.length > 60 ? `${s.slice(0, 60)}…` : s
-}
-
-/** An error at `keys` below the context `c`, with its own message. */
-const at = (c: t.Context, keys: ReadonlyArray<string | number>, value: unknown, message: string): t.ValidationError => ({
-  value,
-  context: keys.reduce<t.Context>((ctx, k) => t.appendContext(ctx, String(k), t.unknown, value), c),
-  message
-})
-
-const below = (c: t.Context, key: string | number, value: unknown): t.Context => t.appendContext(c, String(key), t.unknown, value)
-
-const result = <A>(errors: ReadonlyArray<t.ValidationError>, a: () => A): t.Validation<A> =>
-  errors.length > 0 ? t.failures([...errors]) : t.success(a())
-
-/** Validates each item of a list at its index; the items, or every error. */
-const each = <A>(
-  items: ReadonlyArray<unknown>,
-  c: t.Context,
-  validate: (u: unknown, c: t.Context) => t.Validation<A>
-): { readonly values: ReadonlyArray<A>; readonly errors: ReadonlyArray<t.ValidationError> } => {
-  const values: Array<A> = []
-  const errors: Array<t.ValidationError> = []
-  items.forEach((u, i) => {
-    const r = validate(u, below(c, i, u))
-    if (E.isLeft(r)) errors.push(...r.left)
-    else values.push(r.right)
-  })
-  return { values, errors }
-}
+const invalidConfiguration = /*#__PURE__*/ invalid('replication configuration')
 
 const validateDestination = (u: unknown, c: t.Context): t.Validation<Destination> => {
-  if (!isObject(u)) return t.failure(u, c, `expected an object { region, registryId }, got ${showValue(u)}`)
+  if (!isObject(u)) return t.failure(u, c, `expected an object { region, registryId }, got ${show(u)}`)
   const errors: Array<t.ValidationError> = []
-  if (!isRegion(u.region)) errors.push(at(c, ['region'], u.region, `expected an AWS region code, got ${showValue(u.region)}`))
+  if (!isRegion(u.region)) errors.push(at(c, ['region'], u.region, `expected an AWS region code, got ${show(u.region)}`))
   if (!isAccountId(u.registryId))
-    errors.push(at(c, ['registryId'], u.registryId, `expected a 12-digit account id, got ${showValue(u.registryId)}`))
-  return result(errors, () => ({ region: u.region as Region, registryId: u.registryId as AccountId }))
+    errors.push(at(c, ['registryId'], u.registryId, `expected a 12-digit account id, got ${show(u.registryId)}`))
+  return result(errors, { region: u.region as Region, registryId: u.registryId as AccountId })
 }
 
 /** Why `filter` is not a repository filter ECR accepts, or `undefined`. */
 const filterProblem = (filter: unknown): string | undefined => {
-  if (typeof filter !== 'string') return `expected a string, got ${showValue(filter)}`
+  if (typeof filter !== 'string') return `expected a string, got ${show(filter)}`
   if (filter.length < minFilterLength || filter.length > maxFilterLength)
-    return `expected ${minFilterLength} to ${maxFilterLength} characters, got ${filter.length}: ${showValue(filter)}`
+    return `expected ${minFilterLength} to ${maxFilterLength} characters, got ${filter.length}: ${show(filter)}`
   if (!FILTER.test(filter))
-    return `expected a repository name prefix (lower-case letters, digits, '.', '_', '-' and '/'), got ${showValue(filter)}`
+    return `expected a repository name prefix (lower-case letters, digits, '.', '_', '-' and '/'), got ${show(filter)}`
   return undefined
 }
 
 const validateFilter = (u: unknown, c: t.Context): t.Validation<RepositoryFilter> => {
-  if (!isObject(u)) return t.failure(u, c, `expected an object { filter, filterType }, got ${showValue(u)}`)
+  if (!isObject(u)) return t.failure(u, c, `expected an object { filter, filterType }, got ${show(u)}`)
   const errors: Array<t.ValidationError> = []
   const problem = filterProblem(u.filter)
   if (problem !== undefined) errors.push(at(c, ['filter'], u.filter, problem))
   if (u.filterType !== 'PREFIX_MATCH')
-    errors.push(at(c, ['filterType'], u.filterType, `expected "PREFIX_MATCH", got ${showValue(u.filterType)}`))
-  return result(errors, () => ({ filter: u.filter as string, filterType: 'PREFIX_MATCH' as const }))
+    errors.push(at(c, ['filterType'], u.filterType, `expected "PREFIX_MATCH", got ${show(u.filterType)}`))
+  return result(errors, { filter: u.filter as string, filterType: 'PREFIX_MATCH' as const })
 }
 
 /** A rule with its fields in ECR's order; an empty filter list is left out (it means: every repository). */
@@ -224,11 +188,11 @@ const canonicalRule = (r: ReplicationRule): ReplicationRule => {
 }
 
 const validateRule = (u: unknown, c: t.Context): t.Validation<ReplicationRule> => {
-  if (!isObject(u)) return t.failure(u, c, `expected an object { destinations, repositoryFilters? }, got ${showValue(u)}`)
+  if (!isObject(u)) return t.failure(u, c, `expected an object { destinations, repositoryFilters? }, got ${show(u)}`)
   const errors: Array<t.ValidationError> = []
   let destinations: ReadonlyArray<Destination> = []
   if (!Array.isArray(u.destinations)) {
-    errors.push(at(c, ['destinations'], u.destinations, `expected an array of destinations, got ${showValue(u.destinations)}`))
+    errors.push(at(c, ['destinations'], u.destinations, `expected an array of destinations, got ${show(u.destinations)}`))
   } else {
     const list: ReadonlyArray<unknown> = u.destinations
     if (list.length < 1 || list.length > maxDestinations)
@@ -241,7 +205,7 @@ const validateRule = (u: unknown, c: t.Context): t.Validation<ReplicationRule> =
   if (u.repositoryFilters !== undefined && u.repositoryFilters !== null) {
     if (!Array.isArray(u.repositoryFilters)) {
       errors.push(
-        at(c, ['repositoryFilters'], u.repositoryFilters, `expected an array of filters, got ${showValue(u.repositoryFilters)}`)
+        at(c, ['repositoryFilters'], u.repositoryFilters, `expected an array of filters, got ${show(u.repositoryFilters)}`)
       )
     } else {
       const list: ReadonlyArray<unknown> = u.repositoryFilters
@@ -252,39 +216,19 @@ const validateRule = (u: unknown, c: t.Context): t.Validation<ReplicationRule> =
       filters = checked.values
     }
   }
-  return result(errors, () => canonicalRule({ destinations, repositoryFilters: filters }))
+  return result(errors, canonicalRule({ destinations, repositoryFilters: filters }))
 }
 
 const validateConfiguration = (u: unknown, c: t.Context): t.Validation<ReplicationConfiguration> => {
-  if (!isObject(u)) return t.failure(u, c, `expected an object { rules }, got ${showValue(u)}`)
-  if (!Array.isArray(u.rules)) return t.failures([at(c, ['rules'], u.rules, `expected an array of rules, got ${showValue(u.rules)}`)])
+  if (!isObject(u)) return t.failure(u, c, `expected an object { rules }, got ${show(u)}`)
+  if (!Array.isArray(u.rules)) return failAt(c, 'rules', u.rules, `expected an array of rules, got ${show(u.rules)}`)
   const list: ReadonlyArray<unknown> = u.rules
   const errors: Array<t.ValidationError> = []
   if (list.length > maxRules) errors.push(at(c, ['rules'], list, `expected at most ${maxRules} rules, got ${list.length}`))
   const checked = each(list, below(c, 'rules', list), validateRule)
   errors.push(...checked.errors)
-  return result(errors, () => ({ rules: checked.values }))
+  return result(errors, { rules: checked.values })
 }
-
-const pointerKey = (key: string): string => key.replace(/~/g, '~0').replace(/\//g, '~1')
-
-const describeError = (e: t.ValidationError): string => {
-  const path = `/${e.context
-    .slice(1)
-    .map((entry) => pointerKey(entry.key))
-    .join('/')}`
-  return `${path}: ${e.message ?? `expected ${e.context[e.context.length - 1]?.type.name ?? 'a valid value'}, got ${showValue(e.value)}`}`
-}
-
-/** io-ts errors as `/json/pointer: message` lines, without repeats. */
-const report = (errors: t.Errors): ReadonlyArray<string> => [...new Set(errors.map(describeError))]
-
-const invalid = (messages: ReadonlyArray<string>): EcrError =>
-  EcrErrors.invalidArgument(
-    `invalid replication configuration: ${messages.slice(0, 5).join('; ')}${
-      messages.length > 5 ? `; and ${messages.length - 5} more` : ''
-    }`
-  )
 
 // -------------------------------------------------------------------------------------
 // codecs
@@ -424,8 +368,8 @@ export const toRegion = (region: string, registryId: string): E.Either<EcrError,
   isRegion(region)
     ? isAccountId(registryId)
       ? E.right({ region, registryId })
-      : E.left(EcrErrors.invalidArgument(`not an AWS account id (12 digits): ${showValue(registryId)}`))
-    : E.left(EcrErrors.invalidArgument(`not an AWS region code: ${showValue(region)}`))
+      : E.left(EcrErrors.invalidArgument(`not an AWS account id (12 digits): ${show(registryId)}`))
+    : E.left(EcrErrors.invalidArgument(`not an AWS region code: ${show(region)}`))
 
 /**
  * A rule replicating the repositories whose name starts with one of `prefixes` (every repository
@@ -550,19 +494,7 @@ export const replicatePrefix = (
  * ])
  */
 export const fromJson = (text: string): E.Either<EcrError, ReplicationConfiguration> =>
-  pipe(
-    E.tryCatch(
-      () => JSON.parse(text) as unknown,
-      (e) =>
-        EcrErrors.decodeError('ReplicationConfiguration', [`/: not JSON: ${e instanceof Error ? e.message : String(e)}`])
-    ),
-    E.flatMap((u) =>
-      pipe(
-        codec.decode(u),
-        E.mapLeft((errors) => EcrErrors.decodeError('ReplicationConfiguration', report(errors)))
-      )
-    )
-  )
+  decodeJson('ReplicationConfiguration', codec, text)
 
 /**
  * Reads the AWS SDK's `ReplicationConfiguration` (as `DescribeRegistry` and
@@ -585,12 +517,7 @@ export const fromJson = (text: string): E.Either<EcrError, ReplicationConfigurat
  * assert.strictEqual(E.isLeft(ReplicationConfiguration.fromAwsShape({ rules: 'all' })), true)
  */
 export const fromAwsShape = (aws: unknown): E.Either<EcrError, ReplicationConfiguration> =>
-  aws === undefined || aws === null
-    ? E.right(empty)
-    : pipe(
-        codec.decode(aws),
-        E.mapLeft((errors) => EcrErrors.decodeError('ReplicationConfiguration', report(errors)))
-      )
+  aws === undefined || aws === null ? E.right(empty) : decode('ReplicationConfiguration', codec)(aws)
 
 // -------------------------------------------------------------------------------------
 // combinators
@@ -704,7 +631,7 @@ export const toAwsShape = (config: ReplicationConfiguration): AwsReplicationConf
 export const validate = (config: ReplicationConfiguration): E.Either<EcrError, ReplicationConfiguration> =>
   pipe(
     codec.decode(config),
-    E.mapLeft((errors) => invalid(report(errors)))
+    E.mapLeft((errors) => invalidConfiguration(report(errors)))
   )
 
 const sameDestination = (a: Destination, b: Destination): boolean => a.region === b.region && a.registryId === b.registryId
