@@ -365,6 +365,15 @@ const keepByTagStatus =
   (tagged: boolean): boolean =>
     tagStatus === 'ANY' || (tagStatus === 'TAGGED') === tagged
 
+/** One page's request to DescribeImages or ListImages: the repository's images with `tagStatus`, the largest page. */
+const imagesPage = (ref: RepositoryRef, tagStatus: TagStatus, nextToken: string | undefined) => ({
+  repositoryName: ref.repositoryName,
+  registryId: ref.accountId,
+  filter: { tagStatus },
+  maxResults: MAX_RESULTS,
+  ...(nextToken === undefined ? {} : { nextToken })
+})
+
 /**
  * DescribeImages over the whole repository (pages of 1000). `tagStatus` is sent to ECR and also
  * applied to the answer, since some emulators ignore the filter.
@@ -402,13 +411,7 @@ export const listImageDetails = (
         pipe(
           send<DescribeImagesCommandOutput>(
             'DescribeImages',
-            new DescribeImagesCommand({
-              repositoryName: ref.repositoryName,
-              registryId: ref.accountId,
-              filter: { tagStatus },
-              maxResults: MAX_RESULTS,
-              ...(nextToken === undefined ? {} : { nextToken })
-            }),
+            new DescribeImagesCommand(imagesPage(ref, tagStatus, nextToken)),
             ref.repositoryName
           ),
           RTE.flatMapEither((out) =>
@@ -431,13 +434,7 @@ const listDigests = (ref: RepositoryRef, tagStatus: TagStatus): RTE.ReaderTaskEi
       pipe(
         send<ListImagesCommandOutput>(
           'ListImages',
-          new ListImagesCommand({
-            repositoryName: ref.repositoryName,
-            registryId: ref.accountId,
-            filter: { tagStatus },
-            maxResults: MAX_RESULTS,
-            ...(nextToken === undefined ? {} : { nextToken })
-          }),
+          new ListImagesCommand(imagesPage(ref, tagStatus, nextToken)),
           ref.repositoryName
         ),
         RTE.map((out) => ({ items: listOf(out.imageIds), nextToken: stringOf(out.nextToken) }))
