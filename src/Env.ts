@@ -13,6 +13,8 @@ import type { Dispatcher } from 'undici'
 import * as EcrError from './EcrError'
 import { redactUrl } from './internal/redact'
 import { callerAccount } from './internal/sts'
+import { limitRetries } from './internal/retry'
+import type { RetryEnv } from './internal/send'
 import { isAccountId, isRegion, type AccountId, type Region } from './Primitives'
 
 // -------------------------------------------------------------------------------------
@@ -286,17 +288,19 @@ export const fromDefaults =
         if (E.isLeft(account)) return account
         accountId = account.right
       }
-      return E.right(
-        make({
-          ecr,
-          accountId,
-          region,
-          ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-          ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
-          ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
-          ...(options.logger === undefined ? {} : { logger: options.logger })
-        })
-      )
+      const env = make({
+        ecr,
+        accountId,
+        region,
+        ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+        ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
+        ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+        ...(options.logger === undefined ? {} : { logger: options.logger })
+      })
+      // the SDK client retries (adaptive, maxAttempts): the library's own ECR retry layer stands down,
+      // so a throttled call is tried maxAttempts times in all, not maxAttempts x 5
+      const sdkRetries: RetryEnv = { ecrRetryPolicy: limitRetries(0) }
+      return E.right({ ...env, ...sdkRetries })
     } catch (e) {
       return E.left(EcrError.invalidArgument(`cannot configure the AWS client: ${messageOf(e)}`))
     }

@@ -2,9 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import * as fc from 'fast-check'
 import * as E from 'fp-ts/Either'
 import { mockClient } from 'aws-sdk-client-mock'
-import { ECRClient } from '@aws-sdk/client-ecr'
+import { DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr'
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
 import * as Env from '../src/Env'
+import * as Registry from '../src/Registry'
 
 const sts = mockClient(STSClient)
 const ecr = mockClient(ECRClient)
@@ -132,5 +133,23 @@ describe('Env.fromDefaults', () => {
     sts.on(GetCallerIdentityCommand).resolves({ Arn: 'arn:aws:iam::1:user/x' })
     const r = await Env.fromDefaults({ region: 'us-west-2' })()
     expect(E.isLeft(r) && r.left._tag).toBe('DecodeError')
+  })
+})
+
+describe('Env.fromDefaults retries', () => {
+  it('leaves retries to the SDK client: a throttled call reaches send once per library call', async () => {
+    const throttled = Object.assign(new Error('Rate exceeded'), {
+      name: 'ThrottlingException',
+      $metadata: { httpStatusCode: 400 },
+      $retryable: { throttling: true }
+    })
+    ecr.on(DescribeRepositoriesCommand).rejects(throttled)
+    const env = await Env.fromDefaults({ region: 'us-east-1', accountId: '123456789012' })()
+    expect(E.isRight(env)).toBe(true)
+    if (E.isLeft(env)) return
+    const r = await Registry.listRepositories()(env.right)()
+    expect(r).toEqual(E.left(expect.objectContaining({ _tag: 'AwsError', code: 'ThrottlingException', retryable: true })))
+    // the mocked send stands for the SDK's whole retrying pipeline; the library adds no attempts of its own
+    expect(ecr.commandCalls(DescribeRepositoriesCommand)).toHaveLength(1)
   })
 })
