@@ -108,8 +108,9 @@ export const show = (s: string): string => JSON.stringify(s.length > MAX_SHOWN ?
 export const invalid = (input: string, expected: UriKind, reason: string): EcrError =>
   EcrErrors.invalidUri(input, expected, redactText(reason))
 
-/** Problems any URI can have before its grammar is looked at. */
+/** Problems any URI can have before its grammar is looked at (not being a string among them). */
 export const preProblem = (s: string): string | undefined => {
+  if (typeof s !== 'string') return 'not a string'
   if (s.length === 0) return 'empty'
   const scheme = SCHEME.exec(s)
   if (scheme !== null) return `an ECR URI has no scheme: remove ${show(scheme[0])}`
@@ -331,7 +332,6 @@ export const isImageUri = (s: string): boolean => {
 
 /** Why `s` is not a registry URI, or `undefined` if it is one. */
 export const registryProblem = (s: string): string | undefined => {
-  if (typeof s !== 'string') return 'not a string'
   const pre = preProblem(s)
   if (pre !== undefined) return pre
   const slash = s.indexOf('/')
@@ -343,7 +343,6 @@ export const registryProblem = (s: string): string | undefined => {
 
 /** Why `s` is not a repository URI, or `undefined` if it is one. */
 export const repositoryProblem = (s: string): string | undefined => {
-  if (typeof s !== 'string') return 'not a string'
   const pre = preProblem(s)
   if (pre !== undefined) return pre
   const parts = split(s)
@@ -365,7 +364,6 @@ export const referenceProblem = (tag: string | undefined, digest: string | undef
 
 /** Why `s` is not an image URI, or `undefined` if it is one. */
 export const imageProblem = (s: string): string | undefined => {
-  if (typeof s !== 'string') return 'not a string'
   const pre = preProblem(s)
   if (pre !== undefined) return pre
   const parts = split(s)
