@@ -255,6 +255,15 @@ const newSession = (ctx: Context, repo: Store.RepositoryRecord): Store.UploadSes
   return session
 }
 
+/** Adds `body` (when not empty) to the upload and answers 202 with where the next chunk goes. */
+const acceptChunk = (repo: Store.RepositoryRecord, session: Store.UploadSession, body: Buffer): HttpResponse => {
+  if (body.length > 0) {
+    session.chunks.push(body)
+    session.size += body.length
+  }
+  return sessionResponse(202, repo, session)
+}
+
 const startUpload = (ctx: Context, request: HttpRequest, repo: Store.RepositoryRecord): HttpResponse => {
   const q = request.url.searchParams
   const mount = q.get('mount')
@@ -269,12 +278,7 @@ const startUpload = (ctx: Context, request: HttpRequest, repo: Store.RepositoryR
   }
   const digest = q.get('digest')
   if (digest !== null) return finishUpload(ctx, repo, request.body, digest)
-  const session = newSession(ctx, repo)
-  if (request.body.length > 0) {
-    session.chunks.push(request.body)
-    session.size += request.body.length
-  }
-  return sessionResponse(202, repo, session)
+  return acceptChunk(repo, newSession(ctx, repo), request.body)
 }
 
 const withSession = (
@@ -304,11 +308,7 @@ const patchUpload = (
         ['docker-upload-uuid', session.id]
       ])
   }
-  if (request.body.length > 0) {
-    session.chunks.push(request.body)
-    session.size += request.body.length
-  }
-  return sessionResponse(202, repo, session)
+  return acceptChunk(repo, session, request.body)
 }
 
 const completeUpload = (
