@@ -217,6 +217,7 @@ const uploadLocation = (repo: Store.RepositoryRecord, id: string) => `/v2/${repo
 
 const rangeHeader = (size: number): string => `0-${Math.max(0, size - 1)}`
 
+/** An answer about an upload: where it is, its id and the bytes received so far. */
 const sessionResponse = (status: number, repo: Store.RepositoryRecord, session: Store.UploadSession): HttpResponse =>
   respond(status, [
     ['location', uploadLocation(repo, session.id)],
@@ -302,11 +303,7 @@ const patchUpload = (
   if (contentRange !== undefined) {
     const m = /^(?:bytes[ =])?(\d+)-(\d+)$/.exec(contentRange.trim())
     if (m === null || Number(m[1]) !== session.size)
-      return respond(416, [
-        ['location', uploadLocation(repo, session.id)],
-        ['range', rangeHeader(session.size)],
-        ['docker-upload-uuid', session.id]
-      ])
+      return sessionResponse(416, repo, session)
   }
   return acceptChunk(repo, session, request.body)
 }
@@ -365,11 +362,7 @@ export const route = (ctx: Context, request: HttpRequest): HttpResponse => {
           case 'PUT':
             return completeUpload(ctx, request, repo, session)
           case 'GET':
-            return respond(204, [
-              ['location', uploadLocation(repo, session.id)],
-              ['range', rangeHeader(session.size)],
-              ['docker-upload-uuid', session.id]
-            ])
+            return sessionResponse(204, repo, session)
           case 'DELETE':
             ctx.store.uploads.delete(session.id)
             return respond(204, [])
