@@ -2,9 +2,10 @@
  * Text output of the CLI: sizes, times and aligned columns.
  */
 
-const KiB = 1024
-const MiB = 1024 * KiB
-const GiB = 1024 * MiB
+/** Binary size units. */
+export const KiB = 1024
+export const MiB = 1024 * KiB
+export const GiB = 1024 * MiB
 
 /** `312 B`, `1.5 KiB`, `12.0 MiB`, `1.25 GiB`. */
 export const formatBytes = (n: number): string =>

@@ -18,6 +18,7 @@ import * as Repository from '../../Repository'
 import { resolveImageUri } from '../../resolve'
 import { replicateImage, type Progress, type Summary } from '../../replicate'
 import type { Context, Output, Register } from '../context'
+import { formatBytes, MiB } from '../format'
 import { regionOf } from '../targets'
 
 type SideEnv = EcrEnv & HttpEnv
@@ -32,11 +33,8 @@ export interface CopyOptions {
 // progress
 // -------------------------------------------------------------------------------------
 
-const MiB = 1024 * 1024
-
-/** `1.5 MiB`, `312 B`. */
-export const formatBytes = (n: number): string =>
-  n < 1024 ? `${n} B` : n < MiB ? `${(n / 1024).toFixed(1)} KiB` : n < 1024 * MiB ? `${(n / MiB).toFixed(1)} MiB` : `${(n / MiB / 1024).toFixed(2)} GiB`
+/** The sizes progress lines show (the CLI's one `formatBytes`, also exported from here). */
+export { formatBytes }
 
 const short = (digest: string): string => digest.replace(/^(sha\d+:)([0-9a-f]{12})[0-9a-f]*$/, '$1$2')
 
