@@ -75,6 +75,9 @@ export interface Context {
 }
 
 type Input = Readonly<Record<string, unknown>>
+
+/** The fields of `u` when it is an object (an array included), else none. */
+const fieldsOf = (u: unknown): Input => (typeof u === 'object' && u !== null ? u : {}) as Input
 type Output = Record<string, unknown>
 type Result = E.Either<Error, Output>
 type Handler = (ctx: Context, input: Input) => Result
@@ -180,7 +183,7 @@ const imageIdsOf = (input: Input, key = 'imageIds'): E.Either<Error, ReadonlyArr
     return constraint(key, `Member must have length less than or equal to ${MAX_IDS}`) as E.Either<Error, never>
   return E.right(
     ids.map((u: unknown) => {
-      const o = (typeof u === 'object' && u !== null ? u : {}) as Record<string, unknown>
+      const o = fieldsOf(u)
       return {
         ...(typeof o.imageDigest === 'string' ? { imageDigest: o.imageDigest } : {}),
         ...(typeof o.imageTag === 'string' ? { imageTag: o.imageTag } : {})
@@ -190,8 +193,7 @@ const imageIdsOf = (input: Input, key = 'imageIds'): E.Either<Error, ReadonlyArr
 }
 
 const tagStatusOf = (input: Input): E.Either<Error, 'TAGGED' | 'UNTAGGED' | 'ANY'> => {
-  const filter = input.filter
-  const s = typeof filter === 'object' && filter !== null ? (filter as Record<string, unknown>).tagStatus : undefined
+  const s = fieldsOf(input.filter).tagStatus
   if (s === undefined || s === null) return E.right('ANY')
   return s === 'TAGGED' || s === 'UNTAGGED' || s === 'ANY'
     ? E.right(s)
@@ -319,7 +321,7 @@ const tagsOf = (u: unknown, field: string): E.Either<Error, ReadonlyArray<Tag>> 
     >
   const out: Array<Tag> = []
   for (const t of u as ReadonlyArray<unknown>) {
-    const o = (typeof t === 'object' && t !== null ? t : {}) as Record<string, unknown>
+    const o = fieldsOf(t)
     const key = o.Key
     const value = o.Value ?? ''
     if (typeof key !== 'string' || key.length < 1 || key.length > 128)
@@ -791,14 +793,14 @@ export const lifecyclePolicyProblem = (text: string): string | undefined => {
   } catch {
     return 'Lifecycle policy validation failure: the policy is not valid JSON'
   }
-  const rules = typeof json === 'object' && json !== null ? (json as Record<string, unknown>).rules : undefined
+  const rules = fieldsOf(json).rules
   if (!Array.isArray(rules) || rules.length === 0)
     return "Lifecycle policy validation failure: 'rules' must be a non-empty array"
   const priorities = new Set<number>()
   let anyPriority: number | undefined
   let maxPriority = 0
   for (const r of rules as ReadonlyArray<unknown>) {
-    const rule = (typeof r === 'object' && r !== null ? r : {}) as Record<string, unknown>
+    const rule = fieldsOf(r)
     const p = rule.rulePriority
     if (typeof p !== 'number' || !Number.isInteger(p) || p < 1 || p > 999)
       return 'Lifecycle policy validation failure: rulePriority must be an integer from 1 to 999'
@@ -1015,13 +1017,12 @@ const describeRegistry: Handler = (ctx) =>
   })
 
 const putReplicationConfiguration: Handler = (ctx, input) => {
-  const config = input.replicationConfiguration
-  const rules = typeof config === 'object' && config !== null ? (config as Record<string, unknown>).rules : undefined
+  const rules = fieldsOf(input.replicationConfiguration).rules
   if (!Array.isArray(rules)) return constraint('replicationConfiguration.rules', 'Member must not be null')
   if (rules.length > 10)
     return constraint('replicationConfiguration.rules', 'Member must have length less than or equal to 10')
   for (const r of rules as ReadonlyArray<unknown>) {
-    const destinations = typeof r === 'object' && r !== null ? (r as Record<string, unknown>).destinations : undefined
+    const destinations = fieldsOf(r).destinations
     if (!Array.isArray(destinations) || destinations.length < 1 || destinations.length > 100)
       return constraint('replicationConfiguration.rules.destinations', 'Member must have length between 1 and 100')
   }
@@ -1113,8 +1114,8 @@ export const faultOutcome = (answer: Exclude<FaultAnswer, undefined>, operation:
 /** @internal Answers one command: record, wait, maybe fail by injection, then run the operation. */
 export const answer = async (ctx: Context, command: unknown): Promise<Result> => {
   const { name, handler } = operationOf(command)
-  const rawInput = typeof command === 'object' && command !== null ? (command as { input?: unknown }).input : undefined
-  const input = (typeof rawInput === 'object' && rawInput !== null ? rawInput : {}) as Input
+  const rawInput = fieldsOf(command).input
+  const input = fieldsOf(rawInput)
   ctx.record(name, rawInput)
   if (ctx.latencyMs > 0) await sleep(ctx.latencyMs)
   const injected = ctx.fault({ kind: 'ecr', operation: name, input: rawInput })
