@@ -33,9 +33,6 @@ export interface CopyOptions {
 // progress
 // -------------------------------------------------------------------------------------
 
-/** The sizes progress lines show (the CLI's one `formatBytes`, also exported from here). */
-export { formatBytes }
-
 const short = (digest: string): string => digest.replace(/^(sha\d+:)([0-9a-f]{12})[0-9a-f]*$/, '$1$2')
 
 /**
