@@ -634,6 +634,34 @@ export const putManifest = (
 // -------------------------------------------------------------------------------------
 
 /**
+ * A blob GET through `transport`, its 404 (`NotFound('Layer')`) and other non-200 answers handled;
+ * `read` takes the 200 answer. Shared by the buffered read here and the streamed one.
+ */
+export const blobOperation = <A>(
+  login: EcrLogin,
+  repositoryName: string,
+  digest: string,
+  transport: Transport,
+  read: (wire: Wire) => Attempt<A>
+): RegistryHttp<A> =>
+  operation(
+    login,
+    `GET blob ${repositoryName}@${digest}`,
+    () => E.flatMap(checkRepository(repositoryName), () => checkDigest(digest)),
+    async (env, t) => {
+      const res = await exchange(env, t, { transport, method: 'GET', url: blobUrl(t, repositoryName, digest) })
+      if (E.isLeft(res)) return res
+      const wire = res.right
+      if (wire.status === 404) {
+        await wire.discard()
+        return E.left(fatal(EcrError.notFound('Layer', `${repositoryName}@${digest}`)))
+      }
+      if (wire.status !== 200) return E.left(await statusFailure('GET', wire))
+      return read(wire)
+    }
+  )
+
+/**
  * A (small) blob, buffered and verified against its digest; bigger than `maxBytes` (default
  * 64 MiB): `InvalidArgument`. 404: `NotFound('Layer')`.
  */
@@ -644,35 +672,21 @@ export const getBlob = (
   options: { readonly maxBytes?: number } = {}
 ): RegistryHttp<Buffer> => {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BLOB_BYTES
-  return operation(
-    login,
-    `GET blob ${repositoryName}@${digest}`,
-    () => E.flatMap(checkRepository(repositoryName), () => checkDigest(digest)),
-    async (env, t) => {
-      const url = blobUrl(t, repositoryName, digest)
-      const res = await exchange(env, t, { transport: viaFetch, method: 'GET', url })
-      if (E.isLeft(res)) return res
-      const wire = res.right
-      if (wire.status === 404) {
-        await wire.discard()
-        return E.left(fatal(EcrError.notFound('Layer', `${repositoryName}@${digest}`)))
-      }
-      if (wire.status !== 200) return E.left(await statusFailure('GET', wire))
-      const declared = contentLength(wire)
-      const tooLarge = fatal(
-        EcrError.invalidArgument(`blob ${digest} is larger than ${maxBytes} bytes; stream it with openBlob instead`)
-      )
-      if (declared !== undefined && declared > maxBytes) {
-        await wire.discard()
-        return E.left(tooLarge)
-      }
-      const bytes = await wire.bytes(maxBytes)
-      if (E.isLeft(bytes)) return E.left(bytes.left === 'too-large' ? tooLarge : networkFailure('GET', wire.url, bytes.left.error))
-      const actual = digestOf(bytes.right, algorithmOf(digest) ?? 'sha256')
-      if (actual !== digest) return E.left(fatal(EcrError.digestMismatch(digest, actual)))
-      return E.right(bytes.right)
+  return blobOperation(login, repositoryName, digest, viaFetch, async (wire) => {
+    const declared = contentLength(wire)
+    const tooLarge = fatal(
+      EcrError.invalidArgument(`blob ${digest} is larger than ${maxBytes} bytes; stream it with openBlob instead`)
+    )
+    if (declared !== undefined && declared > maxBytes) {
+      await wire.discard()
+      return E.left(tooLarge)
     }
-  )
+    const bytes = await wire.bytes(maxBytes)
+    if (E.isLeft(bytes)) return E.left(bytes.left === 'too-large' ? tooLarge : networkFailure('GET', wire.url, bytes.left.error))
+    const actual = digestOf(bytes.right, algorithmOf(digest) ?? 'sha256')
+    if (actual !== digest) return E.left(fatal(EcrError.digestMismatch(digest, actual)))
+    return E.right(bytes.right)
+  })
 }
 
 /**

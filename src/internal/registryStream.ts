@@ -12,7 +12,7 @@ import { request as undiciRequest, type Dispatcher } from 'undici'
 import type { EcrLogin } from '../Env'
 import * as EcrError from '../EcrError'
 import {
-  blobUrl,
+  blobOperation,
   checkDigest,
   checkRepository,
   contentLength,
@@ -103,28 +103,14 @@ export const openBlob = (
   digest: string,
   options: OpenBlobOptions = {}
 ): RegistryHttp<OpenedBlob> =>
-  operation(
-    login,
-    `GET blob ${repositoryName}@${digest}`,
-    () => E.flatMap(checkRepository(repositoryName), () => checkDigest(digest)),
-    async (env, t) => {
-      const url = blobUrl(t, repositoryName, digest)
-      const res = await exchange(env, t, { transport: viaDispatcher, method: 'GET', url })
-      if (E.isLeft(res)) return res
-      const wire = res.right
-      if (wire.status === 404) {
-        await wire.discard()
-        return E.left(fatal(EcrError.notFound('Layer', `${repositoryName}@${digest}`)))
-      }
-      if (wire.status !== 200) return E.left(await statusFailure('GET', wire))
-      const size = contentLength(wire)
-      const raw = wire.stream()
-      if (options.verify === false) return E.right({ body: raw, size })
-      const verifier = verifyingStream(digest, size === undefined ? {} : { expectedSize: size })
-      pipeline(raw, verifier, () => undefined)
-      return E.right({ body: verifier, size })
-    }
-  )
+  blobOperation(login, repositoryName, digest, viaDispatcher, async (wire) => {
+    const size = contentLength(wire)
+    const raw = wire.stream()
+    if (options.verify === false) return E.right({ body: raw, size })
+    const verifier = verifyingStream(digest, size === undefined ? {} : { expectedSize: size })
+    pipeline(raw, verifier, () => undefined)
+    return E.right({ body: verifier, size })
+  })
 
 /**
  * Maps an error a blob stream failed with to an `EcrError`: a verification failure is a
