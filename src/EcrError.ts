@@ -14,12 +14,31 @@ import { redactText, redactUrl } from './internal/redact'
 /**
  * @category model
  * @since 0.1.0
+ * @example
+ * import type { UriKind } from 'ecr-fp-ts/EcrError'
+ * import * as ImageUri from 'ecr-fp-ts/ImageUri'
+ * import * as E from 'fp-ts/Either'
+ *
+ * // an InvalidUri names the kind of URI that was expected
+ * const r = ImageUri.parse('my-app:latest')
+ * const expected: UriKind | undefined = E.isLeft(r) && r.left._tag === 'InvalidUri' ? r.left.expected : undefined
+ * assert.strictEqual(expected, 'ImageUri')
  */
 export type UriKind = 'RegistryUri' | 'RepositoryUri' | 'ImageUri' | 'RepositoryArn'
 
 /**
  * @category model
  * @since 0.1.0
+ * @example
+ * import type { InvalidUri } from 'ecr-fp-ts/EcrError'
+ * import * as RepositoryUri from 'ecr-fp-ts/RepositoryUri'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const r = RepositoryUri.parse('123456789012.dkr.ecr.us-west-2.amazonaws.com/My-App')
+ * assert.ok(E.isLeft(r) && r.left._tag === 'InvalidUri')
+ * const e: InvalidUri = r.left
+ * assert.strictEqual(e.expected, 'RepositoryUri')
+ * assert.strictEqual(e.input, '123456789012.dkr.ecr.us-west-2.amazonaws.com/My-App')
  */
 export interface InvalidUri {
   readonly _tag: 'InvalidUri'
@@ -31,6 +50,15 @@ export interface InvalidUri {
 /**
  * @category model
  * @since 0.1.0
+ * @example
+ * import type { InvalidArgument } from 'ecr-fp-ts/EcrError'
+ * import * as Manifest from 'ecr-fp-ts/Manifest'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const r = Manifest.parsePlatform('arm64')
+ * assert.ok(E.isLeft(r) && r.left._tag === 'InvalidArgument')
+ * const e: InvalidArgument = r.left
+ * assert.ok(e.message.startsWith('not a platform: "arm64"'))
  */
 export interface InvalidArgument {
   readonly _tag: 'InvalidArgument'
@@ -40,6 +68,15 @@ export interface InvalidArgument {
 /**
  * @category model
  * @since 0.1.0
+ * @example
+ * import type { NotFound } from 'ecr-fp-ts/EcrError'
+ * import * as EcrError from 'ecr-fp-ts/EcrError'
+ *
+ * const e = EcrError.notFound('Image', 'team/api:v9')
+ * assert.ok(e._tag === 'NotFound')
+ * const notFound: NotFound = e
+ * assert.deepStrictEqual([notFound.resource, notFound.id], ['Image', 'team/api:v9'])
+ * assert.strictEqual(notFound.message, 'Image not found: team/api:v9')
  */
 export interface NotFound {
   readonly _tag: 'NotFound'
@@ -51,6 +88,15 @@ export interface NotFound {
 /**
  * @category model
  * @since 0.1.0
+ * @example
+ * import type { AlreadyExists } from 'ecr-fp-ts/EcrError'
+ * import * as EcrError from 'ecr-fp-ts/EcrError'
+ *
+ * const e = EcrError.alreadyExists('ImageTag', 'team/api:v1', 'tag v1 is immutable and already exists')
+ * assert.ok(e._tag === 'AlreadyExists')
+ * const exists: AlreadyExists = e
+ * assert.strictEqual(exists.resource, 'ImageTag')
+ * assert.strictEqual(EcrError.message(exists), 'tag v1 is immutable and already exists')
  */
 export interface AlreadyExists {
   readonly _tag: 'AlreadyExists'
@@ -62,6 +108,16 @@ export interface AlreadyExists {
 /**
  * @category model
  * @since 0.1.0
+ * @example
+ * import type { AwsError } from 'ecr-fp-ts/EcrError'
+ * import * as EcrError from 'ecr-fp-ts/EcrError'
+ *
+ * const e = EcrError.awsError('PutImage', 'ThrottlingException', 'Rate exceeded', true)
+ * assert.ok(e._tag === 'AwsError')
+ * const aws: AwsError = e
+ * // worth another try later
+ * assert.strictEqual(aws.retryable, true)
+ * assert.strictEqual(aws.code, 'ThrottlingException')
  */
 export interface AwsError {
   readonly _tag: 'AwsError'
@@ -74,6 +130,16 @@ export interface AwsError {
 /**
  * @category model
  * @since 0.1.0
+ * @example
+ * import type { HttpError } from 'ecr-fp-ts/EcrError'
+ * import * as EcrError from 'ecr-fp-ts/EcrError'
+ *
+ * const e = EcrError.httpError('GET', 'https://bucket.s3.amazonaws.com/layer?X-Amz-Signature=secret', 403, 'Forbidden')
+ * assert.ok(e._tag === 'HttpError')
+ * const http: HttpError = e
+ * assert.strictEqual(http.status, 403)
+ * // the pre-signed query is not kept
+ * assert.strictEqual(http.url.includes('secret'), false)
  */
 export interface HttpError {
   readonly _tag: 'HttpError'
@@ -86,6 +152,16 @@ export interface HttpError {
 /**
  * @category model
  * @since 0.1.0
+ * @example
+ * import type { DecodeError } from 'ecr-fp-ts/EcrError'
+ * import * as Manifest from 'ecr-fp-ts/Manifest'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const r = Manifest.parse('{"schemaVersion":3,"manifests":[]}')
+ * assert.ok(E.isLeft(r) && r.left._tag === 'DecodeError')
+ * const e: DecodeError = r.left
+ * assert.strictEqual(e.what, 'Manifest')
+ * assert.ok(e.errors.some((line) => line.startsWith('/schemaVersion: ')))
  */
 export interface DecodeError {
   readonly _tag: 'DecodeError'
@@ -97,6 +173,18 @@ export interface DecodeError {
 /**
  * @category model
  * @since 0.1.0
+ * @example
+ * import type { DigestMismatch } from 'ecr-fp-ts/EcrError'
+ * import * as EcrError from 'ecr-fp-ts/EcrError'
+ * import * as Manifest from 'ecr-fp-ts/Manifest'
+ *
+ * const expected = Manifest.digest('{"a":1}')
+ * const actual = Manifest.digest('{"a": 1}')
+ * const e = EcrError.digestMismatch(expected, actual)
+ * assert.ok(e._tag === 'DigestMismatch')
+ * const mismatch: DigestMismatch = e
+ * assert.notStrictEqual(mismatch.expected, mismatch.actual)
+ * assert.strictEqual(mismatch.message, `digest mismatch: expected ${expected}, got ${actual}`)
  */
 export interface DigestMismatch {
   readonly _tag: 'DigestMismatch'
@@ -108,6 +196,20 @@ export interface DigestMismatch {
 /**
  * @category model
  * @since 0.1.0
+ * @example
+ * import * as EcrError from 'ecr-fp-ts/EcrError'
+ * import * as ImageUri from 'ecr-fp-ts/ImageUri'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const retryable = (e: EcrError.EcrError): boolean => e._tag === 'AwsError' && e.retryable
+ * const bad = ImageUri.parse('team/api:v1')
+ * assert.ok(E.isLeft(bad))
+ * const errors: ReadonlyArray<EcrError.EcrError> = [
+ *   bad.left,
+ *   EcrError.awsError('DescribeImages', 'ThrottlingException', 'Rate exceeded', true)
+ * ]
+ * assert.deepStrictEqual(errors.map((e) => e._tag), ['InvalidUri', 'AwsError'])
+ * assert.deepStrictEqual(errors.map(retryable), [false, true])
  */
 export type EcrError =
   | InvalidUri

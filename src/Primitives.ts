@@ -13,6 +13,16 @@ import * as t from 'io-ts'
 /**
  * @category model
  * @since 0.1.0
+ * @example
+ * import type { AccountIdBrand } from 'ecr-fp-ts/Primitives'
+ * import { AccountIdC } from 'ecr-fp-ts/Primitives'
+ * import * as E from 'fp-ts/Either'
+ * import * as t from 'io-ts'
+ *
+ * // the codec's output carries the brand: a checked string
+ * const id: E.Either<t.Errors, t.Branded<string, AccountIdBrand>> = AccountIdC.decode('123456789012')
+ * assert.deepStrictEqual(id, E.right('123456789012'))
+ * assert.ok(E.isLeft(AccountIdC.decode('12345678901')))
  */
 export interface AccountIdBrand {
   readonly AccountId: unique symbol
@@ -23,12 +33,31 @@ export interface AccountIdBrand {
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import type { AccountId } from 'ecr-fp-ts/Primitives'
+ * import { isAccountId } from 'ecr-fp-ts/Primitives'
+ *
+ * const ids: ReadonlyArray<AccountId> = ['123456789012', 'my-account', '000000000001', '1234567890123'].filter(isAccountId)
+ * assert.deepStrictEqual(ids, ['123456789012', '000000000001'])
+ *
+ * // @ts-expect-error: a plain string is not an AccountId until it is checked
+ * const unchecked: AccountId = '123456789012'
+ * assert.strictEqual(typeof unchecked, 'string')
  */
 export type AccountId = t.Branded<string, AccountIdBrand>
 
 /**
  * @category model
  * @since 0.1.0
+ * @example
+ * import type { RegionBrand } from 'ecr-fp-ts/Primitives'
+ * import { RegionC } from 'ecr-fp-ts/Primitives'
+ * import * as E from 'fp-ts/Either'
+ * import * as t from 'io-ts'
+ *
+ * const region: E.Either<t.Errors, t.Branded<string, RegionBrand>> = RegionC.decode('ap-southeast-2')
+ * assert.deepStrictEqual(region, E.right('ap-southeast-2'))
+ * assert.ok(E.isLeft(RegionC.decode('Sydney')))
  */
 export interface RegionBrand {
   readonly Region: unique symbol
@@ -39,12 +68,27 @@ export interface RegionBrand {
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import type { Region } from 'ecr-fp-ts/Primitives'
+ * import { isRegion } from 'ecr-fp-ts/Primitives'
+ *
+ * const regions: ReadonlyArray<Region> = ['us-east-1', 'cn-north-1', 'mars-1', 'EU-WEST-1'].filter(isRegion)
+ * assert.deepStrictEqual(regions, ['us-east-1', 'cn-north-1'])
  */
 export type Region = t.Branded<string, RegionBrand>
 
 /**
  * @category model
  * @since 0.1.0
+ * @example
+ * import type { RepositoryNameBrand } from 'ecr-fp-ts/Primitives'
+ * import { RepositoryNameC } from 'ecr-fp-ts/Primitives'
+ * import * as E from 'fp-ts/Either'
+ * import * as t from 'io-ts'
+ *
+ * const name: E.Either<t.Errors, t.Branded<string, RepositoryNameBrand>> = RepositoryNameC.decode('team/api')
+ * assert.deepStrictEqual(name, E.right('team/api'))
+ * assert.ok(E.isLeft(RepositoryNameC.decode('team//api')))
  */
 export interface RepositoryNameBrand {
   readonly RepositoryName: unique symbol
@@ -55,12 +99,27 @@ export interface RepositoryNameBrand {
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import type { RepositoryName } from 'ecr-fp-ts/Primitives'
+ * import { isRepositoryName } from 'ecr-fp-ts/Primitives'
+ *
+ * const names: ReadonlyArray<RepositoryName> = ['team/api', 'base__image', 'Team/API', '/api', 'x'].filter(isRepositoryName)
+ * assert.deepStrictEqual(names, ['team/api', 'base__image'])
  */
 export type RepositoryName = t.Branded<string, RepositoryNameBrand>
 
 /**
  * @category model
  * @since 0.1.0
+ * @example
+ * import type { ImageTagBrand } from 'ecr-fp-ts/Primitives'
+ * import { ImageTagC } from 'ecr-fp-ts/Primitives'
+ * import * as E from 'fp-ts/Either'
+ * import * as t from 'io-ts'
+ *
+ * const tag: E.Either<t.Errors, t.Branded<string, ImageTagBrand>> = ImageTagC.decode('v1.2.3')
+ * assert.deepStrictEqual(tag, E.right('v1.2.3'))
+ * assert.ok(E.isLeft(ImageTagC.decode('x'.repeat(129))))
  */
 export interface ImageTagBrand {
   readonly ImageTag: unique symbol
@@ -71,12 +130,31 @@ export interface ImageTagBrand {
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import type { ImageTag } from 'ecr-fp-ts/Primitives'
+ * import * as ImageUri from 'ecr-fp-ts/ImageUri'
+ * import * as E from 'fp-ts/Either'
+ *
+ * // the tag of a parsed image URI is a checked ImageTag
+ * const uri = ImageUri.parse('123456789012.dkr.ecr.us-west-2.amazonaws.com/team/api:2024-06-01_build.7')
+ * assert.ok(E.isRight(uri))
+ * const tag: ImageTag | undefined = ImageUri.toRef(uri.right).tag
+ * assert.strictEqual(tag, '2024-06-01_build.7')
  */
 export type ImageTag = t.Branded<string, ImageTagBrand>
 
 /**
  * @category model
  * @since 0.1.0
+ * @example
+ * import type { ImageDigestBrand } from 'ecr-fp-ts/Primitives'
+ * import { ImageDigestC } from 'ecr-fp-ts/Primitives'
+ * import * as E from 'fp-ts/Either'
+ * import * as t from 'io-ts'
+ *
+ * const digest: E.Either<t.Errors, t.Branded<string, ImageDigestBrand>> = ImageDigestC.decode('sha512:' + 'f'.repeat(128))
+ * assert.ok(E.isRight(digest))
+ * assert.ok(E.isLeft(ImageDigestC.decode('sha512:' + 'f'.repeat(64))))
  */
 export interface ImageDigestBrand {
   readonly ImageDigest: unique symbol
@@ -87,6 +165,16 @@ export interface ImageDigestBrand {
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import type { ImageDigest } from 'ecr-fp-ts/Primitives'
+ * import { isImageDigest } from 'ecr-fp-ts/Primitives'
+ * import * as Manifest from 'ecr-fp-ts/Manifest'
+ *
+ * // the content digest of a manifest's text
+ * const digest: ImageDigest = Manifest.digest('{"schemaVersion":2,"manifests":[]}')
+ * assert.ok(digest.startsWith('sha256:'))
+ * assert.strictEqual(digest.length, 'sha256:'.length + 64)
+ * assert.strictEqual(isImageDigest(digest), true)
  */
 export type ImageDigest = t.Branded<string, ImageDigestBrand>
 
@@ -95,6 +183,17 @@ export type ImageDigest = t.Branded<string, ImageDigestBrand>
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import type { ResourceTag } from 'ecr-fp-ts/Primitives'
+ * import { ResourceTagC } from 'ecr-fp-ts/Primitives'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const tags: ReadonlyArray<ResourceTag> = [
+ *   { Key: 'team', Value: 'payments' },
+ *   { Key: 'cost-center', Value: '' }
+ * ]
+ * assert.deepStrictEqual(tags.map((tag) => ResourceTagC.decode(tag)), tags.map((tag) => E.right(tag)))
+ * assert.ok(E.isLeft(ResourceTagC.decode({ key: 'team', value: 'payments' })))
  */
 export interface ResourceTag {
   readonly Key: string
