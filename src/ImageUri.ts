@@ -20,6 +20,16 @@ import type { RepositoryUri } from './RepositoryUri'
 /**
  * @category model
  * @since 0.1.0
+ * @example
+ * import type { ImageUriBrand } from 'ecr-fp-ts/ImageUri'
+ * import * as ImageUri from 'ecr-fp-ts/ImageUri'
+ * import * as E from 'fp-ts/Either'
+ * import * as t from 'io-ts'
+ *
+ * const uri: E.Either<unknown, t.Branded<string, ImageUriBrand>> = ImageUri.parse(
+ *   '123456789012.dkr.ecr.us-west-2.amazonaws.com/team/api:v1'
+ * )
+ * assert.deepStrictEqual(uri, E.right('123456789012.dkr.ecr.us-west-2.amazonaws.com/team/api:v1'))
  */
 export interface ImageUriBrand {
   readonly ImageUri: unique symbol
@@ -30,6 +40,18 @@ export interface ImageUriBrand {
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import * as ImageUri from 'ecr-fp-ts/ImageUri'
+ * import * as E from 'fp-ts/Either'
+ *
+ * // pin an image to its digest, e.g. for a deployment
+ * const pinned = (u: ImageUri.ImageUri, digest: string): E.Either<unknown, ImageUri.ImageUri> => ImageUri.withDigest(u, digest)
+ * const uri = ImageUri.parse('123456789012.dkr.ecr.us-west-2.amazonaws.com/team/api:v1')
+ * assert.ok(E.isRight(uri))
+ * assert.deepStrictEqual(
+ *   pinned(uri.right, 'sha256:' + '1'.repeat(64)),
+ *   E.right('123456789012.dkr.ecr.us-west-2.amazonaws.com/team/api@sha256:' + '1'.repeat(64))
+ * )
  */
 export type ImageUri = t.Branded<string, ImageUriBrand>
 
@@ -39,6 +61,22 @@ export type ImageUri = t.Branded<string, ImageUriBrand>
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import * as ImageUri from 'ecr-fp-ts/ImageUri'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const parts: ImageUri.ImageUriParts = {
+ *   accountId: '123456789012',
+ *   region: 'eu-west-1',
+ *   repositoryName: 'team/api',
+ *   digest: 'sha256:' + 'a'.repeat(64)
+ * }
+ * assert.deepStrictEqual(
+ *   ImageUri.make(parts),
+ *   E.right('123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/api@sha256:' + 'a'.repeat(64))
+ * )
+ * // a tag as well as a digest is one reference too many
+ * assert.ok(E.isLeft(ImageUri.make({ ...parts, tag: 'v1' })))
  */
 export interface ImageUriParts {
   readonly accountId: string
@@ -55,6 +93,17 @@ export interface ImageUriParts {
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import * as ImageUri from 'ecr-fp-ts/ImageUri'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const digest = 'sha256:' + 'b'.repeat(64)
+ * const uri = ImageUri.parse(`123456789012.dkr.ecr.ap-south-1.amazonaws.com/team/api@${digest}`)
+ * assert.ok(E.isRight(uri))
+ * const ref: ImageUri.ImageUriRef = ImageUri.toRef(uri.right)
+ * assert.strictEqual(ref.digest, digest)
+ * assert.strictEqual(ref.tag, undefined)
+ * assert.strictEqual(ref.repositoryName, 'team/api')
  */
 export interface ImageUriRef extends RepositoryRef {
   readonly tag?: ImageTag

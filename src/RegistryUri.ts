@@ -19,6 +19,16 @@ import * as U from './internal/uri'
 /**
  * @category model
  * @since 0.1.0
+ * @example
+ * import type { RegistryUriBrand } from 'ecr-fp-ts/RegistryUri'
+ * import * as RegistryUri from 'ecr-fp-ts/RegistryUri'
+ * import * as E from 'fp-ts/Either'
+ * import * as t from 'io-ts'
+ *
+ * const uri: E.Either<unknown, t.Branded<string, RegistryUriBrand>> = RegistryUri.parse(
+ *   '123456789012.dkr.ecr.us-west-2.amazonaws.com'
+ * )
+ * assert.deepStrictEqual(uri, E.right('123456789012.dkr.ecr.us-west-2.amazonaws.com'))
  */
 export interface RegistryUriBrand {
   readonly RegistryUri: unique symbol
@@ -29,6 +39,17 @@ export interface RegistryUriBrand {
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import * as RegistryUri from 'ecr-fp-ts/RegistryUri'
+ * import * as E from 'fp-ts/Either'
+ *
+ * // the host `docker login` takes
+ * const login = (registry: RegistryUri.RegistryUri): string => `docker login --username AWS ${registry}`
+ * const uri = RegistryUri.make({ accountId: '123456789012', region: 'eu-central-1' })
+ * assert.deepStrictEqual(
+ *   E.map(login)(uri),
+ *   E.right('docker login --username AWS 123456789012.dkr.ecr.eu-central-1.amazonaws.com')
+ * )
  */
 export type RegistryUri = t.Branded<string, RegistryUriBrand>
 
@@ -56,6 +77,14 @@ export type {
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import * as RegistryUri from 'ecr-fp-ts/RegistryUri'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const parts: RegistryUri.RegistryUriParts = { accountId: '123456789012', region: 'us-gov-west-1', fips: true }
+ * assert.deepStrictEqual(RegistryUri.make(parts), E.right('123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com'))
+ * // China has no FIPS endpoint
+ * assert.ok(E.isLeft(RegistryUri.make({ ...parts, region: 'cn-north-1' })))
  */
 export interface RegistryUriParts {
   readonly accountId: string
@@ -68,6 +97,16 @@ export interface RegistryUriParts {
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import * as RegistryUri from 'ecr-fp-ts/RegistryUri'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const uri = RegistryUri.parse('123456789012.dkr.ecr-fips.us-east-1.amazonaws.com')
+ * assert.ok(E.isRight(uri))
+ * const ref: RegistryUri.RegistryUriRef = RegistryUri.toRef(uri.right)
+ * assert.deepStrictEqual(ref, { accountId: '123456789012', region: 'us-east-1', fips: true })
+ * // without `fips` the same registry has its plain host
+ * assert.strictEqual(RegistryUri.fromRef({ ...ref, fips: false }), '123456789012.dkr.ecr.us-east-1.amazonaws.com')
  */
 export interface RegistryUriRef extends RegistryRef {
   readonly fips?: boolean

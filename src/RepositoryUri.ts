@@ -19,6 +19,16 @@ import type { RegistryUri } from './RegistryUri'
 /**
  * @category model
  * @since 0.1.0
+ * @example
+ * import type { RepositoryUriBrand } from 'ecr-fp-ts/RepositoryUri'
+ * import * as RepositoryUri from 'ecr-fp-ts/RepositoryUri'
+ * import * as E from 'fp-ts/Either'
+ * import * as t from 'io-ts'
+ *
+ * const uri: E.Either<unknown, t.Branded<string, RepositoryUriBrand>> = RepositoryUri.parse(
+ *   '123456789012.dkr.ecr.us-west-2.amazonaws.com/team/api'
+ * )
+ * assert.deepStrictEqual(uri, E.right('123456789012.dkr.ecr.us-west-2.amazonaws.com/team/api'))
  */
 export interface RepositoryUriBrand {
   readonly RepositoryUri: unique symbol
@@ -29,6 +39,17 @@ export interface RepositoryUriBrand {
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import * as RepositoryUri from 'ecr-fp-ts/RepositoryUri'
+ * import * as E from 'fp-ts/Either'
+ *
+ * // an image reference: the repository URI and a tag
+ * const image = (repository: RepositoryUri.RepositoryUri, tag: string): string => `${repository}:${tag}`
+ * const uri = RepositoryUri.make({ accountId: '123456789012', region: 'us-west-2', repositoryName: 'team/api' })
+ * assert.deepStrictEqual(
+ *   E.map((u: RepositoryUri.RepositoryUri) => image(u, 'v1'))(uri),
+ *   E.right('123456789012.dkr.ecr.us-west-2.amazonaws.com/team/api:v1')
+ * )
  */
 export type RepositoryUri = t.Branded<string, RepositoryUriBrand>
 
@@ -56,6 +77,13 @@ export type {
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import * as RepositoryUri from 'ecr-fp-ts/RepositoryUri'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const parts: RepositoryUri.RepositoryUriParts = { accountId: '123456789012', region: 'cn-north-1', repositoryName: 'base/node' }
+ * assert.deepStrictEqual(RepositoryUri.make(parts), E.right('123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/base/node'))
+ * assert.ok(E.isLeft(RepositoryUri.make({ ...parts, repositoryName: 'base/' })))
  */
 export interface RepositoryUriParts {
   readonly accountId: string
@@ -69,6 +97,15 @@ export interface RepositoryUriParts {
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import * as RepositoryUri from 'ecr-fp-ts/RepositoryUri'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const uri = RepositoryUri.parse('123456789012.dkr.ecr-fips.us-gov-east-1.amazonaws.com/team/api')
+ * assert.ok(E.isRight(uri))
+ * const ref: RepositoryUri.RepositoryUriRef = RepositoryUri.toRef(uri.right)
+ * assert.deepStrictEqual(ref, { accountId: '123456789012', region: 'us-gov-east-1', repositoryName: 'team/api', fips: true })
+ * assert.strictEqual(RepositoryUri.fromRef(ref), uri.right)
  */
 export interface RepositoryUriRef extends RepositoryRef {
   readonly fips?: boolean
