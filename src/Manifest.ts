@@ -39,6 +39,15 @@ import { ImageDigestC } from './Primitives'
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import * as Manifest from 'ecr-fp-ts/Manifest'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const platform = Manifest.parsePlatform('linux/arm/v7')
+ * assert.ok(E.isRight(platform))
+ * const p: Manifest.Platform = platform.right
+ * assert.deepStrictEqual(p, { os: 'linux', architecture: 'arm', variant: 'v7' })
+ * assert.strictEqual(Manifest.platformToString(p), 'linux/arm/v7')
  */
 export interface Platform {
   readonly os: string
@@ -55,6 +64,19 @@ export interface Platform {
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import * as Manifest from 'ecr-fp-ts/Manifest'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const layer = { mediaType: Manifest.MediaType.ociLayerGzip, digest: 'sha256:' + 'a'.repeat(64), size: 1234 }
+ * const m = Manifest.parse(JSON.stringify({
+ *   schemaVersion: 2,
+ *   config: { mediaType: Manifest.MediaType.ociConfig, digest: 'sha256:' + 'c'.repeat(64), size: 56 },
+ *   layers: [layer, { ...layer, digest: 'sha256:' + 'b'.repeat(64), size: 66 }]
+ * }))
+ * assert.ok(E.isRight(m))
+ * const layers: ReadonlyArray<Manifest.Descriptor> = Manifest.layers(m.right)
+ * assert.strictEqual(layers.reduce((total, d) => total + d.size, 0), 1300)
  */
 export interface Descriptor {
   readonly mediaType: string
@@ -73,6 +95,20 @@ export interface Descriptor {
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import * as Manifest from 'ecr-fp-ts/Manifest'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const m = Manifest.parse(JSON.stringify({
+ *   schemaVersion: 2,
+ *   mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+ *   config: { mediaType: 'application/vnd.docker.container.image.v1+json', digest: 'sha256:' + 'c'.repeat(64), size: 1470 },
+ *   layers: [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', digest: 'sha256:' + 'd'.repeat(64), size: 3 }]
+ * }))
+ * assert.ok(E.isRight(m) && m.right._tag === 'DockerManifest')
+ * const docker: Manifest.DockerManifest = m.right
+ * assert.strictEqual(docker.config.size, 1470)
+ * assert.strictEqual(docker.layers.length, 1)
  */
 export interface DockerManifest {
   readonly _tag: 'DockerManifest'
@@ -87,6 +123,23 @@ export interface DockerManifest {
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import * as Manifest from 'ecr-fp-ts/Manifest'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const m = Manifest.parse(JSON.stringify({
+ *   schemaVersion: 2,
+ *   mediaType: 'application/vnd.docker.distribution.manifest.list.v2+json',
+ *   manifests: [{
+ *     mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+ *     digest: 'sha256:' + 'e'.repeat(64),
+ *     size: 528,
+ *     platform: { os: 'windows', architecture: 'amd64', 'os.version': '10.0.20348.2340' }
+ *   }]
+ * }))
+ * assert.ok(E.isRight(m) && m.right._tag === 'DockerManifestList')
+ * const list: Manifest.DockerManifestList = m.right
+ * assert.strictEqual(list.manifests[0]?.platform?.['os.version'], '10.0.20348.2340')
  */
 export interface DockerManifestList {
   readonly _tag: 'DockerManifestList'
@@ -101,6 +154,22 @@ export interface DockerManifestList {
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import * as Manifest from 'ecr-fp-ts/Manifest'
+ * import * as E from 'fp-ts/Either'
+ *
+ * // an artifact (here a signature) that refers to an image through `subject`
+ * const m = Manifest.parse(JSON.stringify({
+ *   schemaVersion: 2,
+ *   artifactType: 'application/vnd.dev.cosign.artifact.sig.v1+json',
+ *   config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: 'sha256:' + '4'.repeat(64), size: 2 },
+ *   layers: [],
+ *   subject: { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: 'sha256:' + '5'.repeat(64), size: 700 }
+ * }))
+ * assert.ok(E.isRight(m) && m.right._tag === 'OciManifest')
+ * const oci: Manifest.OciManifest = m.right
+ * assert.strictEqual(oci.mediaType, 'application/vnd.oci.image.manifest.v1+json')
+ * assert.strictEqual(oci.subject?.digest, 'sha256:' + '5'.repeat(64))
  */
 export interface OciManifest {
   readonly _tag: 'OciManifest'
@@ -119,6 +188,19 @@ export interface OciManifest {
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import * as Manifest from 'ecr-fp-ts/Manifest'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const m = Manifest.parse(JSON.stringify({
+ *   schemaVersion: 2,
+ *   manifests: [],
+ *   annotations: { 'org.opencontainers.image.source': 'https://example.com/team/api' }
+ * }))
+ * assert.ok(E.isRight(m) && m.right._tag === 'OciIndex')
+ * const index: Manifest.OciIndex = m.right
+ * assert.strictEqual(index.mediaType, 'application/vnd.oci.image.index.v1+json')
+ * assert.deepStrictEqual(index.annotations, { 'org.opencontainers.image.source': 'https://example.com/team/api' })
  */
 export interface OciIndex {
   readonly _tag: 'OciIndex'
@@ -133,6 +215,16 @@ export interface OciIndex {
 /**
  * @category model
  * @since 0.1.0
+ * @example
+ * import * as Manifest from 'ecr-fp-ts/Manifest'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ *
+ * const text = '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}'
+ * const m: E.Either<unknown, Manifest.Manifest> = Manifest.parse(text)
+ * assert.deepStrictEqual(pipe(m, E.map((x: Manifest.Manifest) => x._tag)), E.right('OciIndex'))
+ * // this text is already in the fixed field order, so `toJson` gives it back byte for byte
+ * assert.deepStrictEqual(pipe(m, E.map(Manifest.toJson)), E.right(text))
  */
 export type Manifest = DockerManifest | DockerManifestList | OciManifest | OciIndex
 
@@ -141,6 +233,22 @@ export type Manifest = DockerManifest | DockerManifestList | OciManifest | OciIn
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import * as Manifest from 'ecr-fp-ts/Manifest'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const m = Manifest.parse(JSON.stringify({
+ *   schemaVersion: 2,
+ *   manifests: [{
+ *     mediaType: Manifest.MediaType.ociManifest,
+ *     digest: 'sha256:' + 'a'.repeat(64),
+ *     size: 480,
+ *     platform: { os: 'linux', architecture: 'arm64', variant: 'v8' }
+ *   }]
+ * }))
+ * assert.ok(E.isRight(m) && Manifest.isIndex(m.right))
+ * const index: Manifest.Index = m.right
+ * assert.deepStrictEqual(index.manifests.map((d) => d.size), [480])
  */
 export type Index = DockerManifestList | OciIndex
 
@@ -149,6 +257,18 @@ export type Index = DockerManifestList | OciIndex
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import * as Manifest from 'ecr-fp-ts/Manifest'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const m = Manifest.parse(JSON.stringify({
+ *   schemaVersion: 2,
+ *   config: { mediaType: Manifest.MediaType.ociConfig, digest: 'sha256:' + 'c'.repeat(64), size: 100 },
+ *   layers: [{ mediaType: Manifest.MediaType.ociLayerZstd, digest: 'sha256:' + 'd'.repeat(64), size: 900 }]
+ * }))
+ * assert.ok(E.isRight(m) && !Manifest.isIndex(m.right))
+ * const single: Manifest.SingleManifest = m.right
+ * assert.strictEqual(single.config.size + single.layers.reduce((n, d) => n + d.size, 0), 1000)
  */
 export type SingleManifest = DockerManifest | OciManifest
 
@@ -157,6 +277,19 @@ export type SingleManifest = DockerManifest | OciManifest
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import * as Manifest from 'ecr-fp-ts/Manifest'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ *
+ * const json: Manifest.DescriptorJson = {
+ *   mediaType: Manifest.MediaType.ociManifest,
+ *   digest: 'sha256:' + 'a'.repeat(64),
+ *   size: 566,
+ *   platform: { os: 'linux', architecture: 'amd64' }
+ * }
+ * assert.deepStrictEqual(pipe(Manifest.DescriptorC.decode(json), E.map(Manifest.DescriptorC.encode)), E.right(json))
+ * assert.ok(E.isLeft(Manifest.DescriptorC.decode({ ...json, digest: 'latest' })))
  */
 export interface DescriptorJson {
   readonly mediaType: string
@@ -174,6 +307,15 @@ export interface DescriptorJson {
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import * as Manifest from 'ecr-fp-ts/Manifest'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const m = Manifest.parse('{"schemaVersion":2,"manifests":[],"unknownField":true}')
+ * assert.ok(E.isRight(m))
+ * const json: Manifest.ManifestJson = Manifest.codec.encode(m.right)
+ * // no `_tag`, the `mediaType` filled in, unknown fields dropped
+ * assert.deepStrictEqual(json, { schemaVersion: 2, mediaType: Manifest.MediaType.ociIndex, manifests: [] })
  */
 export interface ManifestJson {
   readonly schemaVersion: 2
