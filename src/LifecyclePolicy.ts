@@ -24,6 +24,16 @@ import { at, decodeJson, invalid, report, result, showValue, stringArray, struct
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import * as LifecyclePolicy from 'ecr-fp-ts/LifecyclePolicy'
+ *
+ * const policy = LifecyclePolicy.fromRules(
+ *   LifecyclePolicy.removeUntagged(),
+ *   LifecyclePolicy.keepLastN({ count: 10, tagPrefixList: ['v'] }),
+ *   LifecyclePolicy.keepLastN({ count: 100 })
+ * )
+ * const statuses: ReadonlyArray<LifecyclePolicy.TagStatus> = policy.rules.map((r) => r.selection.tagStatus)
+ * assert.deepStrictEqual(statuses, ['untagged', 'tagged', 'any'])
  */
 export type TagStatus = 'tagged' | 'untagged' | 'any'
 
@@ -33,12 +43,33 @@ export type TagStatus = 'tagged' | 'untagged' | 'any'
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import * as LifecyclePolicy from 'ecr-fp-ts/LifecyclePolicy'
+ *
+ * const byCount: LifecyclePolicy.CountType = LifecyclePolicy.keepLastN({ count: 5 }).selection.countType
+ * const byAge: LifecyclePolicy.CountType = LifecyclePolicy.expireAnyOlderThan({ days: 30 }).selection.countType
+ * assert.deepStrictEqual([byCount, byAge], ['imageCountMoreThan', 'sinceImagePushed'])
  */
 export type CountType = 'imageCountMoreThan' | 'sinceImagePushed'
 
 /**
  * @category model
  * @since 0.1.0
+ * @example
+ * import * as LifecyclePolicy from 'ecr-fp-ts/LifecyclePolicy'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const selection: LifecyclePolicy.Selection = {
+ *   tagStatus: 'tagged',
+ *   tagPatternList: ['prod-*-amd64'],
+ *   countType: 'imageCountMoreThan',
+ *   countNumber: 3
+ * }
+ * const rule = { rulePriority: 1, description: 'keep 3 prod builds', selection, action: { type: 'expire' } }
+ * assert.deepStrictEqual(LifecyclePolicy.ruleCodec.decode(rule), E.right(rule))
+ * // ECR allows at most four wildcards in a pattern
+ * const tooWild = { ...rule, selection: { ...selection, tagPatternList: ['*a*b*c*d*'] } }
+ * assert.ok(E.isLeft(LifecyclePolicy.ruleCodec.decode(tooWild)))
  */
 export interface Selection {
   readonly tagStatus: TagStatus
@@ -52,6 +83,13 @@ export interface Selection {
 /**
  * @category model
  * @since 0.1.0
+ * @example
+ * import * as LifecyclePolicy from 'ecr-fp-ts/LifecyclePolicy'
+ *
+ * // `expire` is the only action ECR has
+ * const action: LifecyclePolicy.Action = { type: 'expire' }
+ * assert.deepStrictEqual(LifecyclePolicy.removeUntagged().action, action)
+ * assert.deepStrictEqual(LifecyclePolicy.keepLastN({ count: 1 }).action, action)
  */
 export interface Action {
   readonly type: 'expire'
@@ -62,6 +100,25 @@ export interface Action {
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import * as LifecyclePolicy from 'ecr-fp-ts/LifecyclePolicy'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const rule: LifecyclePolicy.Rule = {
+ *   rulePriority: 5,
+ *   description: 'Expire feature builds after a week',
+ *   selection: {
+ *     tagStatus: 'tagged',
+ *     tagPrefixList: ['feature-'],
+ *     countType: 'sinceImagePushed',
+ *     countUnit: 'days',
+ *     countNumber: 7
+ *   },
+ *   action: { type: 'expire' }
+ * }
+ * const policy = LifecyclePolicy.fromRules(rule, LifecyclePolicy.removeUntagged())
+ * assert.deepStrictEqual(policy.rules.map((r) => [r.rulePriority, r.selection.tagStatus]), [[1, 'untagged'], [5, 'tagged']])
+ * assert.ok(E.isRight(LifecyclePolicy.validate(policy)))
  */
 export interface Rule {
   readonly rulePriority: number
@@ -73,6 +130,18 @@ export interface Rule {
 /**
  * @category model
  * @since 0.1.0
+ * @example
+ * import * as LifecyclePolicy from 'ecr-fp-ts/LifecyclePolicy'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ *
+ * const policy: LifecyclePolicy.LifecyclePolicy = LifecyclePolicy.fromRules(
+ *   LifecyclePolicy.removeUntagged({ days: 1 }),
+ *   LifecyclePolicy.keepLastN({ count: 50 })
+ * )
+ * // the text PutLifecyclePolicy takes, and back
+ * const text = LifecyclePolicy.toJsonChecked(policy)
+ * assert.deepStrictEqual(pipe(text, E.chain(LifecyclePolicy.fromJson)), E.right(policy))
  */
 export interface LifecyclePolicy {
   readonly rules: ReadonlyArray<Rule>

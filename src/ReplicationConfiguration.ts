@@ -30,6 +30,15 @@ import { isAccountId, isRegion, type AccountId, type Region } from './Primitives
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import * as ReplicationConfiguration from 'ecr-fp-ts/ReplicationConfiguration'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const to = ReplicationConfiguration.toRegion('eu-west-1', '123456789012')
+ * assert.ok(E.isRight(to))
+ * const destination: ReplicationConfiguration.Destination = to.right
+ * assert.deepStrictEqual(destination, { region: 'eu-west-1', registryId: '123456789012' })
+ * assert.ok(E.isLeft(ReplicationConfiguration.toRegion('eu-west-1', 'prod-account')))
  */
 export interface Destination {
   readonly region: Region
@@ -42,6 +51,14 @@ export interface Destination {
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import * as ReplicationConfiguration from 'ecr-fp-ts/ReplicationConfiguration'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const filter: ReplicationConfiguration.RepositoryFilter = { filter: 'prod/', filterType: 'PREFIX_MATCH' }
+ * assert.deepStrictEqual(ReplicationConfiguration.repositoryFilterCodec.decode(filter), E.right(filter))
+ * // a prefix of a repository name: lower case
+ * assert.ok(E.isLeft(ReplicationConfiguration.repositoryFilterCodec.decode({ ...filter, filter: 'Prod/' })))
  */
 export interface RepositoryFilter {
   readonly filter: string
@@ -54,6 +71,21 @@ export interface RepositoryFilter {
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import * as ReplicationConfiguration from 'ecr-fp-ts/ReplicationConfiguration'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const to = ReplicationConfiguration.toRegion('us-east-2', '210987654321')
+ * assert.ok(E.isRight(to))
+ * const rule: ReplicationConfiguration.ReplicationRule = {
+ *   destinations: [to.right],
+ *   repositoryFilters: [{ filter: 'shared', filterType: 'PREFIX_MATCH' }]
+ * }
+ * const config = ReplicationConfiguration.addRule(ReplicationConfiguration.empty, rule)
+ * assert.deepStrictEqual(config, E.right({ rules: [rule] }))
+ * assert.ok(E.isRight(config))
+ * assert.deepStrictEqual(ReplicationConfiguration.destinationsFor(config.right, 'shared/base'), rule.destinations)
+ * assert.deepStrictEqual(ReplicationConfiguration.destinationsFor(config.right, 'team/api'), [])
  */
 export interface ReplicationRule {
   readonly destinations: ReadonlyArray<Destination>
@@ -65,6 +97,19 @@ export interface ReplicationRule {
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import * as ReplicationConfiguration from 'ecr-fp-ts/ReplicationConfiguration'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ *
+ * // as DescribeRegistry answers it
+ * const config: E.Either<unknown, ReplicationConfiguration.ReplicationConfiguration> = ReplicationConfiguration.fromAwsShape({
+ *   rules: [{ destinations: [{ region: 'eu-west-1', registryId: '123456789012' }] }]
+ * })
+ * assert.deepStrictEqual(
+ *   pipe(config, E.map(ReplicationConfiguration.toJson)),
+ *   E.right('{"rules":[{"destinations":[{"region":"eu-west-1","registryId":"123456789012"}]}]}')
+ * )
  */
 export interface ReplicationConfiguration {
   readonly rules: ReadonlyArray<ReplicationRule>
