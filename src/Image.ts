@@ -41,6 +41,8 @@ import {
 import { getLogin } from './internal/login'
 import type { ImageRef, RepositoryRef } from './internal/refs'
 import { inRegion } from './internal/region'
+import * as G from './internal/guard'
+import { total } from './internal/total'
 import { getBlob } from './internal/registryHttp'
 import { send } from './internal/send'
 
@@ -55,6 +57,21 @@ export type {
    *
    * @category model
    * @since 0.1.0
+   * @example
+   * import type { ImageRef } from 'ecr-fp-ts/Image'
+   * import * as Image from 'ecr-fp-ts/Image'
+   * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+   * import * as E from 'fp-ts/Either'
+   *
+   * const twin = InMemoryEcr.make()
+   * const pushed = twin.pushImage('app', { tag: 'v1' })
+   * Image.fromUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1')(twin.env)().then((r) => {
+   *   assert.ok(E.isRight(r) && E.isRight(pushed))
+   *   const ref: ImageRef = r.right
+   *   assert.strictEqual(ref.repositoryName, 'app')
+   *   assert.strictEqual(ref.imageDigest, pushed.right.imageDigest)
+   *   assert.strictEqual(ref.imageManifest, pushed.right.manifest)
+   * })
    */
   ImageRef,
   /**
@@ -62,6 +79,24 @@ export type {
    *
    * @category model
    * @since 0.1.0
+   * @example
+   * import type { ImageDetail } from 'ecr-fp-ts/Image'
+   * import * as Image from 'ecr-fp-ts/Image'
+   * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+   * import * as E from 'fp-ts/Either'
+   * import { pipe } from 'fp-ts/function'
+   * import * as RTE from 'fp-ts/ReaderTaskEither'
+   *
+   * const twin = InMemoryEcr.make()
+   * const pushedAt = new Date('2024-05-01T12:00:00Z')
+   * const pushed = twin.pushImage('app', { tag: 'v1', pushedAt })
+   * pipe(Image.fromUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1'), RTE.flatMap(Image.getDetail))(twin.env)().then((r) => {
+   *   assert.ok(E.isRight(r) && E.isRight(pushed))
+   *   const detail: ImageDetail = r.right
+   *   assert.strictEqual(detail.imageDigest, pushed.right.imageDigest)
+   *   assert.deepStrictEqual(detail.imageTags, ['v1'])
+   *   assert.deepStrictEqual(detail.imagePushedAt, pushedAt)
+   * })
    */
   ImageDetail,
   /**
@@ -69,6 +104,22 @@ export type {
    *
    * @category model
    * @since 0.1.0
+   * @example
+   * import type { Layer } from 'ecr-fp-ts/Image'
+   * import * as Image from 'ecr-fp-ts/Image'
+   * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+   * import * as E from 'fp-ts/Either'
+   * import { pipe } from 'fp-ts/function'
+   * import * as RTE from 'fp-ts/ReaderTaskEither'
+   *
+   * const twin = InMemoryEcr.make()
+   * const pushed = twin.pushImage('app', { tag: 'v1', layers: 2, layerBytes: 100 })
+   * pipe(Image.fromUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1'), RTE.flatMap((ref) => Image.getLayers(ref)))(twin.env)().then((r) => {
+   *   assert.ok(E.isRight(r) && E.isRight(pushed))
+   *   const layers: ReadonlyArray<Layer> = r.right
+   *   assert.deepStrictEqual(layers.map((l) => l.layerDigest), pushed.right.layerDigests)
+   *   assert.deepStrictEqual(layers.map((l) => l.layerSize), [100, 100])
+   * })
    */
   Layer
 }
@@ -76,6 +127,24 @@ export type {
 /**
  * @category model
  * @since 0.1.0
+ * @example
+ * import type { Platform } from 'ecr-fp-ts/Image'
+ * import * as Image from 'ecr-fp-ts/Image'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * const arm: Platform = { os: 'linux', architecture: 'arm64', variant: 'v8' }
+ * const twin = InMemoryEcr.make()
+ * twin.pushImage('app', { tag: 'v1', platforms: [{ os: 'linux', architecture: 'amd64' }, arm] })
+ * const program = pipe(
+ *   Image.fromUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1'),
+ *   RTE.flatMap((ref) => Image.getConfig(ref, { platform: arm }))
+ * )
+ * program(twin.env)().then((r) => {
+ *   assert.deepStrictEqual(pipe(r, E.map((c) => [c.os, c.architecture, c.variant])), E.right(['linux', 'arm64', 'v8']))
+ * })
  */
 export type Platform = Manifest.Platform
 
@@ -84,6 +153,20 @@ export type Platform = Manifest.Platform
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import type { ImageRefJson } from 'ecr-fp-ts/Image'
+ * import * as Image from 'ecr-fp-ts/Image'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const json: ImageRefJson = {
+ *   accountId: '123456789012',
+ *   region: 'us-west-2',
+ *   repositoryName: 'app',
+ *   imageDigest: 'sha256:' + 'b'.repeat(64)
+ * }
+ * const ref = Image.codec.decode(json)
+ * assert.deepStrictEqual(E.map(Image.toUri)(ref), E.right('123456789012.dkr.ecr.us-west-2.amazonaws.com/app@sha256:' + 'b'.repeat(64)))
+ * assert.deepStrictEqual(E.map(Image.codec.encode)(ref), E.right(json))
  */
 export interface ImageRefJson {
   readonly accountId: string
@@ -97,6 +180,21 @@ export interface ImageRefJson {
 /**
  * @category model
  * @since 0.1.0
+ * @example
+ * import type { PlatformOptions } from 'ecr-fp-ts/Image'
+ * import * as Image from 'ecr-fp-ts/Image'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * const twin = InMemoryEcr.make()
+ * twin.pushImage('app', { tag: 'v1', platforms: [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64' }] })
+ * const windows: PlatformOptions = { platform: { os: 'windows', architecture: 'amd64' } }
+ * const layersOf = (options: PlatformOptions) =>
+ *   pipe(Image.fromUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1'), RTE.flatMap((ref) => Image.getLayers(ref, options)))
+ * layersOf({})(twin.env)().then((r) => assert.deepStrictEqual(pipe(r, E.map((ls) => ls.length)), E.right(1)))
+ * layersOf(windows)(twin.env)().then((r) => assert.strictEqual(E.isLeft(r) && r.left._tag, 'NotFound'))
  */
 export interface PlatformOptions {
   /** The platform to pick from an image index (default `linux/amd64`); ignored for a single manifest. */
@@ -148,6 +246,23 @@ const ImageConfigShape = /*#__PURE__*/ t.intersection(
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import type { ImageConfig } from 'ecr-fp-ts/Image'
+ * import * as Image from 'ecr-fp-ts/Image'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * const twin = InMemoryEcr.make()
+ * twin.pushImage('app', { tag: 'v1', layers: 2, env: ['MODE=prod'] })
+ * pipe(Image.fromUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1'), RTE.flatMap((ref) => Image.getConfig(ref)))(twin.env)().then((r) => {
+ *   assert.ok(E.isRight(r))
+ *   const config: ImageConfig = r.right
+ *   assert.strictEqual(config.os, 'linux')
+ *   assert.deepStrictEqual(config.config?.Env, ['MODE=prod'])
+ *   assert.strictEqual(config.rootfs.diff_ids.length, 2)
+ * })
  */
 export interface ImageConfig extends t.TypeOf<typeof ImageConfigShape> {
   readonly [key: string]: unknown
@@ -205,6 +320,7 @@ export const ImageConfigC: t.Type<ImageConfig, ImageConfig, unknown> = /*#__PURE
  * })
  */
 export const fromUri = (s: string): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, ImageRef> =>
+  total('Image.fromUri', [], () =>
   pipe(
     RTE.fromEither(ImageUri.parse(s)),
     RTE.map(ImageUri.toRef),
@@ -219,7 +335,7 @@ export const fromUri = (s: string): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrErr
           )
     })
   )
-
+  )
 // -------------------------------------------------------------------------------------
 // conversions
 // -------------------------------------------------------------------------------------
@@ -398,9 +514,11 @@ const toLayer = (d: Manifest.Descriptor): Layer => ({
  * })
  */
 export const getManifest = (ref: ImageRef): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, string> =>
+  total('Image.getManifest', [G.imageRef(ref)], () =>
   pipe(
     manifestOf(ref),
     RTE.map((m) => m.text)
+  )
   )
 
 /**
@@ -423,9 +541,11 @@ export const getManifest = (ref: ImageRef): RTE.ReaderTaskEither<EcrEnv, EcrErro
  * })
  */
 export const getDetail = (ref: ImageRef): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, ImageDetail> =>
+  total('Image.getDetail', [G.imageRef(ref)], () =>
   pipe(
     inRegion(ref),
     RTE.flatMap(() => describeOne(ref, { imageDigest: ref.imageDigest }))
+  )
   )
 
 /**
@@ -446,9 +566,11 @@ export const getDetail = (ref: ImageRef): RTE.ReaderTaskEither<EcrEnv, EcrError.
  * program(twin.env)().then((r) => assert.deepStrictEqual(r, E.right(['v1'])))
  */
 export const getTags = (ref: ImageRef): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, ReadonlyArray<string>> =>
+  total('Image.getTags', [G.imageRef(ref)], () =>
   pipe(
     getDetail(ref),
     RTE.map((d) => d.imageTags)
+  )
   )
 
 /**
@@ -471,9 +593,11 @@ export const getTags = (ref: ImageRef): RTE.ReaderTaskEither<EcrEnv, EcrError.Ec
  * program(twin.env)().then((r) => assert.deepStrictEqual(r, E.right(O.some(pushedAt))))
  */
 export const getPushedAt = (ref: ImageRef): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, O.Option<Date>> =>
+  total('Image.getPushedAt', [G.imageRef(ref)], () =>
   pipe(
     getDetail(ref),
     RTE.map((d) => O.fromNullable(d.imagePushedAt))
+  )
   )
 
 /**
@@ -510,9 +634,11 @@ export const getLayers = (
   ref: ImageRef,
   options: PlatformOptions = {}
 ): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, ReadonlyArray<Layer>> =>
+  total('Image.getLayers', [G.imageRef(ref), G.options(options, 'PlatformOptions')], () =>
   pipe(
     singleManifest(ref, options),
     RTE.map((m) => Manifest.layers(m).map(toLayer))
+  )
   )
 
 /**
@@ -536,6 +662,7 @@ export const getLayers = (
  * })
  */
 export const getConfigLayer = (ref: ImageRef, options: PlatformOptions = {}): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, Layer> =>
+  total('Image.getConfigLayer', [G.imageRef(ref), G.options(options, 'PlatformOptions')], () =>
   pipe(
     singleManifest(ref, options),
     RTE.flatMapEither((m) =>
@@ -545,6 +672,7 @@ export const getConfigLayer = (ref: ImageRef, options: PlatformOptions = {}): RT
         E.fromOption(() => EcrError.decodeError('Manifest', ['/config: missing']))
       )
     )
+  )
   )
 
 /** `/json/pointer: expected <type>` for an io-ts error; members of unions and intersections add no key. */
@@ -597,12 +725,14 @@ export const getConfig = (
   ref: ImageRef,
   options: PlatformOptions = {}
 ): RTE.ReaderTaskEither<EcrEnv & HttpEnv, EcrError.EcrError, ImageConfig> =>
+  total('Image.getConfig', [G.imageRef(ref), G.options(options, 'PlatformOptions')], () =>
   pipe(
     RTE.Do,
     RTE.apS('layer', getConfigLayer(ref, options)),
     RTE.bind('login', () => getLogin(ref)),
     RTE.flatMap(({ layer, login }) => getBlob(login, ref.repositoryName, layer.layerDigest)),
     RTE.flatMapEither(decodeConfig)
+  )
   )
 
 /** PutImage of the manifest (under `tag`, if any); "already there" answers are successes. */
@@ -663,6 +793,7 @@ const putManifest = (
  * program(twin.env)().then((r) => assert.deepStrictEqual(pipe(r, E.map((ts) => [...ts].sort())), E.right(['stable', 'v1'])))
  */
 export const put = (ref: ImageRef, options: { readonly tag?: string } = {}): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, void> =>
+  total('Image.put', [G.imageRef(ref), G.options(options, 'put options')], () =>
   pipe(
     RTE.fromEither(options.tag === undefined ? E.right(undefined) : checkTag(options.tag)),
     RTE.tap(() => inRegion(ref)),
@@ -672,6 +803,7 @@ export const put = (ref: ImageRef, options: { readonly tag?: string } = {}): RTE
         RTE.flatMap((m) => putManifest(ref, m, tag))
       )
     )
+  )
   )
 
 /**
@@ -696,7 +828,7 @@ export const put = (ref: ImageRef, options: { readonly tag?: string } = {}): RTE
  * )
  * program(twin.env)().then((r) => assert.deepStrictEqual(pipe(r, E.map((ts) => [...ts].sort())), E.right(['latest', 'v1', 'v1.0'])))
  */
-export const addTags = (ref: ImageRef, tags: ReadonlyArray<string>): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, void> => {
+export const addTags = (ref: ImageRef, tags: ReadonlyArray<string>): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, void> => total('Image.addTags', [G.imageRef(ref), G.stringArray(tags, 'a list of tags')], () => {
   const distinct = Array.from(new Set(tags))
   if (distinct.length === 0) return RTE.right(undefined)
   return pipe(
@@ -706,4 +838,4 @@ export const addTags = (ref: ImageRef, tags: ReadonlyArray<string>): RTE.ReaderT
     RTE.flatMap((m) => pipe(distinct, traverseRTE((tag: string) => putManifest(ref, m, tag)))),
     RTE.map(() => undefined)
   )
-}
+})

@@ -17,6 +17,8 @@ import { MAX_RESULTS, paginate } from './internal/paginate'
 import type { RegistryRef, RepositoryRef } from './internal/refs'
 import { listOf, stringOf } from './internal/output'
 import { inRegion } from './internal/region'
+import * as G from './internal/guard'
+import { total } from './internal/total'
 import { send } from './internal/send'
 
 // -------------------------------------------------------------------------------------
@@ -29,11 +31,39 @@ export type {
    *
    * @category model
    * @since 0.1.0
+   * @example
+   * import type { EcrLogin } from 'ecr-fp-ts/Registry'
+   * import * as Registry from 'ecr-fp-ts/Registry'
+   * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+   * import * as E from 'fp-ts/Either'
+   *
+   * const twin = InMemoryEcr.make({ password: 'secret' })
+   * Registry.getLogin()(twin.env)().then((r) => {
+   *   assert.ok(E.isRight(r))
+   *   const login: EcrLogin = r.right
+   *   assert.deepStrictEqual([login.username, login.password, login.proxyEndpoint], ['AWS', 'secret', twin.proxyEndpoint])
+   *   assert.ok(login.expiresAt.getTime() > Date.now())
+   * })
    */
   EcrLogin,
   /**
    * @category model
    * @since 0.1.0
+   * @example
+   * import type { RegistryRef } from 'ecr-fp-ts/Registry'
+   * import * as Registry from 'ecr-fp-ts/Registry'
+   * import * as RegistryUri from 'ecr-fp-ts/RegistryUri'
+   * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+   * import * as E from 'fp-ts/Either'
+   *
+   * const twin = InMemoryEcr.make({ accountId: '123456789012', region: 'us-east-1' })
+   * const other = E.map(RegistryUri.toRef)(RegistryUri.parse('210987654321.dkr.ecr.eu-west-1.amazonaws.com'))
+   * assert.ok(E.isRight(other))
+   * const registry: RegistryRef = other.right
+   * Registry.listRepositories(registry)(twin.env)().then((r) => {
+   *   assert.strictEqual(E.isLeft(r) && r.left._tag, 'InvalidArgument')
+   *   assert.strictEqual(twin.callCount(), 0)
+   * })
    */
   RegistryRef
 }
@@ -44,6 +74,22 @@ export type {
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import type { RepositoryFilter } from 'ecr-fp-ts/Registry'
+ * import * as Registry from 'ecr-fp-ts/Registry'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ *
+ * const twin = InMemoryEcr.make()
+ * twin.createRepository('team/app')
+ * twin.createRepository('team/db')
+ * twin.createRepository('app-legacy')
+ * const filter: RepositoryFilter = { name: 'app' }
+ * Registry.getRepositories(filter)(twin.env)().then((r) => {
+ *   assert.deepStrictEqual(pipe(r, E.map((rs) => rs.map((x) => x.repositoryName).sort())), E.right(['app-legacy', 'team/app']))
+ *   assert.strictEqual(twin.callCount('ListTagsForResource'), 0)
+ * })
  */
 export interface RepositoryFilter {
   readonly name?: string | RegExp
@@ -73,7 +119,9 @@ export interface RepositoryFilter {
  *   assert.strictEqual(r.right.proxyEndpoint, twin.proxyEndpoint)
  * })
  */
-export const getLogin = (registry?: RegistryRef): RTE.ReaderTaskEither<EcrEnv, EcrError, EcrLogin> => login.getLogin(registry)
+export const getLogin = (registry?: RegistryRef): RTE.ReaderTaskEither<EcrEnv, EcrError, EcrLogin> =>
+  total('Registry.getLogin', [G.optionalRegistryRef(registry)], () => login.getLogin(registry)
+  )
 
 /**
  * Every repository of the registry (DescribeRepositories, pages of 1000).
@@ -94,6 +142,7 @@ export const getLogin = (registry?: RegistryRef): RTE.ReaderTaskEither<EcrEnv, E
  * })
  */
 export const listRepositories = (registry?: RegistryRef): RTE.ReaderTaskEither<EcrEnv, EcrError, ReadonlyArray<RepositoryRef>> =>
+  total('Registry.listRepositories', [G.optionalRegistryRef(registry)], () =>
   pipe(
     inRegion(registry),
     RTE.flatMap((r) =>
@@ -117,6 +166,7 @@ export const listRepositories = (registry?: RegistryRef): RTE.ReaderTaskEither<E
         )
       )
     )
+  )
   )
 
 const nameTest = (name: string | RegExp | undefined): ((s: string) => boolean) => {
@@ -156,7 +206,7 @@ const hasAll =
 export const getRepositories = (
   filter: RepositoryFilter,
   registry?: RegistryRef
-): RTE.ReaderTaskEither<EcrEnv, EcrError, ReadonlyArray<RepositoryRef>> => {
+): RTE.ReaderTaskEither<EcrEnv, EcrError, ReadonlyArray<RepositoryRef>> => total('Registry.getRepositories', [G.record(filter, 'a RepositoryFilter'), G.optionalRegistryRef(registry)], () => {
   const byName = nameTest(filter.name)
   const wanted = filter.tags ?? []
   return pipe(
@@ -179,7 +229,7 @@ export const getRepositories = (
           )
     )
   )
-}
+})
 
 // -------------------------------------------------------------------------------------
 // replication
@@ -208,7 +258,9 @@ import * as replication from './internal/replication'
  */
 export const getReplicationConfiguration = (
   registry?: RegistryRef
-): RTE.ReaderTaskEither<EcrEnv, EcrError, ReplicationConfiguration> => replication.get(registry)
+): RTE.ReaderTaskEither<EcrEnv, EcrError, ReplicationConfiguration> =>
+  total('Registry.getReplicationConfiguration', [G.optionalRegistryRef(registry)], () => replication.get(registry)
+  )
 
 /**
  * Replaces the registry's replication configuration (PutReplicationConfiguration) and answers the
@@ -250,4 +302,6 @@ export const getReplicationConfiguration = (
 export const putReplicationConfiguration = (
   config: ReplicationConfiguration,
   registry?: RegistryRef
-): RTE.ReaderTaskEither<EcrEnv, EcrError, ReplicationConfiguration> => replication.put(config, registry)
+): RTE.ReaderTaskEither<EcrEnv, EcrError, ReplicationConfiguration> =>
+  total('Registry.putReplicationConfiguration', [G.record(config, 'a ReplicationConfiguration'), G.optionalRegistryRef(registry)], () => replication.put(config, registry)
+  )

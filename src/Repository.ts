@@ -58,6 +58,8 @@ import { MAX_RESULTS, paginate } from './internal/paginate'
 import type { ImageRef, RegistryRef, RepositoryRef } from './internal/refs'
 import { listOf, stringOf } from './internal/output'
 import { inRegion } from './internal/region'
+import * as G from './internal/guard'
+import { total } from './internal/total'
 import { send } from './internal/send'
 
 // -------------------------------------------------------------------------------------
@@ -68,16 +70,58 @@ export type {
   /**
    * @category model
    * @since 0.1.0
+   * @example
+   * import type { RepositoryRef } from 'ecr-fp-ts/Repository'
+   * import * as Repository from 'ecr-fp-ts/Repository'
+   * import * as E from 'fp-ts/Either'
+   *
+   * const ref = Repository.fromArn('arn:aws:ecr:us-west-2:123456789012:repository/team/app')
+   * assert.ok(E.isRight(ref))
+   * const repo: RepositoryRef = ref.right
+   * assert.deepStrictEqual([repo.accountId, repo.region, repo.repositoryName], ['123456789012', 'us-west-2', 'team/app'])
+   * assert.strictEqual(Repository.toUri(repo), '123456789012.dkr.ecr.us-west-2.amazonaws.com/team/app')
    */
   RepositoryRef,
   /**
    * @category model
    * @since 0.1.0
+   * @example
+   * import type { ImageRef } from 'ecr-fp-ts/Repository'
+   * import * as Repository from 'ecr-fp-ts/Repository'
+   * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+   * import * as E from 'fp-ts/Either'
+   * import { pipe } from 'fp-ts/function'
+   * import * as RTE from 'fp-ts/ReaderTaskEither'
+   *
+   * const twin = InMemoryEcr.make()
+   * const pushed = twin.pushImage('app', { tag: 'v1' })
+   * pipe(Repository.make('app'), RTE.flatMap((repo) => Repository.getImage(repo, { tag: 'v1' })))(twin.env)().then((r) => {
+   *   assert.ok(E.isRight(r) && E.isRight(pushed))
+   *   const image: ImageRef = r.right
+   *   assert.strictEqual(image.imageDigest, pushed.right.imageDigest)
+   *   assert.strictEqual(image.imageManifestMediaType, pushed.right.mediaType)
+   * })
    */
   ImageRef,
   /**
    * @category model
    * @since 0.1.0
+   * @example
+   * import type { ImageDetail } from 'ecr-fp-ts/Repository'
+   * import * as Repository from 'ecr-fp-ts/Repository'
+   * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+   * import * as E from 'fp-ts/Either'
+   * import { pipe } from 'fp-ts/function'
+   * import * as RTE from 'fp-ts/ReaderTaskEither'
+   *
+   * const twin = InMemoryEcr.make()
+   * twin.pushImage('app', { tags: ['v1', 'latest'] })
+   * twin.pushImage('app')
+   * pipe(Repository.make('app'), RTE.flatMap((repo) => Repository.listImageDetails(repo)))(twin.env)().then((r) => {
+   *   assert.ok(E.isRight(r))
+   *   const details: ReadonlyArray<ImageDetail> = r.right
+   *   assert.deepStrictEqual(details.map((d) => [...d.imageTags].sort()).sort(), [[], ['latest', 'v1']])
+   * })
    */
   ImageDetail
 }
@@ -87,12 +131,45 @@ export type {
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import type { TagStatus } from 'ecr-fp-ts/Repository'
+ * import * as Repository from 'ecr-fp-ts/Repository'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * const twin = InMemoryEcr.make()
+ * twin.pushImage('app', { tag: 'v1' })
+ * const untagged = twin.pushImage('app')
+ * const tagStatus: TagStatus = 'UNTAGGED'
+ * pipe(Repository.make('app'), RTE.flatMap((ref) => Repository.listImageDetails(ref, { tagStatus })))(twin.env)().then((r) => {
+ *   assert.ok(E.isRight(untagged))
+ *   assert.deepStrictEqual(pipe(r, E.map((ds) => ds.map((d) => d.imageDigest))), E.right([untagged.right.imageDigest]))
+ * })
  */
 export type TagStatus = 'TAGGED' | 'UNTAGGED' | 'ANY'
 
 /**
  * @category model
  * @since 0.1.0
+ * @example
+ * import type { CreateOptions } from 'ecr-fp-ts/Repository'
+ * import * as Repository from 'ecr-fp-ts/Repository'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * const twin = InMemoryEcr.make()
+ * const options: CreateOptions = { imageTagMutability: 'IMMUTABLE', existsOk: false }
+ * const create = pipe(Repository.make('app'), RTE.flatMap((ref) => Repository.create(ref, options)))
+ * pipe(create, RTE.flatMap(() => create))(twin.env)().then((r) => {
+ *   assert.strictEqual(E.isLeft(r) && r.left._tag, 'AlreadyExists')
+ *   // the tag is immutable: a second push of `v1` is refused
+ *   assert.ok(E.isRight(twin.pushImage('app', { tag: 'v1', createRepository: false })))
+ *   assert.ok(E.isLeft(twin.pushImage('app', { tag: 'v1', createRepository: false })))
+ * })
  */
 export interface CreateOptions {
   /** Resource tags of the repository; appended to an existing repository's tags. */
@@ -108,6 +185,21 @@ export interface CreateOptions {
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import type { ImageIdentifier } from 'ecr-fp-ts/Repository'
+ * import * as Repository from 'ecr-fp-ts/Repository'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * const twin = InMemoryEcr.make()
+ * const pushed = twin.pushImage('app', { tag: 'v1' })
+ * assert.ok(E.isRight(pushed))
+ * const ids: ReadonlyArray<ImageIdentifier> = [{ tag: 'v1' }, { digest: pushed.right.imageDigest }]
+ * pipe(Repository.make('app'), RTE.flatMap((ref) => RTE.sequenceArray(ids.map((id) => Repository.getImage(ref, id)))))(twin.env)().then((r) => {
+ *   assert.deepStrictEqual(pipe(r, E.map((images) => images.map((i) => i.imageDigest))), E.right([pushed.right.imageDigest, pushed.right.imageDigest]))
+ * })
  */
 export type ImageIdentifier = { readonly tag: string } | { readonly digest: string }
 
@@ -117,6 +209,23 @@ export type ImageIdentifier = { readonly tag: string } | { readonly digest: stri
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import type { TagMode } from 'ecr-fp-ts/Repository'
+ * import * as Repository from 'ecr-fp-ts/Repository'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * const twin = InMemoryEcr.make()
+ * twin.createRepository('app', { tags: [{ Key: 'team', Value: 'infra' }, { Key: 'old', Value: 'x' }] })
+ * const mode: TagMode = 'overwrite'
+ * const program = pipe(
+ *   Repository.make('app'),
+ *   RTE.tap((ref) => Repository.updateResourceTags(ref, [{ Key: 'team', Value: 'data' }], mode)),
+ *   RTE.flatMap(Repository.getResourceTags)
+ * )
+ * program(twin.env)().then((r) => assert.deepStrictEqual(r, E.right([{ Key: 'team', Value: 'data' }])))
  */
 export type TagMode = 'append' | 'overwrite'
 
@@ -144,6 +253,7 @@ export type TagMode = 'append' | 'overwrite'
  * })
  */
 export const make = (repositoryName: string, registry?: RegistryRef): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, RepositoryRef> =>
+  total('Repository.make', [G.string(repositoryName, 'a repository name'), G.optionalRegistryRef(registry)], () =>
   pipe(
     inRegion(registry),
     RTE.flatMapEither((r) =>
@@ -155,6 +265,7 @@ export const make = (repositoryName: string, registry?: RegistryRef): RTE.Reader
             )
           )
     )
+  )
   )
 
 /**
@@ -263,7 +374,7 @@ const dedupeTags = (tags: ReadonlyArray<ResourceTag>): ReadonlyArray<ResourceTag
  *   assert.deepStrictEqual(r, E.right([{ Key: 'team', Value: 'infra' }, { Key: 'cost', Value: 'ml' }]))
  * })
  */
-export const create = (ref: RepositoryRef, options: CreateOptions = {}): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, void> => {
+export const create = (ref: RepositoryRef, options: CreateOptions = {}): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, void> => total('Repository.create', [G.repositoryRef(ref), G.options(options, 'CreateOptions')], () => {
   const tags = dedupeTags(options.tags ?? [])
   return pipe(
     inRegion(ref),
@@ -286,7 +397,7 @@ export const create = (ref: RepositoryRef, options: CreateOptions = {}): RTE.Rea
         : RTE.left(e)
     )
   )
-}
+})
 
 /**
  * Whether the repository exists (one DescribeRepositories call).
@@ -310,6 +421,7 @@ export const create = (ref: RepositoryRef, options: CreateOptions = {}): RTE.Rea
  * })
  */
 export const exists = (ref: RepositoryRef): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, boolean> =>
+  total('Repository.exists', [G.repositoryRef(ref)], () =>
   pipe(
     inRegion(ref),
     RTE.flatMap(() =>
@@ -322,8 +434,10 @@ export const exists = (ref: RepositoryRef): RTE.ReaderTaskEither<EcrEnv, EcrErro
     RTE.map(() => true),
     RTE.orElse((e) => (e._tag === 'NotFound' && e.resource === 'Repository' ? RTE.right(false) : RTE.left(e)))
   )
+  )
 
 const delete_ = (ref: RepositoryRef, options: { readonly force?: boolean } = {}): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, void> =>
+  total('Repository.delete', [G.repositoryRef(ref), G.options(options, 'delete options')], () =>
   pipe(
     inRegion(ref),
     RTE.flatMap(() =>
@@ -335,6 +449,8 @@ const delete_ = (ref: RepositoryRef, options: { readonly force?: boolean } = {})
     ),
     RTE.map(() => undefined)
   )
+  )
+
 export {
   /**
    * Deletes the repository; with `force: true`, also when it still holds images.
@@ -401,7 +517,7 @@ const imagesPage = (ref: RepositoryRef, tagStatus: TagStatus, nextToken: string 
 export const listImageDetails = (
   ref: RepositoryRef,
   options: { readonly tagStatus?: TagStatus } = {}
-): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, ReadonlyArray<ImageDetail>> => {
+): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, ReadonlyArray<ImageDetail>> => total('Repository.listImageDetails', [G.repositoryRef(ref), G.options(options, 'list options')], () => {
   const tagStatus = options.tagStatus ?? 'ANY'
   const keep = keepByTagStatus(tagStatus)
   return pipe(
@@ -425,7 +541,7 @@ export const listImageDetails = (
     ),
     RTE.map((details) => details.filter((d) => keep(d.imageTags.length > 0)))
   )
-}
+})
 
 /** The distinct digests ListImages names, in first-seen order, kept by `tagStatus` (applied here too). */
 const listDigests = (ref: RepositoryRef, tagStatus: TagStatus): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, ReadonlyArray<ImageDigest>> =>
@@ -511,6 +627,7 @@ export const getImages = (
   ref: RepositoryRef,
   options: { readonly tagStatus?: TagStatus } = {}
 ): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, ReadonlyArray<ImageRef>> =>
+  total('Repository.getImages', [G.repositoryRef(ref), G.options(options, 'list options')], () =>
   pipe(
     inRegion(ref),
     RTE.flatMap(() => listDigests(ref, options.tagStatus ?? 'ANY')),
@@ -521,6 +638,7 @@ export const getImages = (
         RTE.flatMapEither((batches) => mergeBatches(ref, digests, batches))
       )
     )
+  )
   )
 
 const imageIdOf = (id: ImageIdentifier): E.Either<EcrError.EcrError, ImageId> => {
@@ -561,11 +679,13 @@ const imageIdOf = (id: ImageIdentifier): E.Either<EcrError.EcrError, ImageId> =>
  * })
  */
 export const getImage = (ref: RepositoryRef, id: ImageIdentifier): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, ImageRef> =>
+  total('Repository.getImage', [G.repositoryRef(ref), G.record(id, 'an ImageIdentifier ({ tag } or { digest })')], () =>
   pipe(
     RTE.fromEither(imageIdOf(id)),
     RTE.tap(() => inRegion(ref)),
     RTE.flatMap((imageId) => getOne(ref, imageId)),
     RTE.map((image) => toImageRef(ref, image))
+  )
   )
 
 /**
@@ -587,6 +707,7 @@ export const getImage = (ref: RepositoryRef, id: ImageIdentifier): RTE.ReaderTas
  * })
  */
 export const getResourceTags = (ref: RepositoryRef): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, ReadonlyArray<ResourceTag>> =>
+  total('Repository.getResourceTags', [G.repositoryRef(ref)], () =>
   pipe(
     inRegion(ref),
     RTE.flatMap(() =>
@@ -601,6 +722,7 @@ export const getResourceTags = (ref: RepositoryRef): RTE.ReaderTaskEither<EcrEnv
         typeof t?.Key === 'string' && typeof t.Value === 'string' ? [{ Key: t.Key, Value: t.Value }] : []
       )
     )
+  )
   )
 
 /**
@@ -630,7 +752,7 @@ export const updateResourceTags = (
   ref: RepositoryRef,
   tags: ReadonlyArray<ResourceTag>,
   mode: TagMode = 'append'
-): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, void> => {
+): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, void> => total('Repository.updateResourceTags', [G.repositoryRef(ref), G.array(tags, 'a list of resource tags')], () => {
   const wanted = dedupeTags(tags)
   const resourceArn = arn.toArn(ref)
   const tagAll: RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, void> =
@@ -658,7 +780,7 @@ export const updateResourceTags = (
     RTE.flatMap(() => removeOthers),
     RTE.flatMap(() => tagAll)
   )
-}
+})
 
 /**
  * Sets the repository's lifecycle policy (the text of `LifecyclePolicy.toJson`). A policy ECR would
@@ -689,6 +811,7 @@ export const putLifecyclePolicy = (
   ref: RepositoryRef,
   policy: LifecyclePolicy.LifecyclePolicy
 ): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, void> =>
+  total('Repository.putLifecyclePolicy', [G.repositoryRef(ref), G.record(policy, 'a LifecyclePolicy')], () =>
   pipe(
     RTE.fromEither(LifecyclePolicy.toJsonChecked(policy)),
     RTE.tap(() => inRegion(ref)),
@@ -700,6 +823,7 @@ export const putLifecyclePolicy = (
       )
     ),
     RTE.map(() => undefined)
+  )
   )
 
 /**
@@ -728,6 +852,7 @@ export const putLifecyclePolicy = (
 export const getLifecyclePolicy = (
   ref: RepositoryRef
 ): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, O.Option<LifecyclePolicy.LifecyclePolicy>> =>
+  total('Repository.getLifecyclePolicy', [G.repositoryRef(ref)], () =>
   pipe(
     inRegion(ref),
     RTE.flatMap(() =>
@@ -743,4 +868,5 @@ export const getLifecyclePolicy = (
         : E.left(EcrError.decodeError('LifecyclePolicy', ['/lifecyclePolicyText: missing from GetLifecyclePolicy']))
     ),
     RTE.orElse((e) => (e._tag === 'NotFound' && e.resource === 'LifecyclePolicy' ? RTE.right(O.none) : RTE.left(e)))
+  )
   )

@@ -22,6 +22,8 @@ import { declaredMediaType, fromText, plan, type Plan, type PlannedManifest } fr
 import { getLogin } from './internal/login'
 import type { ImageRef, RepositoryRef } from './internal/refs'
 import { inRegion } from './internal/region'
+import * as G from './internal/guard'
+import { total } from './internal/total'
 import { getManifest, headManifest, putManifest } from './internal/registryHttp'
 
 // -------------------------------------------------------------------------------------
@@ -38,6 +40,25 @@ import { getManifest, headManifest, putManifest } from './internal/registryHttp'
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import type { ReplicateRequest } from 'ecr-fp-ts/replicate'
+ * import { replicateImage } from 'ecr-fp-ts/replicate'
+ * import * as ImageUri from 'ecr-fp-ts/ImageUri'
+ * import * as Repository from 'ecr-fp-ts/Repository'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const twin = InMemoryEcr.make()
+ * const pushed = twin.pushImage('app', { tag: 'v1' })
+ * twin.createRepository('mirror')
+ * const source = ImageUri.parse('123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1')
+ * const destination = Repository.fromUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/mirror')
+ * assert.ok(E.isRight(pushed) && E.isRight(source) && E.isRight(destination))
+ * const request: ReplicateRequest = { source: source.right, destination: destination.right, tags: ['copy'] }
+ * replicateImage(request)({ source: twin.env, destination: twin.env })().then((r) => {
+ *   assert.ok(E.isRight(r))
+ *   assert.deepStrictEqual([...twin.tagsOf('mirror')], [['copy', pushed.right.imageDigest]])
+ * })
  */
 export interface ReplicateRequest {
   readonly source: ImageRef | ImageUri.ImageUri
@@ -52,6 +73,32 @@ export interface ReplicateRequest {
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import type { ReplicateEnv } from 'ecr-fp-ts/replicate'
+ * import { replicateImage } from 'ecr-fp-ts/replicate'
+ * import * as ImageUri from 'ecr-fp-ts/ImageUri'
+ * import * as Repository from 'ecr-fp-ts/Repository'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const source = InMemoryEcr.make({ accountId: '111111111111', region: 'us-east-1' })
+ * const destination = InMemoryEcr.make({ accountId: '222222222222', region: 'eu-west-1' })
+ * source.pushImage('app', { tag: 'v1', layers: 3 })
+ * destination.createRepository('app')
+ * const copied: Array<string> = []
+ * const env: ReplicateEnv = {
+ *   source: source.env,
+ *   destination: destination.env,
+ *   onProgress: (p) => (p._tag === 'blob' && p.status === 'copied' ? copied.push(p.digest) : undefined)
+ * }
+ * const uri = ImageUri.parse('111111111111.dkr.ecr.us-east-1.amazonaws.com/app:v1')
+ * const repo = Repository.fromUri('222222222222.dkr.ecr.eu-west-1.amazonaws.com/app')
+ * assert.ok(E.isRight(uri) && E.isRight(repo))
+ * replicateImage({ source: uri.right, destination: repo.right })(env)().then((r) => {
+ *   assert.ok(E.isRight(r))
+ *   assert.strictEqual(copied.length, 4) // the config and 3 layers
+ *   assert.ok(copied.every((digest) => destination.hasBlob('app', digest)))
+ * })
  */
 export interface ReplicateEnv {
   readonly source: EcrEnv & HttpEnv
@@ -71,6 +118,32 @@ export interface ReplicateEnv {
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import type { Progress } from 'ecr-fp-ts/replicate'
+ * import { replicateImage } from 'ecr-fp-ts/replicate'
+ * import * as Image from 'ecr-fp-ts/Image'
+ * import * as Repository from 'ecr-fp-ts/Repository'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * const twin = InMemoryEcr.make()
+ * twin.pushImage('app', { tag: 'v1', layers: 1 })
+ * twin.createRepository('mirror')
+ * const events: Array<Progress> = []
+ * const program = pipe(
+ *   RTE.Do,
+ *   RTE.apS('source', Image.fromUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1')),
+ *   RTE.apS('destination', Repository.make('mirror'))
+ * )
+ * program(twin.env)().then((request) => {
+ *   assert.ok(E.isRight(request))
+ *   return replicateImage(request.right)({ source: twin.env, destination: twin.env, onProgress: (p) => events.push(p) })()
+ * }).then(() => {
+ *   const tags = events.map((p) => p._tag).filter((tag, i, all) => all.indexOf(tag) === i)
+ *   assert.deepStrictEqual(tags, ['resolve', 'blobs', 'blob', 'manifest', 'tag', 'done'])
+ * })
  */
 export type Progress =
   | {
@@ -101,6 +174,30 @@ export type Progress =
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import type { Progress, Summary } from 'ecr-fp-ts/replicate'
+ * import { replicateImage } from 'ecr-fp-ts/replicate'
+ * import * as ImageUri from 'ecr-fp-ts/ImageUri'
+ * import * as Repository from 'ecr-fp-ts/Repository'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const source = InMemoryEcr.make({ accountId: '111111111111' })
+ * const destination = InMemoryEcr.make({ accountId: '222222222222' })
+ * source.pushImage('app', { tag: 'v1', layers: 2 })
+ * destination.createRepository('app')
+ * const uri = ImageUri.parse('111111111111.dkr.ecr.us-east-1.amazonaws.com/app:v1')
+ * const repo = Repository.fromUri('222222222222.dkr.ecr.us-east-1.amazonaws.com/app')
+ * assert.ok(E.isRight(uri) && E.isRight(repo))
+ * const summaries: Array<Summary> = []
+ * const onProgress = (p: Progress) => (p._tag === 'done' ? summaries.push(p.summary) : undefined)
+ * const copy = replicateImage({ source: uri.right, destination: repo.right })
+ * copy({ source: source.env, destination: destination.env, onProgress })()
+ *   .then(() => copy({ source: source.env, destination: destination.env, onProgress })())
+ *   .then(() => {
+ *     assert.deepStrictEqual(summaries.map((s) => [s.blobs.copied, s.blobs.exists, s.manifests.pushed, s.tags.exists]), [[3, 0, 1, 0], [0, 3, 0, 1]])
+ *     assert.strictEqual(summaries[1]?.bytesCopied, 0)
+ *   })
  */
 export interface Summary {
   readonly blobs: { readonly exists: number; readonly mounted: number; readonly copied: number }
@@ -464,6 +561,7 @@ const copyAll = (
  * })
  */
 export const replicateImage = (request: ReplicateRequest): RTE.ReaderTaskEither<ReplicateEnv, EcrError.EcrError, ImageRef> =>
+  total('replicateImage.replicateImage', [G.record(request, 'a ReplicateRequest')], () =>
   pipe(
     RTE.Do,
     RTE.apS('platforms', RTE.fromEither(checkPlatforms(request.platforms))),
@@ -509,4 +607,5 @@ export const replicateImage = (request: ReplicateRequest): RTE.ReaderTaskEither<
     }),
     RTE.tap(({ image, summary }) => emit({ _tag: 'done', image, summary })),
     RTE.map(({ image }) => image)
+  )
   )

@@ -16,6 +16,8 @@ import * as Repository from './Repository'
 import { checkTag, describeOne, type ImageDetail } from './internal/images'
 import type { RepositoryRef } from './internal/refs'
 import { inRegion } from './internal/region'
+import * as G from './internal/guard'
+import { total } from './internal/total'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -24,6 +26,20 @@ import { inRegion } from './internal/region'
 /**
  * @category model
  * @since 0.1.0
+ * @example
+ * import type { ResolveOptions } from 'ecr-fp-ts/resolve'
+ * import { resolveImageUri } from 'ecr-fp-ts/resolve'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const twin = InMemoryEcr.make({ accountId: '123456789012', region: 'us-west-2' })
+ * const stable = twin.pushImage('app', { tag: 'stable', pushedAt: new Date('2024-01-01T00:00:00Z') })
+ * twin.pushImage('app', { tag: 'nightly', pushedAt: new Date('2024-02-01T00:00:00Z') })
+ * const options: ResolveOptions = { defaultTag: 'stable' }
+ * resolveImageUri('app', options)(twin.env)().then((r) => {
+ *   assert.ok(E.isRight(stable))
+ *   assert.deepStrictEqual(r, E.right(`123456789012.dkr.ecr.us-west-2.amazonaws.com/app@${stable.right.imageDigest}`))
+ * })
  */
 export interface ResolveOptions {
   /** For a repository name or URI: the tag whose image to return. */
@@ -118,6 +134,7 @@ export const resolveImageUri = (
   name: string,
   options: ResolveOptions = {}
 ): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, ImageUri.ImageUri> =>
+  total('resolveImageUri.resolveImageUri', [G.options(options, 'ResolveOptions')], () =>
   pipe(
     RTE.asks((env: EcrEnv) =>
       typeof name === 'string' && RegistryUri.isPrefixed(name)
@@ -137,4 +154,5 @@ export const resolveImageUri = (
         )
       )
     })
+  )
   )

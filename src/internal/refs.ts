@@ -8,6 +8,7 @@ import * as E from 'fp-ts/Either'
 import type { EcrError } from '../EcrError'
 import * as EcrErrors from '../EcrError'
 import type { AccountId, ImageDigest, Region, RepositoryName } from '../Primitives'
+import { registryRef } from './guard'
 
 export interface RegistryRef {
   readonly accountId: AccountId
@@ -32,6 +33,7 @@ export const registryIn = (
   env: { readonly accountId: AccountId; readonly region: Region },
   registry?: RegistryRef
 ): E.Either<EcrError, RegistryRef> => {
+  if (registry !== undefined && E.isLeft(registryRef(registry))) return registryRef(registry)
   const r = registry ?? { accountId: env.accountId, region: env.region }
   return r.region === env.region
     ? E.right({ accountId: r.accountId, region: r.region })
