@@ -156,13 +156,14 @@ export const parse: (s: string) => E.Either<EcrError, ImageUri> = /*#__PURE__*/ 
  * )
  * assert.ok(E.isLeft(ImageUri.make({ accountId: '123456789012', region: 'us-west-2', repositoryName: 'my-app' })))
  */
-export const make = (parts: ImageUriParts): E.Either<EcrError, ImageUri> => {
+export const make = (input: ImageUriParts): E.Either<EcrError, ImageUri> => {
+  const parts = U.partsOf(input)
   const fips = parts.fips === true
-  const accountId = String(parts.accountId)
-  const region = String(parts.region)
-  const name = String(parts.repositoryName)
-  const tag = parts.tag === undefined ? undefined : String(parts.tag)
-  const digest = parts.digest === undefined ? undefined : String(parts.digest)
+  const accountId = U.str(parts.accountId)
+  const region = U.str(parts.region)
+  const name = U.str(parts.repositoryName)
+  const tag = parts.tag === undefined ? undefined : U.str(parts.tag)
+  const digest = parts.digest === undefined ? undefined : U.str(parts.digest)
   const s = `${U.formatHost(accountId, region, fips)}/${name}${tag === undefined ? '' : `:${tag}`}${
     digest === undefined ? '' : `@${digest}`
   }`
@@ -260,8 +261,8 @@ export const registry = (u: ImageUri): RegistryUri => U.split(u).host as Registr
  * assert.ok(E.isLeft(ImageUri.withTag(uri.right, '-bad')))
  */
 export const withTag = (u: ImageUri, tag: string): E.Either<EcrError, ImageUri> => {
-  const s = `${toRepositoryUri(u)}:${tag}`
-  const reason = U.tagProblem(String(tag))
+  const s = `${toRepositoryUri(u)}:${U.str(tag)}`
+  const reason = U.preProblem(u) ?? U.tagProblem(U.str(tag))
   return reason === undefined ? E.right(s as ImageUri) : E.left(U.invalid(s, 'ImageUri', reason))
 }
 
@@ -284,8 +285,8 @@ export const withTag = (u: ImageUri, tag: string): E.Either<EcrError, ImageUri> 
  * assert.ok(E.isLeft(ImageUri.withDigest(uri.right, 'sha256:ABC')))
  */
 export const withDigest = (u: ImageUri, digest: string): E.Either<EcrError, ImageUri> => {
-  const s = `${toRepositoryUri(u)}@${digest}`
-  const reason = U.digestProblem(String(digest))
+  const s = `${toRepositoryUri(u)}@${U.str(digest)}`
+  const reason = U.preProblem(u) ?? U.digestProblem(U.str(digest))
   return reason === undefined ? E.right(s as ImageUri) : E.left(U.invalid(s, 'ImageUri', reason))
 }
 

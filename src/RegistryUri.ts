@@ -165,13 +165,14 @@ export const parse: (s: string) => E.Either<EcrError, RegistryUri> = /*#__PURE__
  * )
  * assert.ok(E.isLeft(RegistryUri.make({ accountId: '1234', region: 'us-east-1' })))
  */
-export const make = (parts: RegistryUriParts): E.Either<EcrError, RegistryUri> => {
+export const make = (input: RegistryUriParts): E.Either<EcrError, RegistryUri> => {
+  const parts = U.partsOf(input)
   const fips = parts.fips === true
-  const s = U.formatHost(String(parts.accountId), String(parts.region), fips)
+  const s = U.formatHost(U.str(parts.accountId), U.str(parts.region), fips)
   const reason =
-    U.accountProblem(String(parts.accountId)) ??
-    U.regionProblem(String(parts.region)) ??
-    (fips ? U.fipsProblem(String(parts.region)) : undefined)
+    U.accountProblem(U.str(parts.accountId)) ??
+    U.regionProblem(U.str(parts.region)) ??
+    (fips ? U.fipsProblem(U.str(parts.region)) : undefined)
   return reason === undefined ? E.right(s as RegistryUri) : E.left(U.invalid(s, 'RegistryUri', reason))
 }
 

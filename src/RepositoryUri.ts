@@ -154,11 +154,12 @@ export const parse: (s: string) => E.Either<EcrError, RepositoryUri> = /*#__PURE
  * )
  * assert.ok(E.isLeft(RepositoryUri.make({ accountId: '123456789012', region: 'us-west-2', repositoryName: 'My-App' })))
  */
-export const make = (parts: RepositoryUriParts): E.Either<EcrError, RepositoryUri> => {
+export const make = (input: RepositoryUriParts): E.Either<EcrError, RepositoryUri> => {
+  const parts = U.partsOf(input)
   const fips = parts.fips === true
-  const accountId = String(parts.accountId)
-  const region = String(parts.region)
-  const name = String(parts.repositoryName)
+  const accountId = U.str(parts.accountId)
+  const region = U.str(parts.region)
+  const name = U.str(parts.repositoryName)
   const s = `${U.formatHost(accountId, region, fips)}/${name}`
   const reason =
     U.accountProblem(accountId) ??

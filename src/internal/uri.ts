@@ -108,6 +108,19 @@ export const show = (s: string): string => JSON.stringify(s.length > MAX_SHOWN ?
 export const invalid = (input: string, expected: UriKind, reason: string): EcrError =>
   EcrErrors.invalidUri(input, expected, redactText(reason))
 
+/** `String(u)` for untyped callers: a symbol or an object without `toString` gives its type's name, not a throw. */
+export const str = (u: unknown): string => {
+  if (typeof u === 'string') return u
+  try {
+    return String(u)
+  } catch {
+    return typeof u
+  }
+}
+
+/** The parts object of a `make`, or an empty one (every part then reported missing) when it is not an object. */
+export const partsOf = <P extends object>(parts: P): Partial<P> => (typeof parts === 'object' && parts !== null ? parts : {})
+
 /** Problems any URI can have before its grammar is looked at (not being a string among them). */
 export const preProblem = (s: string): string | undefined => {
   if (typeof s !== 'string') return 'not a string'
@@ -218,7 +231,8 @@ export const formatHost = (accountId: string, region: string, fips: boolean): st
  * Splits `<host>/<name>[:<tag>][@<digest>]`: the host ends at the first `/`, a digest follows the
  * first `@`, and a tag follows the last `:` after the last `/` of what precedes the digest.
  */
-export const split = (s: string): Split => {
+export const split = (input: string): Split => {
+  const s = str(input)
   const slash = s.indexOf('/')
   if (slash < 0) return { host: s, path: undefined, name: undefined, tag: undefined, digest: undefined }
   const host = s.slice(0, slash)
@@ -382,5 +396,5 @@ export const parseWith =
   (s: string): E.Either<EcrError, A> => {
     if (typeof s === 'string' && isValid(s)) return E.right(s as unknown as A)
     const reason = problem(s)
-    return reason === undefined ? E.right(s as unknown as A) : E.left(invalid(String(s), expected, reason))
+    return reason === undefined ? E.right(s as unknown as A) : E.left(invalid(str(s), expected, reason))
   }
