@@ -593,7 +593,10 @@ export const fromAwsShape = (aws: unknown): E.Either<EcrError, ReplicationConfig
  * assert.strictEqual(pipe(ReplicationConfiguration.addRule(ReplicationConfiguration.empty, { destinations: [] }), E.isLeft), true)
  */
 export const addRule = (config: ReplicationConfiguration, rule: ReplicationRule): E.Either<EcrError, ReplicationConfiguration> =>
-  validate({ rules: [...config.rules, rule] })
+  pipe(
+    validate(config),
+    E.flatMap((c) => validate({ rules: [...c.rules, rule] }))
+  )
 
 // -------------------------------------------------------------------------------------
 // conversions
