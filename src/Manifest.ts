@@ -939,6 +939,18 @@ export const match =
 // refinements
 // -------------------------------------------------------------------------------------
 
+// untyped callers: the tag of anything (undefined unless an object with a `_tag`), and `String(x)` that cannot throw
+const tagOf = (m: unknown): unknown => (typeof m === 'object' && m !== null ? (m as { readonly _tag?: unknown })._tag : undefined)
+
+const textOf = (u: unknown): string => {
+  if (typeof u === 'string') return u
+  try {
+    return String(u)
+  } catch {
+    return typeof u
+  }
+}
+
 /**
  * Whether the manifest lists other manifests (a Docker manifest list or an OCI index).
  *
@@ -951,7 +963,7 @@ export const match =
  * const m = Manifest.parse('{"schemaVersion":2,"manifests":[]}')
  * assert.strictEqual(E.isRight(m) && Manifest.isIndex(m.right), true)
  */
-export const isIndex = (m: Manifest): m is Index => m._tag === 'DockerManifestList' || m._tag === 'OciIndex'
+export const isIndex = (m: Manifest): m is Index => tagOf(m) === 'DockerManifestList' || tagOf(m) === 'OciIndex'
 
 /**
  * Whether an index entry is an attestation (a build provenance or SBOM record) rather than a
@@ -989,7 +1001,7 @@ export const isAttestation = (d: Descriptor): boolean =>
  *
  * assert.strictEqual(Manifest.digest('{}'), 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a')
  */
-export const digest = (text: string): ImageDigest => digestBytes(Buffer.from(text, 'utf8'))
+export const digest = (text: string): ImageDigest => digestBytes(Buffer.from(textOf(text), 'utf8'))
 
 /**
  * The sha256 digest of bytes.
@@ -1005,7 +1017,9 @@ export const digest = (text: string): ImageDigest => digestBytes(Buffer.from(tex
  * )
  */
 export const digestBytes = (bytes: Uint8Array): ImageDigest =>
-  `sha256:${createHash('sha256').update(bytes).digest('hex')}` as ImageDigest
+  `sha256:${createHash('sha256')
+    .update(bytes instanceof Uint8Array ? bytes : Buffer.from(textOf(bytes), 'utf8'))
+    .digest('hex')}` as ImageDigest
 
 /**
  * The layers of an image manifest; empty for an index.
@@ -1020,7 +1034,9 @@ export const digestBytes = (bytes: Uint8Array): ImageDigest =>
  * assert.deepStrictEqual(E.isRight(m) && Manifest.layers(m.right), [])
  */
 export const layers = (m: Manifest): ReadonlyArray<Descriptor> =>
-  m._tag === 'DockerManifest' || m._tag === 'OciManifest' ? m.layers : []
+  (tagOf(m) === 'DockerManifest' || tagOf(m) === 'OciManifest') && Array.isArray((m as SingleManifest).layers)
+    ? (m as SingleManifest).layers
+    : []
 
 /**
  * The config descriptor of an image manifest; `None` for an index.
@@ -1043,7 +1059,9 @@ export const layers = (m: Manifest): ReadonlyArray<Descriptor> =>
  * )
  */
 export const config = (m: Manifest): O.Option<Descriptor> =>
-  m._tag === 'DockerManifest' || m._tag === 'OciManifest' ? O.some(m.config) : O.none
+  (tagOf(m) === 'DockerManifest' || tagOf(m) === 'OciManifest') && (m as SingleManifest).config !== undefined
+    ? O.some((m as SingleManifest).config)
+    : O.none
 
 /**
  * The manifests an index lists; empty for an image manifest.
@@ -1058,7 +1076,7 @@ export const config = (m: Manifest): O.Option<Descriptor> =>
  * const m = Manifest.parse(JSON.stringify({ schemaVersion: 2, manifests: [child] }))
  * assert.deepStrictEqual(E.isRight(m) && Manifest.children(m.right), [child])
  */
-export const children = (m: Manifest): ReadonlyArray<Descriptor> => (isIndex(m) ? m.manifests : [])
+export const children = (m: Manifest): ReadonlyArray<Descriptor> => (isIndex(m) && Array.isArray(m.manifests) ? m.manifests : [])
 
 interface Normal {
   readonly os: string
