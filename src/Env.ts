@@ -26,6 +26,21 @@ import { isAccountId, isRegion, type AccountId, type Region } from './Primitives
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import type { Logger } from 'ecr-fp-ts/Env'
+ * import * as Registry from 'ecr-fp-ts/Registry'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ *
+ * const lines: Array<string> = []
+ * const logger: Logger = {
+ *   debug: (message, meta) => lines.push(`${message} ${String(meta?.operation)}`),
+ *   info: (message) => lines.push(message),
+ *   warn: (message) => lines.push(message)
+ * }
+ * const twin = InMemoryEcr.make()
+ * Registry.listRepositories()({ ...twin.env, logger })().then(() => {
+ *   assert.deepStrictEqual(lines, ['ecr call DescribeRepositories'])
+ * })
  */
 export interface Logger {
   readonly debug: (message: string, meta?: Readonly<Record<string, unknown>>) => void
@@ -38,6 +53,21 @@ export interface Logger {
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import type { EcrLogin } from 'ecr-fp-ts/Env'
+ * import * as Registry from 'ecr-fp-ts/Registry'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const now = new Date('2024-01-01T00:00:00Z')
+ * const twin = InMemoryEcr.make({ password: 'secret', now: () => now })
+ * Registry.getLogin()(twin.env)().then((r) => {
+ *   assert.ok(E.isRight(r))
+ *   const login: EcrLogin = r.right
+ *   assert.strictEqual(login.proxyEndpoint, 'https://123456789012.dkr.ecr.us-east-1.amazonaws.com')
+ *   assert.strictEqual(login.password, 'secret')
+ *   assert.strictEqual(login.expiresAt.getTime(), now.getTime() + InMemoryEcr.DEFAULT_TOKEN_TTL_MS)
+ * })
  */
 export interface EcrLogin {
   readonly username: string
@@ -52,6 +82,20 @@ export interface EcrLogin {
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import type { LoginCache } from 'ecr-fp-ts/Env'
+ * import * as Env from 'ecr-fp-ts/Env'
+ * import * as Registry from 'ecr-fp-ts/Registry'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * const twin = InMemoryEcr.make()
+ * const loginCache: LoginCache = Env.makeLoginCache()
+ * pipe(Registry.getLogin(), RTE.flatMap(() => Registry.getLogin()))({ ...twin.env, loginCache })().then(() => {
+ *   assert.strictEqual(twin.callCount('GetAuthorizationToken'), 1)
+ *   assert.strictEqual(loginCache.get('123456789012/us-east-1')?.login.username, 'AWS')
+ * })
  */
 export interface LoginCache {
   readonly get: (key: string) => { readonly login: EcrLogin; readonly obtainedAt: Date } | undefined
@@ -64,6 +108,20 @@ export interface LoginCache {
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import type { EcrEnv } from 'ecr-fp-ts/Env'
+ * import * as Repository from 'ecr-fp-ts/Repository'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * const twin = InMemoryEcr.make({ accountId: '123456789012', region: 'eu-west-1' })
+ * twin.createRepository('team/app')
+ * const env: EcrEnv = { ecr: twin.ecr, accountId: twin.accountId, region: twin.region }
+ * pipe(Repository.make('team/app'), RTE.flatMap(Repository.exists))(env)().then((r) => {
+ *   assert.deepStrictEqual(r, E.right(true))
+ * })
  */
 export interface EcrEnv {
   readonly ecr: { readonly send: ECRClient['send'] }
@@ -83,6 +141,29 @@ export interface EcrEnv {
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import type { EcrEnv, HttpEnv } from 'ecr-fp-ts/Env'
+ * import * as Image from 'ecr-fp-ts/Image'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * const twin = InMemoryEcr.make()
+ * twin.pushImage('app', { tag: 'v1', labels: { team: 'infra' } })
+ * const urls: Array<string> = []
+ * const http: HttpEnv = {
+ *   fetch: (input, init) => {
+ *     urls.push(input)
+ *     return twin.fetch(input, init)
+ *   }
+ * }
+ * const env: EcrEnv & HttpEnv = { ...twin.env, ...http }
+ * pipe(Image.fromUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1'), RTE.flatMap((ref) => Image.getConfig(ref)))(env)().then((r) => {
+ *   assert.deepStrictEqual(pipe(r, E.map((c) => c.config?.Labels)), E.right({ team: 'infra' }))
+ *   assert.strictEqual(urls.length, 1)
+ *   assert.ok(urls[0]?.startsWith(`${twin.proxyEndpoint}/v2/app/blobs/sha256:`))
+ * })
  */
 export interface HttpEnv {
   readonly fetch: (input: string, init?: RequestInit) => Promise<Response>
@@ -92,6 +173,20 @@ export interface HttpEnv {
 /**
  * @category model
  * @since 0.1.0
+ * @example
+ * import * as Env from 'ecr-fp-ts/Env'
+ * import * as Image from 'ecr-fp-ts/Image'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * const twin = InMemoryEcr.make()
+ * twin.pushImage('app', { tag: 'v1', platforms: [{ os: 'linux', architecture: 'arm64' }], index: false })
+ * const env: Env.Env = Env.make({ ecr: twin.ecr, fetch: twin.fetch, accountId: twin.accountId, region: twin.region })
+ * pipe(Image.fromUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1'), RTE.flatMap((ref) => Image.getConfig(ref)))(env)().then((r) => {
+ *   assert.deepStrictEqual(pipe(r, E.map((c) => c.architecture)), E.right('arm64'))
+ * })
  */
 export type Env = EcrEnv & HttpEnv
 
@@ -123,6 +218,17 @@ export const makeLoginCache = (): LoginCache => {
 /**
  * @category model
  * @since 0.1.0
+ * @example
+ * import type { MakeOptions } from 'ecr-fp-ts/Env'
+ * import * as Env from 'ecr-fp-ts/Env'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ *
+ * const twin = InMemoryEcr.make({ accountId: '111122223333', region: 'eu-west-1' })
+ * const options: MakeOptions = { ecr: twin.ecr, accountId: twin.accountId, region: twin.region, concurrency: 2.5 }
+ * const env = Env.make(options)
+ * assert.strictEqual(env.concurrency, 2)
+ * assert.strictEqual(env.region, 'eu-west-1')
+ * assert.strictEqual(Env.make({ ...options, concurrency: 0 }).concurrency, 8)
  */
 export interface MakeOptions {
   readonly ecr: EcrEnv['ecr']
@@ -185,6 +291,18 @@ const defaultFetch: HttpEnv['fetch'] = async (input, init) => {
 /**
  * @category model
  * @since 0.1.0
+ * @example
+ * import type { FromDefaultsOptions } from 'ecr-fp-ts/Env'
+ * import * as Env from 'ecr-fp-ts/Env'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const options: FromDefaultsOptions = { region: 'eu-central-1', accountId: '123456789012', concurrency: 4 }
+ * Env.fromDefaults(options)().then((r) => {
+ *   assert.deepStrictEqual(E.map((env: Env.Env) => [env.region, env.accountId, env.concurrency])(r), E.right(['eu-central-1', '123456789012', 4]))
+ * })
+ * Env.fromDefaults({ ...options, endpoint: 'not a url' })().then((r) => {
+ *   assert.strictEqual(E.isLeft(r) && r.left._tag, 'InvalidArgument')
+ * })
  */
 export interface FromDefaultsOptions {
   /** AWS region; default: the SDK's resolution (`AWS_REGION`, then the profile's `region`). */

@@ -121,28 +121,22 @@ export interface ReplicateEnv {
  * @example
  * import type { Progress } from 'ecr-fp-ts/replicate'
  * import { replicateImage } from 'ecr-fp-ts/replicate'
- * import * as Image from 'ecr-fp-ts/Image'
+ * import * as ImageUri from 'ecr-fp-ts/ImageUri'
  * import * as Repository from 'ecr-fp-ts/Repository'
  * import { InMemoryEcr } from 'ecr-fp-ts/testing'
  * import * as E from 'fp-ts/Either'
- * import { pipe } from 'fp-ts/function'
- * import * as RTE from 'fp-ts/ReaderTaskEither'
  *
  * const twin = InMemoryEcr.make()
- * twin.pushImage('app', { tag: 'v1', layers: 1 })
+ * twin.pushImage('app', { tag: 'v1' })
  * twin.createRepository('mirror')
+ * const uri = ImageUri.parse('123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1')
+ * const repo = Repository.fromUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/mirror')
+ * assert.ok(E.isRight(uri) && E.isRight(repo))
  * const events: Array<Progress> = []
- * const program = pipe(
- *   RTE.Do,
- *   RTE.apS('source', Image.fromUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1')),
- *   RTE.apS('destination', Repository.make('mirror'))
- * )
- * program(twin.env)().then((request) => {
- *   assert.ok(E.isRight(request))
- *   return replicateImage(request.right)({ source: twin.env, destination: twin.env, onProgress: (p) => events.push(p) })()
- * }).then(() => {
- *   const tags = events.map((p) => p._tag).filter((tag, i, all) => all.indexOf(tag) === i)
- *   assert.deepStrictEqual(tags, ['resolve', 'blobs', 'blob', 'manifest', 'tag', 'done'])
+ * const env = { source: twin.env, destination: twin.env, onProgress: (p: Progress) => events.push(p) }
+ * replicateImage({ source: uri.right, destination: repo.right })(env)().then(() => {
+ *   const phases = events.map((p) => p._tag).filter((tag, i, all) => all.indexOf(tag) === i)
+ *   assert.deepStrictEqual(phases, ['resolve', 'blobs', 'blob', 'manifest', 'tag', 'done'])
  * })
  */
 export type Progress =
