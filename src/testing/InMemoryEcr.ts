@@ -32,12 +32,40 @@ import * as Store from './store'
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const platforms: ReadonlyArray<InMemoryEcr.Platform> = [
+ *   { os: 'linux', architecture: 'amd64' },
+ *   { os: 'linux', architecture: 'arm64', variant: 'v8' }
+ * ]
+ * const pushed = InMemoryEcr.make().pushImage('app', { platforms })
+ * assert.ok(E.isRight(pushed))
+ * assert.deepStrictEqual(pushed.right.children.map((c) => c.platform), platforms)
  */
 export type Platform = Manifest.Platform
 
 /**
  * @category model
  * @since 0.1.0
+ * @example
+ * import * as Image from 'ecr-fp-ts/Image'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * const options: InMemoryEcr.Options = { accountId: '111122223333', region: 'eu-west-1', password: 'secret', redirectBlobs: true }
+ * const twin = InMemoryEcr.make(options)
+ * assert.strictEqual(twin.proxyEndpoint, 'https://111122223333.dkr.ecr.eu-west-1.amazonaws.com')
+ * assert.strictEqual(twin.password, 'secret')
+ * twin.pushImage('app', { tag: 'v1' })
+ * pipe(Image.fromUri('111122223333.dkr.ecr.eu-west-1.amazonaws.com/app:v1'), RTE.flatMap((ref) => Image.getConfig(ref)))(twin.env)().then((r) => {
+ *   assert.ok(E.isRight(r))
+ *   // the blob GET was redirected to the storage origin, as ECR does
+ *   assert.strictEqual(twin.httpCalls.filter((c) => c.url.startsWith(twin.storageOrigin)).length, 1)
+ * })
  */
 export interface Options {
   /** Default `'123456789012'`. */
@@ -72,6 +100,24 @@ export interface Options {
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import * as Repository from 'ecr-fp-ts/Repository'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * const asked: Array<InMemoryEcr.FaultCall> = []
+ * const twin = InMemoryEcr.make()
+ * twin.createRepository('app')
+ * twin.setFault((call) => {
+ *   asked.push(call)
+ *   return undefined
+ * })
+ * pipe(Repository.make('app'), RTE.flatMap(Repository.exists))(twin.env)().then((r) => {
+ *   assert.deepStrictEqual(r, E.right(true))
+ *   assert.deepStrictEqual(asked.map((c) => (c.kind === 'ecr' ? c.operation : c.method)), ['DescribeRepositories'])
+ * })
  */
 export type FaultCall =
   | { readonly kind: 'ecr'; readonly operation: string; readonly input: unknown }
@@ -84,6 +130,20 @@ export type FaultCall =
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import * as Image from 'ecr-fp-ts/Image'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * const twin = InMemoryEcr.make()
+ * twin.pushImage('app', { tag: 'v1' })
+ * const notFound: InMemoryEcr.FaultAnswer = { status: 404 }
+ * twin.setFault((call) => (call.kind === 'http' ? notFound : undefined))
+ * pipe(Image.fromUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1'), RTE.flatMap((ref) => Image.getConfig(ref)))(twin.env)().then((r) => {
+ *   assert.strictEqual(E.isLeft(r) && r.left._tag, 'NotFound')
+ * })
  */
 export type FaultAnswer =
   | undefined
@@ -98,12 +158,38 @@ export type FaultAnswer =
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import * as Repository from 'ecr-fp-ts/Repository'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * let throttled = 0
+ * const throttleOnce: InMemoryEcr.Fault = (call) => (call.kind === 'ecr' && throttled++ === 0 ? 'throttle' : undefined)
+ * const twin = InMemoryEcr.make()
+ * twin.createRepository('app')
+ * twin.setFault(throttleOnce)
+ * pipe(Repository.make('app'), RTE.flatMap(Repository.exists))(twin.env)().then((r) => {
+ *   assert.deepStrictEqual(r, E.right(true)) // retried after the throttling
+ *   assert.strictEqual(twin.callCount('DescribeRepositories'), 2)
+ * })
  */
 export type Fault = (call: FaultCall) => FaultAnswer
 
 /**
  * @category model
  * @since 0.1.0
+ * @example
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const options: InMemoryEcr.PushImageOptions = { tags: ['v1', 'latest'], format: 'oci', layers: 3, layerBytes: 100 }
+ * const pushed = InMemoryEcr.make().pushImage('app', options)
+ * assert.ok(E.isRight(pushed))
+ * assert.strictEqual(pushed.right.mediaType, 'application/vnd.oci.image.manifest.v1+json')
+ * assert.strictEqual(pushed.right.layerDigests.length, 3)
+ * assert.deepStrictEqual([...pushed.right.tags].sort(), ['latest', 'v1'])
  */
 export interface PushImageOptions {
   /** Tags to apply; none: the image is untagged. */
@@ -130,6 +216,19 @@ export interface PushImageOptions {
 /**
  * @category model
  * @since 0.1.0
+ * @example
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import * as O from 'fp-ts/Option'
+ *
+ * const twin = InMemoryEcr.make()
+ * const pushed = twin.pushImage('app', { platforms: [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64' }] })
+ * assert.ok(E.isRight(pushed))
+ * const children: ReadonlyArray<InMemoryEcr.PushedChild> = pushed.right.children
+ * const arm = children.find((c) => c.platform.architecture === 'arm64')
+ * assert.ok(arm !== undefined)
+ * assert.deepStrictEqual(twin.getManifestText('app', arm.imageDigest), O.some(arm.manifest))
+ * assert.ok(twin.hasBlob('app', arm.configDigest))
  */
 export interface PushedChild {
   readonly platform: Platform
@@ -143,6 +242,19 @@ export interface PushedChild {
 /**
  * @category model
  * @since 0.1.0
+ * @example
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import * as O from 'fp-ts/Option'
+ *
+ * const twin = InMemoryEcr.make()
+ * const result = twin.pushImage('app', { tag: 'v1', layers: 2 })
+ * assert.ok(E.isRight(result))
+ * const pushed: InMemoryEcr.PushedImage = result.right
+ * assert.strictEqual(twin.tagsOf('app').get('v1'), pushed.imageDigest)
+ * assert.deepStrictEqual(twin.getManifestText('app', 'v1'), O.some(pushed.manifest))
+ * assert.ok([pushed.configDigest ?? '', ...pushed.layerDigests].every((d) => twin.hasBlob('app', d)))
+ * assert.deepStrictEqual(pushed.children, [])
  */
 export interface PushedImage {
   readonly repositoryName: string
@@ -161,6 +273,20 @@ export interface PushedImage {
 /**
  * @category model
  * @since 0.1.0
+ * @example
+ * import * as Repository from 'ecr-fp-ts/Repository'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * const twin = InMemoryEcr.make()
+ * twin.createRepository('app')
+ * pipe(Repository.make('app'), RTE.flatMap(Repository.exists))(twin.env)().then(() => {
+ *   const calls: ReadonlyArray<InMemoryEcr.EcrCall> = twin.calls
+ *   assert.deepStrictEqual(calls, [
+ *     { operation: 'DescribeRepositories', input: { registryId: '123456789012', repositoryNames: ['app'] } }
+ *   ])
+ * })
  */
 export interface EcrCall {
   /** The operation name, e.g. `DescribeImages`. */
@@ -171,6 +297,15 @@ export interface EcrCall {
 /**
  * @category model
  * @since 0.1.0
+ * @example
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ *
+ * const twin = InMemoryEcr.make()
+ * twin.fetch(`${twin.proxyEndpoint}/v2/?probe=1`).then((response) => {
+ *   const calls: ReadonlyArray<InMemoryEcr.HttpCall> = twin.httpCalls
+ *   assert.strictEqual(response.status, 401)
+ *   assert.deepStrictEqual(calls, [{ method: 'GET', url: `${twin.proxyEndpoint}/v2/`, authorization: false }])
+ * })
  */
 export interface HttpCall {
   readonly method: string
@@ -183,6 +318,21 @@ export interface HttpCall {
 /**
  * @category model
  * @since 0.1.0
+ * @example
+ * import * as Repository from 'ecr-fp-ts/Repository'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * const twin = InMemoryEcr.make()
+ * const options: InMemoryEcr.CreateRepositoryOptions = { imageTagMutability: 'IMMUTABLE', tags: [{ Key: 'team', Value: 'infra' }] }
+ * assert.deepStrictEqual(twin.createRepository('app', options), E.right(undefined))
+ * assert.ok(E.isRight(twin.pushImage('app', { tag: 'v1' })))
+ * assert.ok(E.isLeft(twin.pushImage('app', { tag: 'v1' }))) // the tag is immutable
+ * pipe(Repository.make('app'), RTE.flatMap(Repository.getResourceTags))(twin.env)().then((r) => {
+ *   assert.deepStrictEqual(r, E.right([{ Key: 'team', Value: 'infra' }]))
+ * })
  */
 export interface CreateRepositoryOptions {
   readonly tags?: ReadonlyArray<ResourceTag>
@@ -194,6 +344,22 @@ export interface CreateRepositoryOptions {
  *
  * @category model
  * @since 0.1.0
+ * @example
+ * import * as Repository from 'ecr-fp-ts/Repository'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * const twin: InMemoryEcr.InMemoryEcr = InMemoryEcr.make()
+ * twin.pushImage('app', { tag: 'v1' })
+ * twin.pushImage('app', { tag: 'v2' })
+ * pipe(Repository.make('app'), RTE.flatMap((ref) => Repository.getImages(ref)))(twin.env)().then((r) => {
+ *   assert.deepStrictEqual(pipe(r, E.map((images) => images.length)), E.right(2))
+ *   assert.deepStrictEqual([twin.callCount('ListImages'), twin.callCount('BatchGetImage')], [1, 1])
+ *   twin.resetCalls()
+ *   assert.strictEqual(twin.callCount(), 0)
+ * })
  */
 export interface InMemoryEcr {
   /** `Env.make({ ecr, fetch, dispatcher, accountId, region })` over this twin. */
