@@ -12,7 +12,8 @@ import * as E from 'fp-ts/Either'
 import { pipe } from 'fp-ts/function'
 import * as t from 'io-ts'
 import type { EcrError } from './EcrError'
-import { at, decodeJson, invalid, report, result, showValue, stringArray, struct } from './internal/codec'
+import { at, decodeJson, invalid, isObject, report, result, showValue, stringArray, struct } from './internal/codec'
+import { str } from './internal/guard'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -233,21 +234,45 @@ const rawRule = /*#__PURE__*/ struct(
 const nonEmpty = (xs: ReadonlyArray<string> | undefined): xs is ReadonlyArray<string> =>
   xs !== undefined && xs.length > 0
 
-/** The rule with its fields in ECR's order, empty lists and undefined fields left out. */
-const canonical = (r: Rule): Rule => {
-  const s = r.selection
+// Untyped callers: a part that is not an object is read as `{}`, a list that is not an array as `[]`.
+const fields = (u: unknown): Readonly<Record<string, unknown>> => (isObject(u) ? u : {})
+
+const items = (u: unknown): ReadonlyArray<unknown> => (Array.isArray(u) ? u : [])
+
+/** Where a list is expected: an array as it is, `undefined` or `null` as `[]`, any other value as a list of one. */
+const listOf = (u: unknown): ReadonlyArray<unknown> => (Array.isArray(u) ? u : u === undefined || u === null ? [] : [u])
+
+/**
+ * The rule with its fields in ECR's order, empty lists and undefined fields left out. Parts of the
+ * wrong shape are read as empty (see `fields` and `items`); values are copied as they are.
+ */
+const canonical = (r: unknown): Rule => {
+  const o = fields(r)
+  const s = fields(o.selection)
+  const prefixes = items(s.tagPrefixList) as ReadonlyArray<string>
+  const patterns = items(s.tagPatternList) as ReadonlyArray<string>
   return {
-    rulePriority: r.rulePriority,
-    description: r.description ?? '',
+    rulePriority: o.rulePriority as number,
+    description: (o.description ?? '') as string,
     selection: {
-      tagStatus: s.tagStatus,
-      ...(nonEmpty(s.tagPrefixList) ? { tagPrefixList: [...s.tagPrefixList] } : {}),
-      ...(nonEmpty(s.tagPatternList) ? { tagPatternList: [...s.tagPatternList] } : {}),
-      countType: s.countType,
-      ...(s.countUnit !== undefined ? { countUnit: s.countUnit } : {}),
-      countNumber: s.countNumber
+      tagStatus: s.tagStatus as TagStatus,
+      ...(prefixes.length > 0 ? { tagPrefixList: [...prefixes] } : {}),
+      ...(patterns.length > 0 ? { tagPatternList: [...patterns] } : {}),
+      countType: s.countType as CountType,
+      ...(s.countUnit !== undefined ? { countUnit: s.countUnit as 'days' } : {}),
+      countNumber: s.countNumber as number
     },
     action: { type: 'expire' }
+  }
+}
+
+/** JSON text of a value built by this module; a bigint leaf (from an untyped caller) is written as its digits. */
+const stringify = (u: unknown, fallback: string): string => {
+  try {
+    const text: unknown = JSON.stringify(u, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))
+    return typeof text === 'string' ? text : fallback
+  } catch {
+    return fallback
   }
 }
 
@@ -466,13 +491,15 @@ export const codec: t.Type<LifecyclePolicy, LifecyclePolicy, unknown> = /*#__PUR
 // combinators
 // -------------------------------------------------------------------------------------
 
-const sortKey = (r: Rule): number => (Number.isNaN(r.rulePriority) ? -Infinity : r.rulePriority)
+const sortKey = (r: Rule): number =>
+  typeof r.rulePriority === 'number' && !Number.isNaN(r.rulePriority) ? r.rulePriority : -Infinity
 
 /**
  * The rules sorted by priority (ties keep their order), with every priority that is not above the
  * one before it (a duplicate, or not a positive integer) raised to one more than the one before it.
  * The result has strictly increasing integer priorities from 1 up; the input is not changed, and
- * applying it twice changes nothing more.
+ * applying it twice changes nothing more. Given a value that is not an array, it returns `[]`;
+ * entries that are not objects are left out, and a priority that is not a number sorts first.
  *
  * @category combinators
  * @since 0.1.0
@@ -487,7 +514,9 @@ const sortKey = (r: Rule): number => (Number.isNaN(r.rulePriority) ? -Infinity :
  * assert.deepStrictEqual(priorities(LifecyclePolicy.reprioritize([rule(3), rule(2), rule(3)])), [2, 3, 4])
  */
 export const reprioritize = (rules: ReadonlyArray<Rule>): ReadonlyArray<Rule> => {
-  const sorted = rules
+  const given: ReadonlyArray<unknown> = Array.isArray(rules) ? rules : []
+  const sorted = given
+    .filter((r): r is Rule => isObject(r))
     .map((rule, index) => ({ rule, index }))
     .sort((a, b) => sortKey(a.rule) - sortKey(b.rule) || a.index - b.index)
   let last = 0
@@ -507,7 +536,7 @@ export const reprioritize = (rules: ReadonlyArray<Rule>): ReadonlyArray<Rule> =>
 
 /**
  * A policy of the given rules, sorted and reprioritised (see `reprioritize`). It is not checked:
- * use `validate` or `toJsonChecked` for that.
+ * use `validate` or `toJsonChecked` for that. Arguments that are not objects are left out.
  *
  * @category constructors
  * @since 0.1.0
@@ -525,7 +554,8 @@ export const reprioritize = (rules: ReadonlyArray<Rule>): ReadonlyArray<Rule> =>
 export const fromRules = (...rules: ReadonlyArray<Rule>): LifecyclePolicy => ({ rules: reprioritize(rules) })
 
 /**
- * Expires untagged images pushed more than `days` (14) days ago.
+ * Expires untagged images pushed more than `days` (14) days ago. Given options that are not an
+ * object, it reads them as `{}`; a value of the wrong type is kept as given, for `validate` to report.
  *
  * @category constructors
  * @since 0.1.0
@@ -541,10 +571,11 @@ export const fromRules = (...rules: ReadonlyArray<Rule>): LifecyclePolicy => ({ 
  * assert.strictEqual(LifecyclePolicy.removeUntagged({ rulePriority: 2, days: 7 }).selection.countNumber, 7)
  */
 export const removeUntagged = (options: { readonly rulePriority?: number; readonly days?: number } = {}): Rule => {
-  const days = options.days ?? 14
+  const o = fields(options)
+  const days = (o.days ?? 14) as number
   return {
-    rulePriority: options.rulePriority ?? 1,
-    description: `Remove untagged images after ${days} days`,
+    rulePriority: (o.rulePriority ?? 1) as number,
+    description: `Remove untagged images after ${str(days)} days`,
     selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: days },
     action: { type: 'expire' }
   }
@@ -553,7 +584,9 @@ export const removeUntagged = (options: { readonly rulePriority?: number; readon
 /**
  * Keeps the newest `count` images and expires older ones: those whose tags start with a prefix of
  * `tagPrefixList` or match a pattern of `tagPatternList` (`*` is a wildcard), or any image when
- * neither is given (such a rule must have the highest priority of its policy).
+ * neither is given (such a rule must have the highest priority of its policy). Given options that
+ * are not an object, it reads them as `{}`; a list that is not an array is a list of that one value,
+ * and values of the wrong type are kept as given, for `validate` to report.
  *
  * @category constructors
  * @since 0.1.0
@@ -576,23 +609,27 @@ export const keepLastN = (options: {
   readonly rulePriority?: number
   readonly description?: string
 }): Rule => {
-  const prefixes = nonEmpty(options.tagPrefixList) ? options.tagPrefixList : undefined
-  const patterns = nonEmpty(options.tagPatternList) ? options.tagPatternList : undefined
+  const o = fields(options)
+  const prefixList = listOf(o.tagPrefixList) as ReadonlyArray<string>
+  const patternList = listOf(o.tagPatternList) as ReadonlyArray<string>
+  const prefixes = nonEmpty(prefixList) ? prefixList : undefined
+  const patterns = nonEmpty(patternList) ? patternList : undefined
   const which =
     prefixes !== undefined
-      ? ` tagged ${prefixes.map((p) => `${p}*`).join(', ')}`
+      ? ` tagged ${prefixes.map((p) => `${str(p)}*`).join(', ')}`
       : patterns !== undefined
-      ? ` tagged ${patterns.join(', ')}`
+      ? ` tagged ${patterns.map(str).join(', ')}`
       : ''
+  const count = o.count as number
   return {
-    rulePriority: options.rulePriority ?? 1,
-    description: options.description ?? `Keep the last ${options.count} images${which}`,
+    rulePriority: (o.rulePriority ?? 1) as number,
+    description: (o.description ?? `Keep the last ${str(count)} images${which}`) as string,
     selection: {
       tagStatus: prefixes !== undefined || patterns !== undefined ? 'tagged' : 'any',
       ...(prefixes !== undefined ? { tagPrefixList: [...prefixes] } : {}),
       ...(patterns !== undefined ? { tagPatternList: [...patterns] } : {}),
       countType: 'imageCountMoreThan',
-      countNumber: options.count
+      countNumber: count
     },
     action: { type: 'expire' }
   }
@@ -600,7 +637,8 @@ export const keepLastN = (options: {
 
 /**
  * Expires every image, tagged or not, pushed more than `days` days ago. A rule for `any` image must
- * have the highest priority of its policy.
+ * have the highest priority of its policy. Given options that are not an object, it reads them as
+ * `{}`; values of the wrong type are kept as given, for `validate` to report.
  *
  * @category constructors
  * @since 0.1.0
@@ -620,12 +658,16 @@ export const expireAnyOlderThan = (options: {
   readonly days: number
   readonly rulePriority?: number
   readonly description?: string
-}): Rule => ({
-  rulePriority: options.rulePriority ?? 1,
-  description: options.description ?? `Expire images pushed more than ${options.days} days ago`,
-  selection: { tagStatus: 'any', countType: 'sinceImagePushed', countUnit: 'days', countNumber: options.days },
-  action: { type: 'expire' }
-})
+}): Rule => {
+  const o = fields(options)
+  const days = o.days as number
+  return {
+    rulePriority: (o.rulePriority ?? 1) as number,
+    description: (o.description ?? `Expire images pushed more than ${str(days)} days ago`) as string,
+    selection: { tagStatus: 'any', countType: 'sinceImagePushed', countUnit: 'days', countNumber: days },
+    action: { type: 'expire' }
+  }
+}
 
 /**
  * Reads a policy's JSON text, such as `GetLifecyclePolicy` returns: any key order, and fields ECR
@@ -657,7 +699,9 @@ export const fromJson = (text: string): E.Either<EcrError, LifecyclePolicy> =>
  * The policy as the JSON text `PutLifecyclePolicy` takes, keys in ECR's order
  * (`rulePriority`, `description`, `selection` (`tagStatus`, `tagPrefixList`, `tagPatternList`,
  * `countType`, `countUnit`, `countNumber`), `action`), without absent or empty optional fields.
- * It does not check the policy: see `toJsonChecked`.
+ * It does not check the policy: see `toJsonChecked`. Given a value of the wrong shape, it writes
+ * what it can read: a part that is not an object as `{}` (no rules for a non-object policy), a list
+ * that is not an array as `[]`, and a bigint as its digits.
  *
  * @category conversions
  * @since 0.1.0
@@ -671,7 +715,8 @@ export const fromJson = (text: string): E.Either<EcrError, LifecyclePolicy> =>
  *     '"action":{"type":"expire"}}]}'
  * )
  */
-export const toJson = (policy: LifecyclePolicy): string => JSON.stringify(codec.encode(policy))
+export const toJson = (policy: LifecyclePolicy): string =>
+  stringify({ rules: items(fields(policy).rules).map(canonical) }, '{"rules":[]}')
 
 const invalidPolicy = /*#__PURE__*/ invalid('lifecycle policy')
 

@@ -865,6 +865,8 @@ export const parsePlatform = (s: string): E.Either<EcrError, Platform> => {
 
 /**
  * The manifest as JSON text, fields in a fixed order. Parsing the text gives the manifest back.
+ * Given a value that is not a manifest (no manifest `_tag`, or fields that cannot be copied or
+ * written as JSON), it returns `{}`.
  *
  * @category conversions
  * @since 0.1.0
@@ -878,10 +880,18 @@ export const parsePlatform = (s: string): E.Either<EcrError, Platform> => {
  *   '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}'
  * )
  */
-export const toJson = (m: Manifest): string => JSON.stringify(encodeManifest(m))
+export const toJson = (m: Manifest): string => {
+  try {
+    const text: unknown = JSON.stringify(encodeManifest(m))
+    return typeof text === 'string' ? text : '{}'
+  } catch {
+    return '{}'
+  }
+}
 
 /**
- * `os/architecture` or `os/architecture/variant`.
+ * `os/architecture` or `os/architecture/variant`. Given a value that is not an object it returns
+ * `''`; a field that is not a string is written as its `String`.
  *
  * @category conversions
  * @since 0.1.0
@@ -890,8 +900,11 @@ export const toJson = (m: Manifest): string => JSON.stringify(encodeManifest(m))
  *
  * assert.strictEqual(Manifest.platformToString({ os: 'linux', architecture: 'arm', variant: 'v7' }), 'linux/arm/v7')
  */
-export const platformToString = (p: Platform): string =>
-  p.variant === undefined || p.variant === '' ? `${p.os}/${p.architecture}` : `${p.os}/${p.architecture}/${p.variant}`
+export const platformToString = (p: Platform): string => {
+  if (!isObject(p)) return ''
+  const head = `${textOf(p.os)}/${textOf(p.architecture)}`
+  return p.variant === undefined || p.variant === '' ? head : `${head}/${textOf(p.variant)}`
+}
 
 // -------------------------------------------------------------------------------------
 // pattern matching
@@ -968,7 +981,8 @@ export const isIndex = (m: Manifest): m is Index => tagOf(m) === 'DockerManifest
 /**
  * Whether an index entry is an attestation (a build provenance or SBOM record) rather than a
  * runnable image: platform `unknown/unknown`, or the annotation
- * `vnd.docker.reference.type: attestation-manifest`.
+ * `vnd.docker.reference.type: attestation-manifest`. Given a value that is not an object it returns
+ * `false`.
  *
  * @category refinements
  * @since 0.1.0
@@ -984,8 +998,9 @@ export const isIndex = (m: Manifest): m is Index => tagOf(m) === 'DockerManifest
  * assert.strictEqual(Manifest.isAttestation(d), true)
  */
 export const isAttestation = (d: Descriptor): boolean =>
-  (d.platform !== undefined && d.platform.os === 'unknown' && d.platform.architecture === 'unknown') ||
-  (d.annotations !== undefined && d.annotations['vnd.docker.reference.type'] === 'attestation-manifest')
+  isObject(d) &&
+  ((isObject(d.platform) && d.platform.os === 'unknown' && d.platform.architecture === 'unknown') ||
+    (isObject(d.annotations) && d.annotations['vnd.docker.reference.type'] === 'attestation-manifest'))
 
 // -------------------------------------------------------------------------------------
 // utils

@@ -18,6 +18,7 @@ import * as t from 'io-ts'
 import type { EcrError } from './EcrError'
 import * as EcrErrors from './EcrError'
 import { at, below, decode, decodeJson, each, failAt, invalid, isObject, report, result, showValue } from './internal/codec'
+import { str } from './internal/guard'
 import { isAccountId, isRegion, type AccountId, type Region } from './Primitives'
 
 // -------------------------------------------------------------------------------------
@@ -221,14 +222,44 @@ const validateFilter = (u: unknown, c: t.Context): t.Validation<RepositoryFilter
   return result(errors, { filter: u.filter as string, filterType: 'PREFIX_MATCH' as const })
 }
 
-/** A rule with its fields in ECR's order; an empty filter list is left out (it means: every repository). */
-const canonicalRule = (r: ReplicationRule): ReplicationRule => {
-  const filters = r.repositoryFilters ?? []
+// Untyped callers: a part that is not an object is read as `{}`, a list that is not an array as `[]`.
+const fields = (u: unknown): Readonly<Record<string, unknown>> => (isObject(u) ? u : {})
+
+const items = (u: unknown): ReadonlyArray<unknown> => (Array.isArray(u) ? u : [])
+
+/** Where a list is expected: an array as it is, `undefined` or `null` as `[]`, any other value as a list of one. */
+const listOf = (u: unknown): ReadonlyArray<unknown> => (Array.isArray(u) ? u : u === undefined || u === null ? [] : [u])
+
+/**
+ * A rule with its fields in ECR's order; an empty filter list is left out (it means: every
+ * repository). Parts of the wrong shape are read as empty (see `fields` and `items`).
+ */
+const canonicalRule = (r: unknown): ReplicationRule => {
+  const o = fields(r)
+  const filters = items(o.repositoryFilters)
   return {
-    destinations: r.destinations.map((d) => ({ region: d.region, registryId: d.registryId })),
+    destinations: items(o.destinations).map((u) => {
+      const d = fields(u)
+      return { region: d.region as Region, registryId: d.registryId as AccountId }
+    }),
     ...(filters.length > 0
-      ? { repositoryFilters: filters.map((f) => ({ filter: f.filter, filterType: f.filterType })) }
+      ? {
+          repositoryFilters: filters.map((u) => {
+            const f = fields(u)
+            return { filter: f.filter as string, filterType: f.filterType as 'PREFIX_MATCH' }
+          })
+        }
       : {})
+  }
+}
+
+/** JSON text of a value built by this module; a bigint leaf (from an untyped caller) is written as its digits. */
+const stringify = (u: unknown, fallback: string): string => {
+  try {
+    const text: unknown = JSON.stringify(u, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))
+    return typeof text === 'string' ? text : fallback
+  } catch {
+    return fallback
   }
 }
 
@@ -418,7 +449,10 @@ export const toRegion = (region: string, registryId: string): E.Either<EcrError,
 
 /**
  * A rule replicating the repositories whose name starts with one of `prefixes` (every repository
- * without prefixes) to every destination of `to`. It is not checked: see `validate`.
+ * without prefixes) to every destination of `to`. It is not checked: see `validate`. Given options
+ * that are not an object, it reads them as `{}`; a `to` or `prefixes` that is not an array is a list
+ * of that one value (none when `undefined` or `null`), and the entries are kept as given for
+ * `validate` to check.
  *
  * @category constructors
  * @since 0.1.0
@@ -440,17 +474,21 @@ export const rule = (options: {
   readonly to: ReadonlyArray<Destination>
   readonly prefixes?: ReadonlyArray<string>
 }): ReplicationRule => {
-  const prefixes = options.prefixes ?? []
+  const o = fields(options)
+  const prefixes = listOf(o.prefixes)
   return {
-    destinations: options.to.map((d) => ({ region: d.region, registryId: d.registryId })),
+    destinations: listOf(o.to).map((d) =>
+      isObject(d) ? { region: d.region as Region, registryId: d.registryId as AccountId } : (d as Destination)
+    ),
     ...(prefixes.length > 0
-      ? { repositoryFilters: prefixes.map((filter) => ({ filter, filterType: 'PREFIX_MATCH' as const })) }
+      ? { repositoryFilters: prefixes.map((filter) => ({ filter: filter as string, filterType: 'PREFIX_MATCH' as const })) }
       : {})
   }
 }
 
 /**
- * A configuration replicating every repository of the registry to every destination of `to`.
+ * A configuration replicating every repository of the registry to every destination of `to`. Given
+ * options of the wrong shape, it reads them as `rule` does.
  *
  * @category constructors
  * @since 0.1.0
@@ -481,12 +519,14 @@ export const rule = (options: {
  * )
  */
 export const replicateAll = (options: { readonly to: ReadonlyArray<Destination> }): ReplicationConfiguration => ({
-  rules: [rule({ to: options.to })]
+  rules: [rule({ to: fields(options).to as ReadonlyArray<Destination> })]
 })
 
 /**
  * A configuration replicating the repositories whose name starts with `prefix` to every destination
- * of `to`. The prefix is checked by `validate` (and before a put), not here.
+ * of `to`. The prefix is checked by `validate` (and before a put), not here. Given options of the
+ * wrong shape, it reads them as `rule` does; a prefix that is not a string is kept for `validate` to
+ * report.
  *
  * @category constructors
  * @since 0.1.0
@@ -515,7 +555,7 @@ export const replicatePrefix = (
   prefix: string,
   options: { readonly to: ReadonlyArray<Destination> }
 ): ReplicationConfiguration => ({
-  rules: [rule({ to: options.to, prefixes: [prefix] })]
+  rules: [rule({ to: fields(options).to as ReadonlyArray<Destination>, prefixes: [prefix] })]
 })
 
 /**
@@ -606,7 +646,9 @@ export const addRule = (config: ReplicationConfiguration, rule: ReplicationRule)
  * The configuration as JSON text, keys in ECR's order (`destinations` (`region`, `registryId`),
  * `repositoryFilters` (`filter`, `filterType`)), without an empty filter list. The input of
  * `aws ecr put-replication-configuration --replication-configuration`. It does not check the
- * configuration: see `validate`.
+ * configuration: see `validate`. Given a value of the wrong shape, it writes what it can read: a
+ * part that is not an object as `{}` (no rules for a non-object configuration), a list that is not
+ * an array as `[]`, and a bigint as its digits.
  *
  * @category conversions
  * @since 0.1.0
@@ -622,11 +664,13 @@ export const addRule = (config: ReplicationConfiguration, rule: ReplicationRule)
  *     '"repositoryFilters":[{"filter":"prod","filterType":"PREFIX_MATCH"}]}]}'
  * )
  */
-export const toJson = (config: ReplicationConfiguration): string => JSON.stringify(codec.encode(config))
+export const toJson = (config: ReplicationConfiguration): string =>
+  stringify({ rules: items(fields(config).rules).map(canonicalRule) }, '{"rules":[]}')
 
 /**
  * The configuration in the AWS SDK's shape, for `PutReplicationConfigurationCommand` (a fresh copy
- * with mutable arrays, an empty filter list left out).
+ * with mutable arrays, an empty filter list left out). Given a value of the wrong shape, it copies
+ * what it can read: a part that is not an object as `{}`, a list that is not an array as `[]`.
  *
  * @category conversions
  * @since 0.1.0
@@ -642,7 +686,7 @@ export const toJson = (config: ReplicationConfiguration): string => JSON.stringi
  * assert.deepStrictEqual(ReplicationConfiguration.fromAwsShape(aws), E.right(config))
  */
 export const toAwsShape = (config: ReplicationConfiguration): AwsReplicationConfiguration => ({
-  rules: config.rules.map((r) => {
+  rules: items(fields(config).rules).map((r) => {
     const c = canonicalRule(r)
     return {
       destinations: c.destinations.map((d) => ({ region: d.region, registryId: d.registryId })),
@@ -687,7 +731,9 @@ const sameDestination = (a: Destination, b: Destination): boolean => a.region ==
 /**
  * Where ECR replicates an image pushed to repository `repositoryName`: the destinations of every
  * rule with a filter that is a prefix of the name (or with no filter), each once, in the order the
- * rules name them.
+ * rules name them. Given a value of the wrong shape, it reads a part that is not an object as `{}` and
+ * a list that is not an array as `[]`; a filter that is not a string matches no name, and a name
+ * that is not a string is taken as its `String`.
  *
  * @category utils
  * @since 0.1.0
@@ -710,9 +756,11 @@ const sameDestination = (a: Destination, b: Destination): boolean => a.region ==
  */
 export const destinationsFor = (config: ReplicationConfiguration, repositoryName: string): ReadonlyArray<Destination> => {
   const found: Array<Destination> = []
-  for (const r of config.rules) {
+  const name = str(repositoryName)
+  for (const u of items(fields(config).rules)) {
+    const r = canonicalRule(u)
     const filters = r.repositoryFilters ?? []
-    if (filters.length > 0 && !filters.some((f) => repositoryName.startsWith(f.filter))) continue
+    if (filters.length > 0 && !filters.some((f) => typeof f.filter === 'string' && name.startsWith(f.filter))) continue
     for (const d of r.destinations) {
       if (!found.some((x) => sameDestination(x, d))) found.push({ region: d.region, registryId: d.registryId })
     }
