@@ -281,11 +281,20 @@ export const isImageDigest = (s: unknown): s is ImageDigest => typeof s === 'str
 // codecs
 // -------------------------------------------------------------------------------------
 
+/** The value as JSON for a message; never throws (bigints, symbols, cycles). */
+const shown = (u: unknown): string => {
+  try {
+    return typeof u === 'bigint' ? `${u}n` : JSON.stringify(u) ?? String(u)
+  } catch {
+    return typeof u
+  }
+}
+
 const brandedString = <A extends string>(name: string, is: (u: unknown) => u is A): t.Type<A, string, unknown> =>
   new t.Type<A, string, unknown>(
     name,
     is,
-    (u, c) => (is(u) ? t.success(u) : t.failure(u, c, `not a valid ${name}: ${JSON.stringify(u)}`)),
+    (u, c) => (is(u) ? t.success(u) : t.failure(u, c, `not a valid ${name}: ${shown(u)}`)),
     (a) => a
   )
 
