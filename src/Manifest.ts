@@ -1164,8 +1164,10 @@ const sameNormalised = (a: Platform, b: Platform): boolean => {
  * assert.deepStrictEqual(pick({ os: 'unknown', architecture: 'unknown' }), O.none)
  */
 export const selectPlatform = (index: Manifest, platform: Platform): O.Option<Descriptor> => {
+  if (typeof platform !== 'object' || platform === null) return O.none
   const candidates = children(index).filter(
-    (d): d is Descriptor & { readonly platform: Platform } => d.platform !== undefined && !isAttestation(d)
+    (d): d is Descriptor & { readonly platform: Platform } =>
+      typeof d === 'object' && d !== null && typeof d.platform === 'object' && d.platform !== null && !isAttestation(d)
   )
   const exact = candidates.find((d) => sameExactly(d.platform, platform))
   return exact !== undefined
@@ -1192,4 +1194,8 @@ export const selectPlatform = (index: Manifest, platform: Platform): O.Option<De
  * assert.deepStrictEqual(E.isRight(m) && Manifest.platforms(m.right).map(Manifest.platformToString), ['linux/amd64'])
  */
 export const platforms = (m: Manifest): ReadonlyArray<Platform> =>
-  children(m).flatMap((d) => (d.platform !== undefined && !isAttestation(d) ? [d.platform] : []))
+  children(m).flatMap((d) =>
+    typeof d === 'object' && d !== null && typeof d.platform === 'object' && d.platform !== null && !isAttestation(d)
+      ? [d.platform]
+      : []
+  )
