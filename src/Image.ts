@@ -45,6 +45,7 @@ import * as G from './internal/guard'
 import { total } from './internal/total'
 import { getBlob } from './internal/registryHttp'
 import { send } from './internal/send'
+import { partsOf } from './internal/uri'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -341,7 +342,9 @@ export const fromUri = (s: string): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrErr
 // -------------------------------------------------------------------------------------
 
 /**
- * The image's URI in digest form.
+ * The image's URI in digest form. Given a value that is not an ImageRef, each part is read with
+ * `String` (a missing part, or every part of a non-object, reads `"undefined"`), so the result is
+ * then not a valid URI.
  *
  * @category conversions
  * @since 0.1.0
@@ -361,7 +364,8 @@ export const fromUri = (s: string): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrErr
  *   E.right('123456789012.dkr.ecr.us-west-2.amazonaws.com/app@sha256:' + 'a'.repeat(64))
  * )
  */
-export const toUri = (ref: ImageRef): ImageUri.ImageUri => `${RepositoryUri.fromRef(ref)}@${ref.imageDigest}` as ImageUri.ImageUri
+export const toUri = (ref: ImageRef): ImageUri.ImageUri =>
+  `${RepositoryUri.fromRef(ref)}@${G.str(partsOf(ref).imageDigest)}` as ImageUri.ImageUri
 
 // -------------------------------------------------------------------------------------
 // codecs

@@ -182,7 +182,8 @@ export const make = (input: ImageUriParts): E.Either<EcrError, ImageUri> => {
 
 /**
  * The parts of an image URI: exactly one of `tag` and `digest` is set, and `fips: true` only for a
- * FIPS host, so `make(toRef(u))` gives `u` back.
+ * FIPS host, so `make(toRef(u))` gives `u` back. Given a value that is not an image URI, it reads
+ * `String(u)` and returns whatever parts it finds (empty strings when none).
  *
  * @category conversions
  * @since 0.1.0
@@ -225,7 +226,8 @@ export const toRepositoryUri = (u: ImageUri): RepositoryUri => {
 }
 
 /**
- * The registry an image URI is in.
+ * The registry an image URI is in. Given a value that is not an image URI, it returns `String(u)`
+ * up to its first `/`.
  *
  * @category conversions
  * @since 0.1.0

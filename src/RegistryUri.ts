@@ -178,6 +178,8 @@ export const make = (input: RegistryUriParts): E.Either<EcrError, RegistryUri> =
 
 /**
  * The URI of a registry reference; `fips: true` gives the FIPS host where the partition has one.
+ * Given a value that is not a reference, each part is read with `String` (a missing part, or every
+ * part of a non-object, reads `"undefined"`), so the result is then not a valid URI.
  *
  * @category constructors
  * @since 0.1.0
@@ -189,8 +191,7 @@ export const make = (input: RegistryUriParts): E.Either<EcrError, RegistryUri> =
  * assert.ok(E.isRight(uri))
  * assert.strictEqual(RegistryUri.fromRef(RegistryUri.toRef(uri.right)), uri.right)
  */
-export const fromRef = (ref: RegistryUriRef): RegistryUri =>
-  U.formatHost(ref.accountId, ref.region, ref.fips === true && U.hasFips(ref.region)) as RegistryUri
+export const fromRef = (ref: RegistryUriRef): RegistryUri => U.refHost(ref) as RegistryUri
 
 // -------------------------------------------------------------------------------------
 // conversions
@@ -198,7 +199,8 @@ export const fromRef = (ref: RegistryUriRef): RegistryUri =>
 
 /**
  * The parts of a registry URI; `fips: true` is present only for a FIPS host, so
- * `make(toRef(u))` gives `u` back.
+ * `make(toRef(u))` gives `u` back. Given a value that is not a registry URI, it reads `String(u)` and
+ * returns whatever account and region it finds (empty strings when none).
  *
  * @category conversions
  * @since 0.1.0

@@ -308,6 +308,10 @@ export const fromArn: (s: string) => E.Either<EcrError.EcrError, RepositoryRef> 
 // -------------------------------------------------------------------------------------
 
 /**
+ * The repository's URI. Given a value that is not a RepositoryRef, each part is read with `String`
+ * (a missing part, or every part of a non-object, reads `"undefined"`), so the result is then not a
+ * valid URI.
+ *
  * @category conversions
  * @since 0.1.0
  * @example
@@ -322,7 +326,8 @@ export const toUri: (ref: RepositoryRef) => RepositoryUri = arn.toUri
 
 /**
  * The repository's ARN; the partition follows the region (`aws-cn` for `cn-*`, `aws-us-gov` for
- * `us-gov-*`).
+ * `us-gov-*`). Given a value that is not a RepositoryRef, each part is read with `String` (a missing
+ * part, or every part of a non-object, reads `"undefined"`), so the result is then not a valid ARN.
  *
  * @category conversions
  * @since 0.1.0

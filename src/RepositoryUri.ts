@@ -171,7 +171,9 @@ export const make = (input: RepositoryUriParts): E.Either<EcrError, RepositoryUr
 
 /**
  * The URI of a repository reference. Total: a reference's parts are already valid. `fips: true`
- * gives the FIPS host where the partition has one.
+ * gives the FIPS host where the partition has one. Given a value that is not a reference, each part
+ * is read with `String` (a missing part, or every part of a non-object, reads `"undefined"`), so the
+ * result is then not a valid URI.
  *
  * @category constructors
  * @since 0.1.0
@@ -184,9 +186,7 @@ export const make = (input: RepositoryUriParts): E.Either<EcrError, RepositoryUr
  * assert.strictEqual(RepositoryUri.fromRef(RepositoryUri.toRef(uri.right)), uri.right)
  */
 export const fromRef = (ref: RepositoryUriRef): RepositoryUri =>
-  `${U.formatHost(ref.accountId, ref.region, ref.fips === true && U.hasFips(ref.region))}/${
-    ref.repositoryName
-  }` as RepositoryUri
+  `${U.refHost(ref)}/${U.str(U.partsOf(ref).repositoryName)}` as RepositoryUri
 
 // -------------------------------------------------------------------------------------
 // conversions
@@ -194,7 +194,8 @@ export const fromRef = (ref: RepositoryUriRef): RepositoryUri =>
 
 /**
  * The parts of a repository URI; `fips: true` is present only for a FIPS host, so
- * `make(toRef(u))` gives `u` back.
+ * `make(toRef(u))` gives `u` back. Given a value that is not a repository URI, it reads `String(u)`
+ * and returns whatever parts it finds (empty strings when none).
  *
  * @category conversions
  * @since 0.1.0
@@ -218,7 +219,8 @@ export const toRef = (u: RepositoryUri): RepositoryUriRef => {
 }
 
 /**
- * The registry a repository URI is in.
+ * The registry a repository URI is in. Given a value that is not a repository URI, it returns
+ * `String(u)` up to its first `/`.
  *
  * @category conversions
  * @since 0.1.0
@@ -231,8 +233,9 @@ export const toRef = (u: RepositoryUri): RepositoryUriRef => {
  * assert.strictEqual(RepositoryUri.registry(uri.right), '123456789012.dkr.ecr.us-west-2.amazonaws.com')
  */
 export const registry = (u: RepositoryUri): RegistryUri => {
-  const slash = u.indexOf('/')
-  return (slash < 0 ? u : u.slice(0, slash)) as string as RegistryUri
+  const s = U.str(u)
+  const slash = s.indexOf('/')
+  return (slash < 0 ? s : s.slice(0, slash)) as RegistryUri
 }
 
 // -------------------------------------------------------------------------------------

@@ -228,6 +228,16 @@ export const formatHost = (accountId: string, region: string, fips: boolean): st
   `${accountId}.dkr.${fips ? 'ecr-fips' : 'ecr'}.${region}.${DNS_SUFFIX[partitionOf(region)]}`
 
 /**
+ * The registry host of a reference (the FIPS host when `fips` is `true` and the partition has one),
+ * each part read with `str`: a value that is not an object has no parts, each reading `"undefined"`.
+ */
+export const refHost = (ref: unknown): string => {
+  const r = partsOf(ref as { readonly accountId?: unknown; readonly region?: unknown; readonly fips?: unknown })
+  const region = str(r.region)
+  return formatHost(str(r.accountId), region, r.fips === true && hasFips(region))
+}
+
+/**
  * Splits `<host>/<name>[:<tag>][@<digest>]`: the host ends at the first `/`, a digest follows the
  * first `@`, and a tag follows the last `:` after the last `/` of what precedes the digest.
  */
@@ -297,9 +307,12 @@ export const fast = (s: string): Fast | undefined => {
     : undefined
 }
 
-/** The parts of a string already known to be a valid URI (a branded value): no checks, no failure. */
+/**
+ * The parts of a string already known to be a valid URI (a branded value): no checks, no failure.
+ * Anything else is read as `str(u)`, its missing parts empty.
+ */
 export const unsafeRef = (
-  s: string
+  u: string
 ): {
   readonly accountId: AccountId
   readonly region: Region
@@ -308,6 +321,7 @@ export const unsafeRef = (
   readonly tag: ImageTag | undefined
   readonly digest: ImageDigest | undefined
 } => {
+  const s = str(u)
   const f = fast(s)
   if (f !== undefined) {
     const repositoryName = (f.name ?? '') as RepositoryName
