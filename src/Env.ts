@@ -246,7 +246,9 @@ export interface MakeOptions {
  * Builds an environment from explicit parts; pure. `fetch` defaults to Node's built-in fetch (undici),
  * looked up when a request is made: in a runtime without a global `fetch`, registry calls fail with
  * an `InvalidArgument` asking for one. `concurrency` defaults to 8, and the environment gets a fresh
- * login cache.
+ * login cache. Given options that are not an object, or a `fetch`, `dispatcher`, `concurrency` or
+ * `logger` of the wrong type, the default is used instead (`ecr`, `accountId` and `region` are
+ * taken as given).
  *
  * @category constructors
  * @since 0.1.0
@@ -262,16 +264,20 @@ export interface MakeOptions {
  * assert.strictEqual(env.concurrency, 8)
  * assert.strictEqual(typeof env.fetch, 'function')
  */
-export const make = (options: MakeOptions): EcrEnv & HttpEnv => ({
-  ecr: options.ecr,
-  accountId: options.accountId,
-  region: options.region,
-  fetch: options.fetch ?? defaultFetch,
-  ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
-  concurrency: options.concurrency !== undefined && options.concurrency >= 1 ? Math.floor(options.concurrency) : 8,
-  ...(options.logger === undefined ? {} : { logger: options.logger }),
-  loginCache: makeLoginCache()
-})
+export const make = (options: MakeOptions): EcrEnv & HttpEnv => {
+  const o: Partial<MakeOptions> = typeof options === 'object' && options !== null ? options : {}
+  const { concurrency } = o
+  return {
+    ecr: o.ecr as EcrEnv['ecr'],
+    accountId: o.accountId as AccountId,
+    region: o.region as Region,
+    fetch: typeof o.fetch === 'function' ? o.fetch : defaultFetch,
+    ...(typeof o.dispatcher === 'object' && o.dispatcher !== null ? { dispatcher: o.dispatcher } : {}),
+    concurrency: typeof concurrency === 'number' && concurrency >= 1 ? Math.floor(concurrency) : 8,
+    ...(typeof o.logger === 'object' && o.logger !== null ? { logger: o.logger } : {}),
+    loginCache: makeLoginCache()
+  }
+}
 
 /** The code of the error `defaultFetch` fails with; the registry client turns it into an `InvalidArgument`. */
 const NO_GLOBAL_FETCH = 'ERR_ECR_NO_GLOBAL_FETCH'
