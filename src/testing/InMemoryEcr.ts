@@ -13,6 +13,8 @@ import { fetch as undiciFetch } from 'undici'
 import type { Dispatcher } from 'undici'
 import * as EcrError from '../EcrError'
 import * as Env from '../Env'
+import * as G from '../internal/guard'
+import { totalEither } from '../internal/total'
 import type * as Manifest from '../Manifest'
 import type { AccountId, Region, ResourceTag } from '../Primitives'
 import { isRepositoryName } from '../Primitives'
@@ -201,9 +203,9 @@ export interface PushImageOptions {
   readonly index?: boolean
   /** Default `'docker'` (v2 schema 2 manifest / manifest list); `'oci'`: OCI manifest / index. */
   readonly format?: 'docker' | 'oci'
-  /** Number of layers. Default 1. */
+  /** Number of layers, at most 128. Default 1. */
   readonly layers?: number
-  /** Size of each layer in bytes. Default 32 to 64. Layers of 8 bytes or more are unique. */
+  /** Size of each layer in bytes, at most 64 MiB. Default 32 to 64. Layers of 8 bytes or more are unique. */
   readonly layerBytes?: number
   readonly labels?: Readonly<Record<string, string>>
   readonly env?: ReadonlyArray<string>
@@ -379,13 +381,19 @@ export interface InMemoryEcr {
   /** HTTP requests, oldest first (live). */
   readonly httpCalls: ReadonlyArray<HttpCall>
   readonly callCount: (operation?: string) => number
-  /** Requests with that method (any when undefined) whose path (without origin and query) matches. */
+  /**
+   * Requests with that method (any when undefined) whose path (without origin and query) matches. A
+   * method that is not a string, or a pattern that is not a RegExp, counts as not given.
+   */
   readonly httpCallCount: (method?: string, pathPattern?: RegExp) => number
   readonly resetCalls: () => void
   readonly setFault: (f: Fault | undefined) => void
+  /** Options that are not an object, or a field of the wrong type or out of range, give an `InvalidArgument`. */
   readonly pushImage: (repositoryName: string, options?: PushImageOptions) => E.Either<EcrError.EcrError, PushedImage>
+  /** Options that are not an object, or a field of the wrong type, give an `InvalidArgument`. */
   readonly createRepository: (name: string, options?: CreateRepositoryOptions) => E.Either<EcrError.EcrError, void>
   readonly hasBlob: (repositoryName: string, digest: string) => boolean
+  /** `None` for a repository or reference the twin does not have (a reference that is not a string among them). */
   readonly getManifestText: (repositoryName: string, reference: string) => O.Option<string>
   /** Tag -> digest. */
   readonly tagsOf: (repositoryName: string) => ReadonlyMap<string, string>
@@ -447,9 +455,56 @@ const randomPassword = (): string =>
     })
   ).toString('base64')
 
+/** The path of a recorded URL (recorded URLs are absolute; anything else is taken as a path). */
+const pathOf = (url: string): string => {
+  try {
+    return new URL(url).pathname
+  } catch {
+    return url
+  }
+}
+
+const isResourceTag = (u: unknown): boolean =>
+  typeof u === 'object' &&
+  u !== null &&
+  typeof (u as { Key?: unknown }).Key === 'string' &&
+  typeof (u as { Value?: unknown }).Value === 'string'
+
+/** The options of `createRepository`, checked: a `Left` names the first wrong one. */
+const checkCreateOptions = (u: unknown): E.Either<EcrError.EcrError, CreateRepositoryOptions> => {
+  const o = G.options(u, 'repository options')
+  if (E.isLeft(o)) return o
+  const { imageTagMutability, tags } = o.right
+  if (imageTagMutability !== undefined && imageTagMutability !== 'MUTABLE' && imageTagMutability !== 'IMMUTABLE') {
+    return E.left(EcrError.invalidArgument(`imageTagMutability must be MUTABLE or IMMUTABLE, got ${G.show(imageTagMutability)}`))
+  }
+  if (tags !== undefined && !(Array.isArray(tags) && tags.every(isResourceTag))) {
+    return E.left(EcrError.invalidArgument(`tags must be an array of { Key, Value } strings, got ${G.show(tags)}`))
+  }
+  return E.right({
+    ...(imageTagMutability === undefined ? {} : { imageTagMutability }),
+    ...(tags === undefined ? {} : { tags: tags as ReadonlyArray<ResourceTag> })
+  })
+}
+
+const textOption = (u: unknown): string | undefined => (typeof u === 'string' ? u : undefined)
+
+const numberOption = (u: unknown): number | undefined => (typeof u === 'number' && Number.isFinite(u) ? u : undefined)
+
+/** `s` when it is an absolute URL, else `fallback`. */
+const urlOption = (s: string, fallback: string): string => {
+  try {
+    return new URL(s).protocol.startsWith('http') ? s : fallback
+  } catch {
+    return fallback
+  }
+}
+
 /**
  * A fresh, empty registry twin. Options are taken as given (an invalid account id or region is not
- * checked here).
+ * checked here). Given options that are not an object, or an option of the wrong type, the default
+ * is used instead; so is the default endpoint when the proxy endpoint or storage origin (given, or
+ * built from the account and region) is not an http(s) URL.
  *
  * @category constructors
  * @since 0.1.0
@@ -471,20 +526,23 @@ const randomPassword = (): string =>
  * })
  */
 export const make = (options: Options = {}): InMemoryEcr => {
-  const accountId = options.accountId ?? DEFAULT_ACCOUNT_ID
-  const region = options.region ?? DEFAULT_REGION
-  const proxyEndpoint = (options.proxyEndpoint ?? `https://${accountId}.dkr.ecr.${region}.amazonaws.com`).replace(
-    /\/+$/,
-    ''
+  const o: { readonly [K in keyof Options]?: unknown } = typeof options === 'object' && options !== null ? options : {}
+  const accountId = textOption(o.accountId) ?? DEFAULT_ACCOUNT_ID
+  const region = textOption(o.region) ?? DEFAULT_REGION
+  const proxyEndpoint = urlOption(
+    textOption(o.proxyEndpoint) ?? `https://${accountId}.dkr.ecr.${region}.amazonaws.com`,
+    `https://${DEFAULT_ACCOUNT_ID}.dkr.ecr.${DEFAULT_REGION}.amazonaws.com`
+  ).replace(/\/+$/, '')
+  const storageOrigin = urlOption(
+    textOption(o.storageOrigin) ?? `https://prod-${region}-starport-layer-bucket.s3.${region}.amazonaws.com`,
+    `https://prod-${DEFAULT_REGION}-starport-layer-bucket.s3.${DEFAULT_REGION}.amazonaws.com`
   )
-  const storageOrigin =
-    options.storageOrigin ?? `https://prod-${region}-starport-layer-bucket.s3.${region}.amazonaws.com`
-  const password = options.password ?? randomPassword()
-  const now = options.now ?? (() => new Date())
-  const tokenTtlMs = options.tokenTtlMs ?? DEFAULT_TOKEN_TTL_MS
+  const password = textOption(o.password) ?? randomPassword()
+  const now = typeof o.now === 'function' ? (o.now as () => Date) : () => new Date()
+  const tokenTtlMs = numberOption(o.tokenTtlMs) ?? DEFAULT_TOKEN_TTL_MS
   const store = Store.make({ accountId, region, now })
   const storage = Storage.make(storageOrigin, region)
-  const random = Seed.makeRandom(`${accountId}/${region}/${options.seed ?? ''}`)
+  const random = Seed.makeRandom(`${accountId}/${region}/${textOption(o.seed) ?? ''}`)
   const calls: Array<EcrCall> = []
   const httpCalls: Array<HttpCall> = []
   let fault: Fault | undefined
@@ -508,7 +566,7 @@ export const make = (options: Options = {}): InMemoryEcr => {
     proxyEndpoint,
     password,
     tokenTtlMs,
-    latencyMs: options.latencyMs ?? 0,
+    latencyMs: numberOption(o.latencyMs) ?? 0,
     onTokenIssued: (expiresAt) => {
       tokenExpiresAt = Math.max(tokenExpiresAt ?? Number.NEGATIVE_INFINITY, expiresAt.getTime())
     },
@@ -521,9 +579,9 @@ export const make = (options: Options = {}): InMemoryEcr => {
     store,
     storage,
     registryOrigin: new URL(proxyEndpoint).origin,
-    redirectBlobs: options.redirectBlobs ?? false,
-    blobMounting: options.blobMounting ?? true,
-    latencyMs: options.httpLatencyMs ?? 0,
+    redirectBlobs: o.redirectBlobs === true,
+    blobMounting: o.blobMounting !== false,
+    latencyMs: numberOption(o.httpLatencyMs) ?? 0,
     isAuthorized,
     record: (call) => {
       httpCalls.push(call)
@@ -551,14 +609,16 @@ export const make = (options: Options = {}): InMemoryEcr => {
     httpCalls,
     callCount: (operation) =>
       operation === undefined ? calls.length : calls.filter((c) => c.operation === operation).length,
-    httpCallCount: (method, pathPattern) =>
-      httpCalls.filter((c) => {
-        if (method !== undefined && c.method.toUpperCase() !== method.toUpperCase()) return false
-        if (pathPattern === undefined) return true
-        const u = new URL(c.url)
-        pathPattern.lastIndex = 0
-        return pathPattern.test(u.pathname)
-      }).length,
+    httpCallCount: (method, pathPattern) => {
+      const m = typeof method === 'string' ? method.toUpperCase() : undefined
+      const p = pathPattern instanceof RegExp ? pathPattern : undefined
+      return httpCalls.filter((c) => {
+        if (m !== undefined && c.method.toUpperCase() !== m) return false
+        if (p === undefined) return true
+        p.lastIndex = 0
+        return p.test(pathOf(c.url))
+      }).length
+    },
     resetCalls: () => {
       calls.length = 0
       httpCalls.length = 0
@@ -566,22 +626,19 @@ export const make = (options: Options = {}): InMemoryEcr => {
     setFault: (f) => {
       fault = f
     },
-    pushImage: (repositoryName, pushOptions) => Seed.pushImage(store, random, repositoryName, pushOptions),
+    pushImage: (repositoryName, pushOptions) =>
+      totalEither('pushImage', () => Seed.pushImage(store, random, repositoryName, pushOptions)),
     createRepository: (name, createOptions) => {
-      if (!isRepositoryName(name))
-        return E.left(EcrError.invalidArgument(`not a valid repository name: ${JSON.stringify(name)}`))
-      const created = Store.createRepository(store, name, {
-        ...(createOptions?.imageTagMutability === undefined
-          ? {}
-          : { imageTagMutability: createOptions.imageTagMutability }),
-        ...(createOptions?.tags === undefined ? {} : { tags: createOptions.tags })
-      })
+      if (!isRepositoryName(name)) return E.left(EcrError.invalidArgument(`not a valid repository name: ${G.show(name)}`))
+      const checked = checkCreateOptions(createOptions)
+      if (E.isLeft(checked)) return checked
+      const created = Store.createRepository(store, name, checked.right)
       return E.isLeft(created) ? E.left(Seed.toEcrError(accountId, name)(created.left)) : E.right(undefined)
     },
     hasBlob: (repositoryName, digest) => store.repositories.get(repositoryName)?.blobs.has(digest) === true,
     getManifestText: (repositoryName, reference) => {
       const repo = store.repositories.get(repositoryName)
-      const image = repo === undefined ? undefined : Store.findImage(repo, reference)
+      const image = repo === undefined || typeof reference !== 'string' ? undefined : Store.findImage(repo, reference)
       return image === undefined ? O.none : O.some(image.manifest)
     },
     tagsOf: (repositoryName) => new Map(store.repositories.get(repositoryName)?.tags ?? [])

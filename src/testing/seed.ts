@@ -7,7 +7,9 @@
  */
 import * as E from 'fp-ts/Either'
 import * as EcrError from '../EcrError'
+import { PlatformC } from '../Manifest'
 import { isImageTag, isRepositoryName } from '../Primitives'
+import * as G from '../internal/guard'
 import type { Platform, PushImageOptions, PushedImage, PushedChild } from './InMemoryEcr'
 import * as Store from './store'
 
@@ -128,6 +130,52 @@ export const toEcrError =
 // push
 // -------------------------------------------------------------------------------------
 
+/** @internal The most layers a synthetic image may have. */
+export const MAX_LAYERS = 128
+
+/** @internal The largest synthetic layer, in bytes (everything the twin holds is in memory). */
+export const MAX_LAYER_BYTES = 64 * 1024 * 1024
+
+const isStrings = (u: unknown): boolean => Array.isArray(u) && u.every((x) => typeof x === 'string')
+
+const isCount = (max: number) => (u: unknown): boolean => typeof u === 'number' && u >= 0 && u <= max
+
+const isValidDate = (u: unknown): boolean => u instanceof Date && !Number.isNaN(u.getTime())
+
+const isLabels = (u: unknown): boolean =>
+  typeof u === 'object' && u !== null && !Array.isArray(u) && Object.values(u).every((v) => typeof v === 'string')
+
+const optional =
+  (ok: (u: unknown) => boolean) =>
+  (u: unknown): boolean =>
+    u === undefined || ok(u)
+
+const OPTION_CHECKS: ReadonlyArray<readonly [keyof PushImageOptions, (u: unknown) => boolean, string]> = [
+  ['tag', optional((u) => typeof u === 'string'), 'a string'],
+  ['tags', optional(isStrings), 'an array of strings'],
+  ['platforms', optional((u) => Array.isArray(u) && u.every((p) => PlatformC.is(p))), 'an array of platforms'],
+  ['index', optional((u) => typeof u === 'boolean'), 'a boolean'],
+  ['format', optional((u) => u === 'docker' || u === 'oci'), "'docker' or 'oci'"],
+  ['layers', optional(isCount(MAX_LAYERS)), `a number from 0 to ${MAX_LAYERS}`],
+  ['layerBytes', optional(isCount(MAX_LAYER_BYTES)), `a number from 0 to ${MAX_LAYER_BYTES}`],
+  ['labels', optional(isLabels), 'an object of strings'],
+  ['env', optional(isStrings), 'an array of strings'],
+  ['pushedAt', optional(isValidDate), 'a valid Date'],
+  ['createRepository', optional((u) => typeof u === 'boolean'), 'a boolean']
+]
+
+/** @internal The options of `pushImage`, checked field by field: a `Left` names the first wrong one. */
+export const checkPushOptions = (u: unknown): E.Either<EcrError.EcrError, PushImageOptions> => {
+  const o = G.options(u, 'push options')
+  if (E.isLeft(o)) return o
+  for (const [key, ok, expected] of OPTION_CHECKS) {
+    if (!ok(o.right[key])) {
+      return E.left(EcrError.invalidArgument(`push option ${key} must be ${expected}, got ${G.show(o.right[key])}`))
+    }
+  }
+  return E.right(o.right as PushImageOptions)
+}
+
 interface Built {
   readonly digest: string
   readonly manifest: string
@@ -210,14 +258,17 @@ export const pushImage = (
   store: Store.Store,
   random: Random,
   repositoryName: string,
-  options: PushImageOptions = {}
+  pushOptions?: PushImageOptions
 ): E.Either<EcrError.EcrError, PushedImage> => {
-  const toError = toEcrError(store.accountId, repositoryName)
   if (!isRepositoryName(repositoryName))
-    return E.left(EcrError.invalidArgument(`not a valid repository name: ${JSON.stringify(repositoryName)}`))
+    return E.left(EcrError.invalidArgument(`not a valid repository name: ${G.show(repositoryName)}`))
+  const checked = checkPushOptions(pushOptions)
+  if (E.isLeft(checked)) return checked
+  const options = checked.right
+  const toError = toEcrError(store.accountId, repositoryName)
   const tags = [...new Set([...(options.tag === undefined ? [] : [options.tag]), ...(options.tags ?? [])])]
   const badTag = tags.find((t) => !isImageTag(t))
-  if (badTag !== undefined) return E.left(EcrError.invalidArgument(`not a valid image tag: ${JSON.stringify(badTag)}`))
+  if (badTag !== undefined) return E.left(EcrError.invalidArgument(`not a valid image tag: ${G.show(badTag)}`))
   const platforms = options.platforms ?? []
   const asIndex = platforms.length >= 2 || (platforms.length === 1 && options.index !== false)
   if (options.platforms !== undefined && platforms.length === 0)
