@@ -13,7 +13,7 @@ import { pipe } from 'fp-ts/function'
 import * as t from 'io-ts'
 import type { EcrError } from './EcrError'
 import { at, decodeJson, invalid, isObject, report, result, showValue, stringArray, struct } from './internal/codec'
-import { str } from './internal/guard'
+import { fields, items, listOf, str, stringify } from './internal/guard'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -234,14 +234,6 @@ const rawRule = /*#__PURE__*/ struct(
 const nonEmpty = (xs: ReadonlyArray<string> | undefined): xs is ReadonlyArray<string> =>
   xs !== undefined && xs.length > 0
 
-// Untyped callers: a part that is not an object is read as `{}`, a list that is not an array as `[]`.
-const fields = (u: unknown): Readonly<Record<string, unknown>> => (isObject(u) ? u : {})
-
-const items = (u: unknown): ReadonlyArray<unknown> => (Array.isArray(u) ? u : [])
-
-/** Where a list is expected: an array as it is, `undefined` or `null` as `[]`, any other value as a list of one. */
-const listOf = (u: unknown): ReadonlyArray<unknown> => (Array.isArray(u) ? u : u === undefined || u === null ? [] : [u])
-
 /**
  * The rule with its fields in ECR's order, empty lists and undefined fields left out. Parts of the
  * wrong shape are read as empty (see `fields` and `items`); values are copied as they are.
@@ -263,16 +255,6 @@ const canonical = (r: unknown): Rule => {
       countNumber: s.countNumber as number
     },
     action: { type: 'expire' }
-  }
-}
-
-/** JSON text of a value built by this module; a bigint leaf (from an untyped caller) is written as its digits. */
-const stringify = (u: unknown, fallback: string): string => {
-  try {
-    const text: unknown = JSON.stringify(u, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))
-    return typeof text === 'string' ? text : fallback
-  } catch {
-    return fallback
   }
 }
 

@@ -18,7 +18,7 @@ import * as t from 'io-ts'
 import type { EcrError } from './EcrError'
 import * as EcrErrors from './EcrError'
 import { at, below, decode, decodeJson, each, failAt, invalid, isObject, report, result, showValue } from './internal/codec'
-import { str } from './internal/guard'
+import { fields, items, listOf, str, stringify } from './internal/guard'
 import { isAccountId, isRegion, type AccountId, type Region } from './Primitives'
 
 // -------------------------------------------------------------------------------------
@@ -222,14 +222,6 @@ const validateFilter = (u: unknown, c: t.Context): t.Validation<RepositoryFilter
   return result(errors, { filter: u.filter as string, filterType: 'PREFIX_MATCH' as const })
 }
 
-// Untyped callers: a part that is not an object is read as `{}`, a list that is not an array as `[]`.
-const fields = (u: unknown): Readonly<Record<string, unknown>> => (isObject(u) ? u : {})
-
-const items = (u: unknown): ReadonlyArray<unknown> => (Array.isArray(u) ? u : [])
-
-/** Where a list is expected: an array as it is, `undefined` or `null` as `[]`, any other value as a list of one. */
-const listOf = (u: unknown): ReadonlyArray<unknown> => (Array.isArray(u) ? u : u === undefined || u === null ? [] : [u])
-
 /**
  * A rule with its fields in ECR's order; an empty filter list is left out (it means: every
  * repository). Parts of the wrong shape are read as empty (see `fields` and `items`).
@@ -250,16 +242,6 @@ const canonicalRule = (r: unknown): ReplicationRule => {
           })
         }
       : {})
-  }
-}
-
-/** JSON text of a value built by this module; a bigint leaf (from an untyped caller) is written as its digits. */
-const stringify = (u: unknown, fallback: string): string => {
-  try {
-    const text: unknown = JSON.stringify(u, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))
-    return typeof text === 'string' ? text : fallback
-  } catch {
-    return fallback
   }
 }
 

@@ -38,6 +38,24 @@ export const str = (u: unknown): string => {
 
 const isObject = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null
 
+// Untyped callers of total functions: a part that is not an object is read as `{}`, a list that is not an array as `[]`.
+export const fields = (u: unknown): Readonly<Record<string, unknown>> => (isObject(u) && !Array.isArray(u) ? u : {})
+
+export const items = (u: unknown): ReadonlyArray<unknown> => (Array.isArray(u) ? u : [])
+
+/** JSON text of any value, bigints as their digits; `fallback` when it has none (a symbol) or cannot have one (a cycle). */
+export const stringify = (u: unknown, fallback: string): string => {
+  try {
+    const text: unknown = JSON.stringify(u, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))
+    return typeof text === 'string' ? text : fallback
+  } catch {
+    return fallback
+  }
+}
+
+/** Where a list is expected: an array as it is, `undefined` or `null` as `[]`, any other value as a list of one. */
+export const listOf = (u: unknown): ReadonlyArray<unknown> => (Array.isArray(u) ? u : u === undefined || u === null ? [] : [u])
+
 const isText = (u: unknown): u is string => typeof u === 'string' && u.length > 0
 
 const bad = (what: string, expected: string, u: unknown): E.Either<EcrError, never> =>
