@@ -291,15 +291,8 @@ export type SingleManifest = DockerManifest | OciManifest
  * assert.deepStrictEqual(pipe(Manifest.DescriptorC.decode(json), E.map(Manifest.DescriptorC.encode)), E.right(json))
  * assert.ok(E.isLeft(Manifest.DescriptorC.decode({ ...json, digest: 'latest' })))
  */
-export interface DescriptorJson {
-  readonly mediaType: string
+export interface DescriptorJson extends Omit<Descriptor, 'digest'> {
   readonly digest: string
-  readonly size: number
-  readonly artifactType?: string
-  readonly urls?: ReadonlyArray<string>
-  readonly annotations?: Readonly<Record<string, string>>
-  readonly data?: string
-  readonly platform?: Platform
 }
 
 /**
