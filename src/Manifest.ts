@@ -29,6 +29,7 @@ import {
 } from './internal/codec'
 import type { ImageDigest } from './Primitives'
 import { ImageDigestC } from './Primitives'
+import { acceptManifests, MediaType as MediaTypeTable, manifestMediaTypes as manifestMediaTypeList } from './internal/mediaType'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -336,28 +337,7 @@ export interface ManifestJson {
  * assert.strictEqual(Manifest.MediaType.ociIndex, 'application/vnd.oci.image.index.v1+json')
  * assert.strictEqual(Manifest.MediaType.dockerLayer, 'application/vnd.docker.image.rootfs.diff.tar.gzip')
  */
-export const MediaType = {
-  dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
-  dockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
-  ociManifest: 'application/vnd.oci.image.manifest.v1+json',
-  ociIndex: 'application/vnd.oci.image.index.v1+json',
-  dockerSchema1Manifest: 'application/vnd.docker.distribution.manifest.v1+json',
-  dockerSchema1SignedManifest: 'application/vnd.docker.distribution.manifest.v1+prettyjws',
-  dockerConfig: 'application/vnd.docker.container.image.v1+json',
-  dockerLayer: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
-  dockerLayerZstd: 'application/vnd.docker.image.rootfs.diff.tar.zstd',
-  dockerForeignLayer: 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip',
-  dockerPluginConfig: 'application/vnd.docker.plugin.v1+json',
-  ociConfig: 'application/vnd.oci.image.config.v1+json',
-  ociLayer: 'application/vnd.oci.image.layer.v1.tar',
-  ociLayerGzip: 'application/vnd.oci.image.layer.v1.tar+gzip',
-  ociLayerZstd: 'application/vnd.oci.image.layer.v1.tar+zstd',
-  ociForeignLayer: 'application/vnd.oci.image.layer.nondistributable.v1.tar',
-  ociForeignLayerGzip: 'application/vnd.oci.image.layer.nondistributable.v1.tar+gzip',
-  ociForeignLayerZstd: 'application/vnd.oci.image.layer.nondistributable.v1.tar+zstd',
-  ociEmpty: 'application/vnd.oci.empty.v1+json',
-  inToto: 'application/vnd.in-toto+json'
-} as const
+export const MediaType = MediaTypeTable
 
 /**
  * The media types of the four manifest kinds this module reads.
@@ -369,12 +349,7 @@ export const MediaType = {
  *
  * assert.strictEqual(Manifest.manifestMediaTypes.length, 4)
  */
-export const manifestMediaTypes: ReadonlyArray<string> = [
-  MediaType.dockerManifest,
-  MediaType.dockerManifestList,
-  MediaType.ociManifest,
-  MediaType.ociIndex
-]
+export const manifestMediaTypes: ReadonlyArray<string> = manifestMediaTypeList
 
 /**
  * The `Accept` header for a manifest request: all four manifest media types. Without the index
@@ -388,7 +363,7 @@ export const manifestMediaTypes: ReadonlyArray<string> = [
  * assert.strictEqual(Manifest.accept.split(', ').length, 4)
  * assert.ok(Manifest.accept.includes('application/vnd.oci.image.index.v1+json'))
  */
-export const accept: string = manifestMediaTypes.join(', ')
+export const accept: string = acceptManifests
 
 /**
  * `linux/amd64`.

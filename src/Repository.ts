@@ -29,6 +29,7 @@ import * as E from 'fp-ts/Either'
 import { pipe } from 'fp-ts/function'
 import * as O from 'fp-ts/Option'
 import * as RTE from 'fp-ts/ReaderTaskEither'
+import * as RA from 'fp-ts/ReadonlyArray'
 import type { EcrEnv } from './Env'
 import * as EcrError from './EcrError'
 import * as LifecyclePolicy from './LifecyclePolicy'
@@ -40,7 +41,6 @@ import {
 } from './Primitives'
 import type { RepositoryUri } from './RepositoryUri'
 import * as arn from './internal/arn'
-import { BATCH_LIMIT, chunksOf } from './internal/chunk'
 import { traverseRTE } from './internal/concurrency'
 import {
   batchGetImage,
@@ -54,7 +54,7 @@ import {
   type ImageDetail,
   type ImageId
 } from './internal/images'
-import { MAX_RESULTS, paginate } from './internal/paginate'
+import { BATCH_LIMIT, MAX_RESULTS, paginate } from './internal/paginate'
 import type { ImageRef, RegistryRef, RepositoryRef } from './internal/refs'
 import { listOf, stringOf } from './internal/output'
 import { inRegion } from './internal/region'
@@ -638,7 +638,7 @@ export const getImages = (
     RTE.flatMap(() => listDigests(ref, options.tagStatus ?? 'ANY')),
     RTE.flatMap((digests) =>
       pipe(
-        chunksOf(BATCH_LIMIT)(digests),
+        RA.chunksOf(BATCH_LIMIT)(digests),
         traverseRTE((chunk: ReadonlyArray<ImageDigest>) => batchGetImage(ref, chunk.map((imageDigest) => ({ imageDigest })))),
         RTE.flatMapEither((batches) => mergeBatches(ref, digests, batches))
       )

@@ -14,7 +14,7 @@ import type { EcrLogin } from '../Env'
 import * as EcrError from '../EcrError'
 import type { Descriptor } from '../Manifest'
 import type { ImageDigest } from '../Primitives'
-import { allBounded } from './boundedAll'
+import { allBounded } from './concurrency'
 import { headBlob, mountBlob, type RegistryHttpEnv } from './registryHttp'
 import { openBlob, streamError, uploadBlob } from './registryStream'
 

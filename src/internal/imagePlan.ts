@@ -13,7 +13,7 @@ import type { EcrLogin } from '../Env'
 import * as EcrError from '../EcrError'
 import * as Manifest from '../Manifest'
 import type { ImageDigest } from '../Primitives'
-import { allBounded } from './boundedAll'
+import { allBounded } from './concurrency'
 import { DEFAULT_CONCURRENCY } from './concurrency'
 import { getManifest, type RegistryHttpEnv } from './registryHttp'
 

@@ -12,6 +12,9 @@ import * as EcrError from '../EcrError'
 /** ECR's largest page for ListImages, DescribeImages and DescribeRepositories. */
 export const MAX_RESULTS = 1000
 
+/** ECR's limit for `imageIds`, `layerDigests` and `repositoryNames` in one call. */
+export const BATCH_LIMIT = 100
+
 export interface Page<A> {
   readonly items: ReadonlyArray<A>
   readonly nextToken?: string | undefined

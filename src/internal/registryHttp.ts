@@ -14,6 +14,7 @@ import { Readable } from 'node:stream'
 import type { EcrLogin, HttpEnv, Logger } from '../Env'
 import * as EcrError from '../EcrError'
 import { isImageDigest, isImageTag, isRepositoryName, type ImageDigest } from '../Primitives'
+import { acceptManifests } from './mediaType'
 import { redactUrl } from './redact'
 import { httpDefault, retrying, type RetryPolicy } from './retry'
 import { algorithmOf, digestOf } from './sha256Stream'
@@ -46,15 +47,6 @@ export interface ManifestHead {
 // -------------------------------------------------------------------------------------
 // constants
 // -------------------------------------------------------------------------------------
-
-export const MANIFEST_MEDIA_TYPES: ReadonlyArray<string> = [
-  'application/vnd.docker.distribution.manifest.v2+json',
-  'application/vnd.docker.distribution.manifest.list.v2+json',
-  'application/vnd.oci.image.manifest.v1+json',
-  'application/vnd.oci.image.index.v1+json'
-]
-
-const ACCEPT_MANIFESTS = MANIFEST_MEDIA_TYPES.join(', ')
 
 /** Manifests larger than this are refused (the OCI spec asks registries to accept at least 4 MiB). */
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024
@@ -511,7 +503,7 @@ export const getManifest = (login: EcrLogin, repositoryName: string, reference: 
     () => E.flatMap(checkRepository(repositoryName), () => checkReference(reference)),
     async (env, t) => {
       const url = manifestUrl(t, repositoryName, reference)
-      const res = await exchange(env, t, { transport: viaFetch, method: 'GET', url, headers: { accept: ACCEPT_MANIFESTS } })
+      const res = await exchange(env, t, { transport: viaFetch, method: 'GET', url, headers: { accept: acceptManifests } })
       if (E.isLeft(res)) return res
       const wire = res.right
       if (wire.status === 404) {
@@ -559,7 +551,7 @@ export const headManifest = (login: EcrLogin, repositoryName: string, reference:
     () => E.flatMap(checkRepository(repositoryName), () => checkReference(reference)),
     async (env, t) => {
       const url = manifestUrl(t, repositoryName, reference)
-      const res = await exchange(env, t, { transport: viaFetch, method: 'HEAD', url, headers: { accept: ACCEPT_MANIFESTS } })
+      const res = await exchange(env, t, { transport: viaFetch, method: 'HEAD', url, headers: { accept: acceptManifests } })
       if (E.isLeft(res)) return res
       const wire = res.right
       await wire.discard()

@@ -63,18 +63,18 @@ const DEFAULT_ENV = ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sb
 const formatOf = (options: PushImageOptions) =>
   options.format === 'oci'
     ? {
-        manifest: Store.MediaTypes.ociManifest,
-        index: Store.MediaTypes.ociIndex,
-        config: Store.MediaTypes.ociConfig,
-        layer: Store.MediaTypes.ociLayer,
+        manifest: Store.MediaType.ociManifest,
+        index: Store.MediaType.ociIndex,
+        config: Store.MediaType.ociConfig,
+        layer: Store.MediaType.ociLayerGzip,
         // OCI tools usually write compact JSON, Docker indents by three spaces: both are seen in ECR.
         stringify: (u: unknown) => JSON.stringify(u)
       }
     : {
-        manifest: Store.MediaTypes.dockerManifest,
-        index: Store.MediaTypes.dockerList,
-        config: Store.MediaTypes.dockerConfig,
-        layer: Store.MediaTypes.dockerLayer,
+        manifest: Store.MediaType.dockerManifest,
+        index: Store.MediaType.dockerManifestList,
+        config: Store.MediaType.dockerConfig,
+        layer: Store.MediaType.dockerLayer,
         stringify: (u: unknown) => JSON.stringify(u, null, 3)
       }
 

@@ -7,32 +7,14 @@
  */
 import { createHash } from 'crypto'
 import * as E from 'fp-ts/Either'
+import { isIndexMediaType, isManifestMediaType, MediaType } from '../internal/mediaType'
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
 
 /** @internal */
-export const MediaTypes = {
-  dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
-  dockerList: 'application/vnd.docker.distribution.manifest.list.v2+json',
-  dockerConfig: 'application/vnd.docker.container.image.v1+json',
-  dockerLayer: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
-  dockerForeignLayer: 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip',
-  ociManifest: 'application/vnd.oci.image.manifest.v1+json',
-  ociIndex: 'application/vnd.oci.image.index.v1+json',
-  ociConfig: 'application/vnd.oci.image.config.v1+json',
-  ociLayer: 'application/vnd.oci.image.layer.v1.tar+gzip',
-  ociForeignLayer: 'application/vnd.oci.image.layer.nondistributable.v1.tar+gzip'
-} as const
-
-/** @internal */
-export const isIndexMediaType = (mediaType: string): boolean =>
-  mediaType === MediaTypes.dockerList || mediaType === MediaTypes.ociIndex
-
-/** @internal */
-export const isManifestMediaType = (mediaType: string): boolean =>
-  mediaType === MediaTypes.dockerManifest || mediaType === MediaTypes.ociManifest
+export { isIndexMediaType, isManifestMediaType, MediaType } from '../internal/mediaType'
 
 /** @internal */
 export interface PlatformSpec {
@@ -335,8 +317,8 @@ const descriptorOf = (u: unknown, where: string): E.Either<string, Descriptor> =
   const mt = typeof mediaType === 'string' ? mediaType : ''
   const external =
     (Array.isArray(urls) && urls.length > 0) ||
-    mt === MediaTypes.dockerForeignLayer ||
-    mt === MediaTypes.ociForeignLayer
+    mt === MediaType.dockerForeignLayer ||
+    mt === MediaType.ociForeignLayerGzip
   return E.right({ digest, size, mediaType: mt, ...(p === undefined ? {} : { platform: p }), external })
 }
 

@@ -8,13 +8,13 @@ const fixedStore = (t = 0) => Store.make({ accountId: '123456789012', region: 'u
 const manifest = (
   config: string,
   layers: ReadonlyArray<string>,
-  mediaType: string | null = Store.MediaTypes.dockerManifest
+  mediaType: string | null = Store.MediaType.dockerManifest
 ) =>
   JSON.stringify({
     schemaVersion: 2,
     ...(mediaType === null ? {} : { mediaType }),
-    config: { mediaType: Store.MediaTypes.dockerConfig, size: 2, digest: config },
-    layers: layers.map((d) => ({ mediaType: Store.MediaTypes.dockerLayer, size: 3, digest: d }))
+    config: { mediaType: Store.MediaType.dockerConfig, size: 2, digest: config },
+    layers: layers.map((d) => ({ mediaType: Store.MediaType.dockerLayer, size: 3, digest: d }))
   })
 
 describe('SeqList', () => {
@@ -57,19 +57,19 @@ describe('parseManifest', () => {
     expect(m).toEqual(
       E.right(
         expect.objectContaining({
-          mediaType: Store.MediaTypes.dockerManifest,
+          mediaType: Store.MediaType.dockerManifest,
           config: expect.objectContaining({ digest: d1 }),
           layers: [expect.objectContaining({ digest: d2, size: 3 })],
-          artifactMediaType: Store.MediaTypes.dockerConfig
+          artifactMediaType: Store.MediaType.dockerConfig
         })
       )
     )
     const index = JSON.stringify({
       schemaVersion: 2,
-      mediaType: Store.MediaTypes.ociIndex,
+      mediaType: Store.MediaType.ociIndex,
       manifests: [
         {
-          mediaType: Store.MediaTypes.ociManifest,
+          mediaType: Store.MediaType.ociManifest,
           size: 10,
           digest: d1,
           platform: { os: 'linux', architecture: 'arm64', variant: 'v8' }
@@ -79,7 +79,7 @@ describe('parseManifest', () => {
     expect(Store.parseManifest(index, undefined)).toEqual(
       E.right(
         expect.objectContaining({
-          mediaType: Store.MediaTypes.ociIndex,
+          mediaType: Store.MediaType.ociIndex,
           children: [
             expect.objectContaining({ digest: d1, platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } })
           ]
@@ -91,12 +91,12 @@ describe('parseManifest', () => {
   it('takes the declared type when the manifest has none, and refuses a conflict or none at all', () => {
     const bare = manifest(d1, [d2], null)
     expect(Store.parseManifest(bare, undefined)).toEqual(E.left('Invalid JSON syntax'))
-    expect(E.isRight(Store.parseManifest(bare, `${Store.MediaTypes.ociManifest}; charset=utf-8`))).toBe(true)
-    expect(E.isLeft(Store.parseManifest(manifest(d1, [d2]), Store.MediaTypes.ociManifest))).toBe(true)
+    expect(E.isRight(Store.parseManifest(bare, `${Store.MediaType.ociManifest}; charset=utf-8`))).toBe(true)
+    expect(E.isLeft(Store.parseManifest(manifest(d1, [d2]), Store.MediaType.ociManifest))).toBe(true)
     expect(Store.parseManifest('{', undefined)).toEqual(E.left('Invalid JSON syntax'))
     expect(
       E.isLeft(
-        Store.parseManifest(JSON.stringify({ schemaVersion: 1, mediaType: Store.MediaTypes.dockerManifest }), undefined)
+        Store.parseManifest(JSON.stringify({ schemaVersion: 1, mediaType: Store.MediaType.dockerManifest }), undefined)
       )
     ).toBe(true)
     expect(E.isLeft(Store.parseManifest(manifest('nope', [d2]), undefined))).toBe(true)
@@ -118,11 +118,11 @@ describe('parseManifest', () => {
     const config = Store.addBlob(store, repo.right, Buffer.from('{}'))
     const text = JSON.stringify({
       schemaVersion: 2,
-      mediaType: Store.MediaTypes.dockerManifest,
-      config: { mediaType: Store.MediaTypes.dockerConfig, size: 2, digest: config },
+      mediaType: Store.MediaType.dockerManifest,
+      config: { mediaType: Store.MediaType.dockerConfig, size: 2, digest: config },
       layers: [
         {
-          mediaType: Store.MediaTypes.dockerForeignLayer,
+          mediaType: Store.MediaType.dockerForeignLayer,
           size: 9,
           digest: Store.sha256('foreign'),
           urls: ['https://example.com/l']
