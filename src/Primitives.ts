@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import * as t from 'io-ts'
+import { showValue } from './internal/codec'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -18,6 +19,7 @@ import * as t from 'io-ts'
  * import { AccountIdC } from 'ecr-fp-ts/Primitives'
  * import * as E from 'fp-ts/Either'
  * import * as t from 'io-ts'
+import { showValue } from './internal/codec'
  *
  * // the codec's output carries the brand: a checked string
  * const id: E.Either<t.Errors, t.Branded<string, AccountIdBrand>> = AccountIdC.decode('123456789012')
@@ -54,6 +56,7 @@ export type AccountId = t.Branded<string, AccountIdBrand>
  * import { RegionC } from 'ecr-fp-ts/Primitives'
  * import * as E from 'fp-ts/Either'
  * import * as t from 'io-ts'
+import { showValue } from './internal/codec'
  *
  * const region: E.Either<t.Errors, t.Branded<string, RegionBrand>> = RegionC.decode('ap-southeast-2')
  * assert.deepStrictEqual(region, E.right('ap-southeast-2'))
@@ -85,6 +88,7 @@ export type Region = t.Branded<string, RegionBrand>
  * import { RepositoryNameC } from 'ecr-fp-ts/Primitives'
  * import * as E from 'fp-ts/Either'
  * import * as t from 'io-ts'
+import { showValue } from './internal/codec'
  *
  * const name: E.Either<t.Errors, t.Branded<string, RepositoryNameBrand>> = RepositoryNameC.decode('team/api')
  * assert.deepStrictEqual(name, E.right('team/api'))
@@ -116,6 +120,7 @@ export type RepositoryName = t.Branded<string, RepositoryNameBrand>
  * import { ImageTagC } from 'ecr-fp-ts/Primitives'
  * import * as E from 'fp-ts/Either'
  * import * as t from 'io-ts'
+import { showValue } from './internal/codec'
  *
  * const tag: E.Either<t.Errors, t.Branded<string, ImageTagBrand>> = ImageTagC.decode('v1.2.3')
  * assert.deepStrictEqual(tag, E.right('v1.2.3'))
@@ -151,6 +156,7 @@ export type ImageTag = t.Branded<string, ImageTagBrand>
  * import { ImageDigestC } from 'ecr-fp-ts/Primitives'
  * import * as E from 'fp-ts/Either'
  * import * as t from 'io-ts'
+import { showValue } from './internal/codec'
  *
  * const digest: E.Either<t.Errors, t.Branded<string, ImageDigestBrand>> = ImageDigestC.decode('sha512:' + 'f'.repeat(128))
  * assert.ok(E.isRight(digest))
@@ -281,20 +287,11 @@ export const isImageDigest = (s: unknown): s is ImageDigest => typeof s === 'str
 // codecs
 // -------------------------------------------------------------------------------------
 
-/** The value as JSON for a message; never throws (bigints, symbols, cycles). */
-const shown = (u: unknown): string => {
-  try {
-    return typeof u === 'bigint' ? `${u}n` : JSON.stringify(u) ?? String(u)
-  } catch {
-    return typeof u
-  }
-}
-
 const brandedString = <A extends string>(name: string, is: (u: unknown) => u is A): t.Type<A, string, unknown> =>
   new t.Type<A, string, unknown>(
     name,
     is,
-    (u, c) => (is(u) ? t.success(u) : t.failure(u, c, `not a valid ${name}: ${shown(u)}`)),
+    (u, c) => (is(u) ? t.success(u) : t.failure(u, c, `not a valid ${name}: ${showValue(u, Number.POSITIVE_INFINITY)}`)),
     (a) => a
   )
 
