@@ -19,7 +19,6 @@ import { showValue } from './internal/codec'
  * import { AccountIdC } from 'ecr-fp-ts/Primitives'
  * import * as E from 'fp-ts/Either'
  * import * as t from 'io-ts'
-import { showValue } from './internal/codec'
  *
  * // the codec's output carries the brand: a checked string
  * const id: E.Either<t.Errors, t.Branded<string, AccountIdBrand>> = AccountIdC.decode('123456789012')
@@ -56,7 +55,6 @@ export type AccountId = t.Branded<string, AccountIdBrand>
  * import { RegionC } from 'ecr-fp-ts/Primitives'
  * import * as E from 'fp-ts/Either'
  * import * as t from 'io-ts'
-import { showValue } from './internal/codec'
  *
  * const region: E.Either<t.Errors, t.Branded<string, RegionBrand>> = RegionC.decode('ap-southeast-2')
  * assert.deepStrictEqual(region, E.right('ap-southeast-2'))
@@ -88,7 +86,6 @@ export type Region = t.Branded<string, RegionBrand>
  * import { RepositoryNameC } from 'ecr-fp-ts/Primitives'
  * import * as E from 'fp-ts/Either'
  * import * as t from 'io-ts'
-import { showValue } from './internal/codec'
  *
  * const name: E.Either<t.Errors, t.Branded<string, RepositoryNameBrand>> = RepositoryNameC.decode('team/api')
  * assert.deepStrictEqual(name, E.right('team/api'))
@@ -120,7 +117,6 @@ export type RepositoryName = t.Branded<string, RepositoryNameBrand>
  * import { ImageTagC } from 'ecr-fp-ts/Primitives'
  * import * as E from 'fp-ts/Either'
  * import * as t from 'io-ts'
-import { showValue } from './internal/codec'
  *
  * const tag: E.Either<t.Errors, t.Branded<string, ImageTagBrand>> = ImageTagC.decode('v1.2.3')
  * assert.deepStrictEqual(tag, E.right('v1.2.3'))
@@ -156,7 +152,6 @@ export type ImageTag = t.Branded<string, ImageTagBrand>
  * import { ImageDigestC } from 'ecr-fp-ts/Primitives'
  * import * as E from 'fp-ts/Either'
  * import * as t from 'io-ts'
-import { showValue } from './internal/codec'
  *
  * const digest: E.Either<t.Errors, t.Branded<string, ImageDigestBrand>> = ImageDigestC.decode('sha512:' + 'f'.repeat(128))
  * assert.ok(E.isRight(digest))
