@@ -27,7 +27,7 @@ import {
   stringRecord,
   struct
 } from './internal/codec'
-import * as P from './Platform'
+import * as PlatformModule from './Platform'
 import type { ImageDigest } from './Primitives'
 import { ImageDigestC } from './Primitives'
 import { acceptManifests, MediaType as MediaTypeTable, manifestMediaTypes as manifestMediaTypeList } from './internal/mediaType'
@@ -38,7 +38,8 @@ import { acceptManifests, MediaType as MediaTypeTable, manifestMediaTypes as man
 
 /**
  * The platform an image runs on, as written in an index entry (`linux/arm64/v8`, ...): the
- * `Platform` module's type, under its 0.1 name.
+ * `Platform` module's `Platform` (fields `os`, `architecture`, `variant?`, `os.version?`,
+ * `os.features?`, `features?`), under its 0.1 name.
  *
  * @category model
  * @since 0.1.0
@@ -52,7 +53,7 @@ import { acceptManifests, MediaType as MediaTypeTable, manifestMediaTypes as man
  * assert.deepStrictEqual(p, { os: 'linux', architecture: 'arm', variant: 'v7' })
  * assert.strictEqual(Manifest.platformToString(p), 'linux/arm/v7')
  */
-export type Platform = P.Platform
+export type Platform = PlatformModule.Platform
 
 /**
  * A content descriptor: what a manifest says about a blob or a child manifest.
@@ -369,7 +370,7 @@ export const accept: string = acceptManifests
  *
  * assert.strictEqual(Manifest.platformToString(Manifest.defaultPlatform), 'linux/amd64')
  */
-export const defaultPlatform: Platform = P.defaultPlatform
+export const defaultPlatform: Platform = PlatformModule.defaultPlatform
 
 // -------------------------------------------------------------------------------------
 // codecs
@@ -383,7 +384,7 @@ const rawDescriptor = /*#__PURE__*/ struct(
     urls: stringArray,
     annotations: stringRecord,
     data: t.string,
-    platform: P.PlatformC
+    platform: PlatformModule.PlatformC
   }
 )
 
@@ -459,7 +460,7 @@ const copyDescriptor = <D extends string>(d: {
   ...opt('urls', d.urls, (us) => [...us]),
   ...opt('annotations', d.annotations, copyRecord),
   ...opt('data', d.data, id),
-  ...opt('platform', d.platform, P.PlatformC.encode)
+  ...opt('platform', d.platform, PlatformModule.PlatformC.encode)
 })
 
 /**
@@ -477,7 +478,7 @@ const copyDescriptor = <D extends string>(d: {
  * )
  * assert.strictEqual(E.isLeft(Manifest.PlatformC.decode({ os: 'linux' })), true)
  */
-export const PlatformC: t.Type<Platform, Platform, unknown> = P.PlatformC
+export const PlatformC: t.Type<Platform, Platform, unknown> = PlatformModule.PlatformC
 
 /**
  * @category codecs
@@ -785,7 +786,7 @@ export const parse = (text: string): E.Either<EcrError, Manifest> => decodeJson(
  * assert.deepStrictEqual(Manifest.parsePlatform('linux/arm64/v8'), E.right({ os: 'linux', architecture: 'arm64', variant: 'v8' }))
  * assert.strictEqual(E.isLeft(Manifest.parsePlatform('arm64')), true)
  */
-export const parsePlatform: (s: string) => E.Either<EcrError, Platform> = P.parse
+export const parsePlatform: (s: string) => E.Either<EcrError, Platform> = PlatformModule.parse
 
 // -------------------------------------------------------------------------------------
 // conversions
@@ -818,7 +819,7 @@ export const toJson = (m: Manifest): string => JSON.stringify(encodeManifest(m))
  *
  * assert.strictEqual(Manifest.platformToString({ os: 'linux', architecture: 'arm', variant: 'v7' }), 'linux/arm/v7')
  */
-export const platformToString: (p: Platform) => string = P.format
+export const platformToString: (p: Platform) => string = PlatformModule.format
 
 // -------------------------------------------------------------------------------------
 // pattern matching
@@ -898,7 +899,7 @@ export const isIndex = (m: Manifest): m is Index => m._tag === 'DockerManifestLi
  * } as Manifest.Descriptor
  * assert.strictEqual(Manifest.isAttestation(d), true)
  */
-export const isAttestation: (d: Descriptor) => boolean = P.isAttestation
+export const isAttestation: (d: Descriptor) => boolean = PlatformModule.isAttestation
 
 // -------------------------------------------------------------------------------------
 // utils
@@ -1015,7 +1016,7 @@ export const children = (m: Manifest): ReadonlyArray<Descriptor> => (isIndex(m) 
  * assert.deepStrictEqual(pick({ os: 'unknown', architecture: 'unknown' }), O.none)
  */
 export const selectPlatform = (index: Manifest, platform: Platform): O.Option<Descriptor> =>
-  P.select(children(index), platform)
+  PlatformModule.select(children(index), platform)
 
 /**
  * The platforms an index offers, attestations left out, in index order (`Platform.offered`).
@@ -1035,4 +1036,4 @@ export const selectPlatform = (index: Manifest, platform: Platform): O.Option<De
  * }))
  * assert.deepStrictEqual(E.isRight(m) && Manifest.platforms(m.right).map(Manifest.platformToString), ['linux/amd64'])
  */
-export const platforms = (m: Manifest): ReadonlyArray<Platform> => P.offered(children(m))
+export const platforms = (m: Manifest): ReadonlyArray<Platform> => PlatformModule.offered(children(m))
