@@ -21,6 +21,7 @@ export const MODULES = [
   'RepositoryUri',
   'ImageUri',
   'Manifest',
+  'Platform',
   'LifecyclePolicy',
   'ReplicationConfiguration',
   'Env',

@@ -229,16 +229,6 @@ const MAX_INPUT = 300
 
 const clip = (s: string): string => (s.length > MAX_INPUT ? `${s.slice(0, MAX_INPUT)}…` : s)
 
-// untyped callers may pass anything: `String(x)`, or the type's name where even that throws
-const text = (u: unknown): string => {
-  if (typeof u === 'string') return u
-  try {
-    return String(u)
-  } catch {
-    return typeof u
-  }
-}
-
 /**
  * @category constructors
  * @since 0.1.0
@@ -250,12 +240,12 @@ const text = (u: unknown): string => {
  * assert.strictEqual(e.message, 'not a valid ImageUri: "nope"')
  */
 export const invalidUri = (input: string, expected: UriKind, reason?: string): EcrError => {
-  const shown = redactText(clip(text(input)))
+  const shown = redactText(clip(input))
   return {
     _tag: 'InvalidUri',
     input: shown,
     expected,
-    message: `not a valid ${text(expected)}: ${JSON.stringify(shown)}${reason === undefined ? '' : ` (${text(reason)})`}`
+    message: `not a valid ${expected}: ${JSON.stringify(shown)}${reason === undefined ? '' : ` (${reason})`}`
   }
 }
 
@@ -270,7 +260,7 @@ export const invalidUri = (input: string, expected: UriKind, reason?: string): E
  *   message: 'tag and digest given'
  * })
  */
-export const invalidArgument = (message: string): EcrError => ({ _tag: 'InvalidArgument', message: redactText(text(message)) })
+export const invalidArgument = (message: string): EcrError => ({ _tag: 'InvalidArgument', message: redactText(message) })
 
 /**
  * @category constructors
@@ -283,8 +273,8 @@ export const invalidArgument = (message: string): EcrError => ({ _tag: 'InvalidA
 export const notFound = (resource: NotFound['resource'], id: string, message?: string): EcrError => ({
   _tag: 'NotFound',
   resource,
-  id: text(id),
-  message: redactText(text(message ?? `${text(resource)} not found: ${text(id)}`))
+  id,
+  message: redactText(message ?? `${resource} not found: ${id}`)
 })
 
 /**
@@ -298,8 +288,8 @@ export const notFound = (resource: NotFound['resource'], id: string, message?: s
 export const alreadyExists = (resource: AlreadyExists['resource'], id: string, message?: string): EcrError => ({
   _tag: 'AlreadyExists',
   resource,
-  id: text(id),
-  message: redactText(text(message ?? `${text(resource)} already exists: ${text(id)}`))
+  id,
+  message: redactText(message ?? `${resource} already exists: ${id}`)
 })
 
 /**
@@ -313,10 +303,10 @@ export const alreadyExists = (resource: AlreadyExists['resource'], id: string, m
  */
 export const awsError = (operation: string, code: string, message: string, retryable: boolean): EcrError => ({
   _tag: 'AwsError',
-  operation: text(operation),
-  code: text(code),
-  message: redactText(text(message)),
-  retryable: retryable === true
+  operation,
+  code,
+  message: redactText(message),
+  retryable
 })
 
 /**
@@ -332,10 +322,10 @@ export const awsError = (operation: string, code: string, message: string, retry
  */
 export const httpError = (method: string, url: string, status: number, message: string): EcrError => ({
   _tag: 'HttpError',
-  method: text(method),
-  url: redactUrl(text(url)),
-  status: typeof status === 'number' ? status : 0,
-  message: redactText(text(message))
+  method,
+  url: redactUrl(url),
+  status,
+  message: redactText(message)
 })
 
 /**
@@ -348,12 +338,12 @@ export const httpError = (method: string, url: string, status: number, message: 
  * assert.strictEqual(e.message, 'cannot decode Manifest: /layers: expected an array')
  */
 export const decodeError = (what: string, errors: ReadonlyArray<string>, message?: string): EcrError => {
-  const clean = (Array.isArray(errors) ? errors : []).map((e) => redactText(text(e)))
+  const clean = errors.map((e) => redactText(e))
   return {
     _tag: 'DecodeError',
-    what: text(what),
+    what,
     errors: clean,
-    message: redactText(text(message ?? `cannot decode ${text(what)}: ${clean.slice(0, 5).join('; ')}${clean.length > 5 ? '; …' : ''}`))
+    message: redactText(message ?? `cannot decode ${what}: ${clean.slice(0, 5).join('; ')}${clean.length > 5 ? '; …' : ''}`)
   }
 }
 
@@ -368,9 +358,9 @@ export const decodeError = (what: string, errors: ReadonlyArray<string>, message
  */
 export const digestMismatch = (expected: string, actual: string, message?: string): EcrError => ({
   _tag: 'DigestMismatch',
-  expected: text(expected),
-  actual: text(actual),
-  message: redactText(text(message ?? `digest mismatch: expected ${text(expected)}, got ${text(actual)}`))
+  expected,
+  actual,
+  message: redactText(message ?? `digest mismatch: expected ${expected}, got ${actual}`)
 })
 
 // -------------------------------------------------------------------------------------
@@ -433,17 +423,6 @@ export const match =
 // utils
 // -------------------------------------------------------------------------------------
 
-const messageByTag: (e: EcrError) => string = /*#__PURE__*/ match({
-  InvalidUri: (e) => e.message,
-  InvalidArgument: (e) => `invalid argument: ${e.message}`,
-  NotFound: (e) => e.message,
-  AlreadyExists: (e) => e.message,
-  AwsError: (e) => `${e.operation} failed: ${e.code}: ${e.message}`,
-  HttpError: (e) => `${e.method} ${e.url} failed with ${e.status}: ${e.message}`,
-  DecodeError: (e) => e.message,
-  DigestMismatch: (e) => e.message
-})
-
 /**
  * A one-line description of the error, fit for a log line or a CLI's stderr.
  *
@@ -457,14 +436,16 @@ const messageByTag: (e: EcrError) => string = /*#__PURE__*/ match({
  *   'GET https://r.example/v2/x/blobs/y failed with 404: blob unknown'
  * )
  */
-export const message = (e: EcrError): string => {
-  if (!isEcrError(e)) return `not an EcrError: ${text(e)}`
-  try {
-    return messageByTag(e)
-  } catch {
-    return `${e._tag}: ${e.message}`
-  }
-}
+export const message: (e: EcrError) => string = /*#__PURE__*/ match({
+  InvalidUri: (e) => e.message,
+  InvalidArgument: (e) => `invalid argument: ${e.message}`,
+  NotFound: (e) => e.message,
+  AlreadyExists: (e) => e.message,
+  AwsError: (e) => `${e.operation} failed: ${e.code}: ${e.message}`,
+  HttpError: (e) => `${e.method} ${e.url} failed with ${e.status}: ${e.message}`,
+  DecodeError: (e) => e.message,
+  DigestMismatch: (e) => e.message
+})
 
 /**
  * @category refinements

@@ -45,7 +45,6 @@ import * as G from './internal/guard'
 import { total } from './internal/total'
 import { getBlob } from './internal/registryHttp'
 import { send } from './internal/send'
-import { partsOf } from './internal/uri'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -364,8 +363,7 @@ export const fromUri = (s: string): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrErr
  *   E.right('123456789012.dkr.ecr.us-west-2.amazonaws.com/app@sha256:' + 'a'.repeat(64))
  * )
  */
-export const toUri = (ref: ImageRef): ImageUri.ImageUri =>
-  `${RepositoryUri.fromRef(ref)}@${G.str(partsOf(ref).imageDigest)}` as ImageUri.ImageUri
+export const toUri = (ref: ImageRef): ImageUri.ImageUri => `${RepositoryUri.fromRef(ref)}@${ref.imageDigest}` as ImageUri.ImageUri
 
 // -------------------------------------------------------------------------------------
 // codecs

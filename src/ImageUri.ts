@@ -156,14 +156,9 @@ export const parse: (s: string) => E.Either<EcrError, ImageUri> = /*#__PURE__*/ 
  * )
  * assert.ok(E.isLeft(ImageUri.make({ accountId: '123456789012', region: 'us-west-2', repositoryName: 'my-app' })))
  */
-export const make = (input: ImageUriParts): E.Either<EcrError, ImageUri> => {
-  const parts = U.partsOf(input)
+export const make = (parts: ImageUriParts): E.Either<EcrError, ImageUri> => {
   const fips = parts.fips === true
-  const accountId = U.str(parts.accountId)
-  const region = U.str(parts.region)
-  const name = U.str(parts.repositoryName)
-  const tag = parts.tag === undefined ? undefined : U.str(parts.tag)
-  const digest = parts.digest === undefined ? undefined : U.str(parts.digest)
+  const { accountId, region, repositoryName: name, tag, digest } = parts
   const s = `${U.formatHost(accountId, region, fips)}/${name}${tag === undefined ? '' : `:${tag}`}${
     digest === undefined ? '' : `@${digest}`
   }`
@@ -182,8 +177,7 @@ export const make = (input: ImageUriParts): E.Either<EcrError, ImageUri> => {
 
 /**
  * The parts of an image URI: exactly one of `tag` and `digest` is set, and `fips: true` only for a
- * FIPS host, so `make(toRef(u))` gives `u` back. Given a value that is not an image URI, it reads
- * `String(u)` and returns whatever parts it finds (empty strings when none).
+ * FIPS host, so `make(toRef(u))` gives `u` back.
  *
  * @category conversions
  * @since 0.1.0
@@ -226,8 +220,7 @@ export const toRepositoryUri = (u: ImageUri): RepositoryUri => {
 }
 
 /**
- * The registry an image URI is in. Given a value that is not an image URI, it returns `String(u)`
- * up to its first `/`.
+ * The registry an image URI is in.
  *
  * @category conversions
  * @since 0.1.0
@@ -263,8 +256,8 @@ export const registry = (u: ImageUri): RegistryUri => U.split(u).host as Registr
  * assert.ok(E.isLeft(ImageUri.withTag(uri.right, '-bad')))
  */
 export const withTag = (u: ImageUri, tag: string): E.Either<EcrError, ImageUri> => {
-  const s = `${toRepositoryUri(u)}:${U.str(tag)}`
-  const reason = U.preProblem(u) ?? U.tagProblem(U.str(tag))
+  const s = `${toRepositoryUri(u)}:${tag}`
+  const reason = U.tagProblem(tag)
   return reason === undefined ? E.right(s as ImageUri) : E.left(U.invalid(s, 'ImageUri', reason))
 }
 
@@ -287,8 +280,8 @@ export const withTag = (u: ImageUri, tag: string): E.Either<EcrError, ImageUri> 
  * assert.ok(E.isLeft(ImageUri.withDigest(uri.right, 'sha256:ABC')))
  */
 export const withDigest = (u: ImageUri, digest: string): E.Either<EcrError, ImageUri> => {
-  const s = `${toRepositoryUri(u)}@${U.str(digest)}`
-  const reason = U.preProblem(u) ?? U.digestProblem(U.str(digest))
+  const s = `${toRepositoryUri(u)}@${digest}`
+  const reason = U.digestProblem(digest)
   return reason === undefined ? E.right(s as ImageUri) : E.left(U.invalid(s, 'ImageUri', reason))
 }
 

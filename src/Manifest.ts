@@ -2,7 +2,8 @@
  * Image manifests as ECR stores them: Docker image manifests (schema 2), Docker manifest lists, OCI
  * image manifests and OCI image indexes. `parse` turns a manifest's text into a tagged record, with
  * errors that name the failing path; `digest` computes the content digest of the exact text; and
- * `selectPlatform` picks one platform's manifest out of an index.
+ * `selectPlatform` picks one platform's manifest out of an index (platforms themselves are the
+ * `Platform` module's: this module re-exports its names under their 0.1 names).
  *
  * Parsing keeps the fields this model names and drops the others, so `toJson` of a parsed manifest
  * is a faithful manifest but not byte-identical to the text it came from: use the original text
@@ -16,7 +17,6 @@ import { pipe } from 'fp-ts/function'
 import * as O from 'fp-ts/Option'
 import * as t from 'io-ts'
 import type { EcrError } from './EcrError'
-import * as EcrErrors from './EcrError'
 import {
   decodeJson,
   failAt,
@@ -27,6 +27,7 @@ import {
   stringRecord,
   struct
 } from './internal/codec'
+import * as PlatformModule from './Platform'
 import type { ImageDigest } from './Primitives'
 import { ImageDigestC } from './Primitives'
 import { acceptManifests, MediaType as MediaTypeTable, manifestMediaTypes as manifestMediaTypeList } from './internal/mediaType'
@@ -36,7 +37,9 @@ import { acceptManifests, MediaType as MediaTypeTable, manifestMediaTypes as man
 // -------------------------------------------------------------------------------------
 
 /**
- * The platform an image runs on, as written in an index entry (`linux/arm64/v8`, ...).
+ * The platform an image runs on, as written in an index entry (`linux/arm64/v8`, ...): the
+ * `Platform` module's `Platform` (fields `os`, `architecture`, `variant?`, `os.version?`,
+ * `os.features?`, `features?`), under its 0.1 name.
  *
  * @category model
  * @since 0.1.0
@@ -50,15 +53,7 @@ import { acceptManifests, MediaType as MediaTypeTable, manifestMediaTypes as man
  * assert.deepStrictEqual(p, { os: 'linux', architecture: 'arm', variant: 'v7' })
  * assert.strictEqual(Manifest.platformToString(p), 'linux/arm/v7')
  */
-export interface Platform {
-  readonly os: string
-  readonly architecture: string
-  readonly variant?: string
-  readonly 'os.version'?: string
-  readonly 'os.features'?: ReadonlyArray<string>
-  /** Docker manifest lists only. */
-  readonly features?: ReadonlyArray<string>
-}
+export type Platform = PlatformModule.Platform
 
 /**
  * A content descriptor: what a manifest says about a blob or a child manifest.
@@ -366,7 +361,7 @@ export const manifestMediaTypes: ReadonlyArray<string> = manifestMediaTypeList
 export const accept: string = acceptManifests
 
 /**
- * `linux/amd64`.
+ * `linux/amd64`: `Platform.defaultPlatform`.
  *
  * @category constants
  * @since 0.1.0
@@ -375,22 +370,11 @@ export const accept: string = acceptManifests
  *
  * assert.strictEqual(Manifest.platformToString(Manifest.defaultPlatform), 'linux/amd64')
  */
-export const defaultPlatform: Platform = { os: 'linux', architecture: 'amd64' }
+export const defaultPlatform: Platform = PlatformModule.defaultPlatform
 
 // -------------------------------------------------------------------------------------
 // codecs
 // -------------------------------------------------------------------------------------
-
-const rawPlatform = /*#__PURE__*/ struct(
-  'Platform',
-  { os: t.string, architecture: t.string },
-  {
-    variant: t.string,
-    'os.version': t.string,
-    'os.features': stringArray,
-    features: stringArray
-  }
-)
 
 const rawDescriptor = /*#__PURE__*/ struct(
   'Descriptor',
@@ -400,7 +384,7 @@ const rawDescriptor = /*#__PURE__*/ struct(
     urls: stringArray,
     annotations: stringRecord,
     data: t.string,
-    platform: rawPlatform
+    platform: PlatformModule.PlatformC
   }
 )
 
@@ -459,15 +443,6 @@ const opt = <K extends string, A, B>(key: K, a: A | undefined, f: (a: A) => B): 
 
 const id = <A>(a: A): A => a
 
-const copyPlatform = (p: Platform): Platform => ({
-  os: p.os,
-  architecture: p.architecture,
-  ...opt('variant', p.variant, id),
-  ...opt('os.version', p['os.version'], id),
-  ...opt('os.features', p['os.features'], (fs) => [...fs]),
-  ...opt('features', p.features, (fs) => [...fs])
-})
-
 const copyDescriptor = <D extends string>(d: {
   readonly mediaType: string
   readonly digest: D
@@ -485,10 +460,12 @@ const copyDescriptor = <D extends string>(d: {
   ...opt('urls', d.urls, (us) => [...us]),
   ...opt('annotations', d.annotations, copyRecord),
   ...opt('data', d.data, id),
-  ...opt('platform', d.platform, copyPlatform)
+  ...opt('platform', d.platform, PlatformModule.PlatformC.encode)
 })
 
 /**
+ * `Platform.PlatformC`.
+ *
  * @category codecs
  * @since 0.1.0
  * @example
@@ -501,12 +478,7 @@ const copyDescriptor = <D extends string>(d: {
  * )
  * assert.strictEqual(E.isLeft(Manifest.PlatformC.decode({ os: 'linux' })), true)
  */
-export const PlatformC: t.Type<Platform, Platform, unknown> = /*#__PURE__*/ new t.Type<Platform, Platform, unknown>(
-  'Platform',
-  (u): u is Platform => rawPlatform.is(u),
-  (u, c) => pipe(rawPlatform.validate(u, c), E.map(copyPlatform)),
-  copyPlatform
-)
+export const PlatformC: t.Type<Platform, Platform, unknown> = PlatformModule.PlatformC
 
 /**
  * @category codecs
@@ -803,7 +775,7 @@ export const codec: t.Type<Manifest, ManifestJson, unknown> = /*#__PURE__*/ new 
 export const parse = (text: string): E.Either<EcrError, Manifest> => decodeJson('Manifest', codec, text)
 
 /**
- * Parses `os/architecture[/variant]`, e.g. `linux/arm64/v8`.
+ * Parses `os/architecture[/variant]`, e.g. `linux/arm64/v8`: `Platform.parse`.
  *
  * @category constructors
  * @since 0.1.0
@@ -814,18 +786,7 @@ export const parse = (text: string): E.Either<EcrError, Manifest> => decodeJson(
  * assert.deepStrictEqual(Manifest.parsePlatform('linux/arm64/v8'), E.right({ os: 'linux', architecture: 'arm64', variant: 'v8' }))
  * assert.strictEqual(E.isLeft(Manifest.parsePlatform('arm64')), true)
  */
-export const parsePlatform = (s: string): E.Either<EcrError, Platform> => {
-  const parts = (typeof s === 'string' ? s : '').split('/')
-  const valid = parts.length >= 2 && parts.length <= 3 && parts.every((p) => /^[A-Za-z0-9_.-]+$/.test(p))
-  const [os, architecture, variant] = parts
-  return valid && os !== undefined && architecture !== undefined
-    ? E.right({ os, architecture, ...opt('variant', variant, id) })
-    : E.left(
-        EcrErrors.invalidArgument(
-          `not a platform: ${showValue(s)} (expected os/architecture[/variant], e.g. linux/arm64/v8)`
-        )
-      )
-}
+export const parsePlatform: (s: string) => E.Either<EcrError, Platform> = PlatformModule.parse
 
 // -------------------------------------------------------------------------------------
 // conversions
@@ -833,8 +794,6 @@ export const parsePlatform = (s: string): E.Either<EcrError, Platform> => {
 
 /**
  * The manifest as JSON text, fields in a fixed order. Parsing the text gives the manifest back.
- * Given a value that is not a manifest (no manifest `_tag`, or fields that cannot be copied or
- * written as JSON), it returns `{}`.
  *
  * @category conversions
  * @since 0.1.0
@@ -848,18 +807,10 @@ export const parsePlatform = (s: string): E.Either<EcrError, Platform> => {
  *   '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}'
  * )
  */
-export const toJson = (m: Manifest): string => {
-  try {
-    const text: unknown = JSON.stringify(encodeManifest(m))
-    return typeof text === 'string' ? text : '{}'
-  } catch {
-    return '{}'
-  }
-}
+export const toJson = (m: Manifest): string => JSON.stringify(encodeManifest(m))
 
 /**
- * `os/architecture` or `os/architecture/variant`. Given a value that is not an object it returns
- * `''`; a field that is not a string is written as its `String`.
+ * `os/architecture` or `os/architecture/variant`: `Platform.format`.
  *
  * @category conversions
  * @since 0.1.0
@@ -868,11 +819,7 @@ export const toJson = (m: Manifest): string => {
  *
  * assert.strictEqual(Manifest.platformToString({ os: 'linux', architecture: 'arm', variant: 'v7' }), 'linux/arm/v7')
  */
-export const platformToString = (p: Platform): string => {
-  if (!isObject(p)) return ''
-  const head = `${textOf(p.os)}/${textOf(p.architecture)}`
-  return p.variant === undefined || p.variant === '' ? head : `${head}/${textOf(p.variant)}`
-}
+export const platformToString: (p: Platform) => string = PlatformModule.format
 
 // -------------------------------------------------------------------------------------
 // pattern matching
@@ -920,18 +867,6 @@ export const match =
 // refinements
 // -------------------------------------------------------------------------------------
 
-// untyped callers: the tag of anything (undefined unless an object with a `_tag`), and `String(x)` that cannot throw
-const tagOf = (m: unknown): unknown => (typeof m === 'object' && m !== null ? (m as { readonly _tag?: unknown })._tag : undefined)
-
-const textOf = (u: unknown): string => {
-  if (typeof u === 'string') return u
-  try {
-    return String(u)
-  } catch {
-    return typeof u
-  }
-}
-
 /**
  * Whether the manifest lists other manifests (a Docker manifest list or an OCI index).
  *
@@ -944,13 +879,12 @@ const textOf = (u: unknown): string => {
  * const m = Manifest.parse('{"schemaVersion":2,"manifests":[]}')
  * assert.strictEqual(E.isRight(m) && Manifest.isIndex(m.right), true)
  */
-export const isIndex = (m: Manifest): m is Index => tagOf(m) === 'DockerManifestList' || tagOf(m) === 'OciIndex'
+export const isIndex = (m: Manifest): m is Index => m._tag === 'DockerManifestList' || m._tag === 'OciIndex'
 
 /**
  * Whether an index entry is an attestation (a build provenance or SBOM record) rather than a
  * runnable image: platform `unknown/unknown`, or the annotation
- * `vnd.docker.reference.type: attestation-manifest`. Given a value that is not an object it returns
- * `false`.
+ * `vnd.docker.reference.type: attestation-manifest`: `Platform.isAttestation`.
  *
  * @category refinements
  * @since 0.1.0
@@ -965,10 +899,7 @@ export const isIndex = (m: Manifest): m is Index => tagOf(m) === 'DockerManifest
  * } as Manifest.Descriptor
  * assert.strictEqual(Manifest.isAttestation(d), true)
  */
-export const isAttestation = (d: Descriptor): boolean =>
-  isObject(d) &&
-  ((isObject(d.platform) && d.platform.os === 'unknown' && d.platform.architecture === 'unknown') ||
-    (isObject(d.annotations) && d.annotations['vnd.docker.reference.type'] === 'attestation-manifest'))
+export const isAttestation: (d: Descriptor) => boolean = PlatformModule.isAttestation
 
 // -------------------------------------------------------------------------------------
 // utils
@@ -984,7 +915,7 @@ export const isAttestation = (d: Descriptor): boolean =>
  *
  * assert.strictEqual(Manifest.digest('{}'), 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a')
  */
-export const digest = (text: string): ImageDigest => digestBytes(Buffer.from(textOf(text), 'utf8'))
+export const digest = (text: string): ImageDigest => digestBytes(Buffer.from(text, 'utf8'))
 
 /**
  * The sha256 digest of bytes.
@@ -1000,9 +931,7 @@ export const digest = (text: string): ImageDigest => digestBytes(Buffer.from(tex
  * )
  */
 export const digestBytes = (bytes: Uint8Array): ImageDigest =>
-  `sha256:${createHash('sha256')
-    .update(bytes instanceof Uint8Array ? bytes : Buffer.from(textOf(bytes), 'utf8'))
-    .digest('hex')}` as ImageDigest
+  `sha256:${createHash('sha256').update(bytes).digest('hex')}` as ImageDigest
 
 /**
  * The layers of an image manifest; empty for an index.
@@ -1017,9 +946,7 @@ export const digestBytes = (bytes: Uint8Array): ImageDigest =>
  * assert.deepStrictEqual(E.isRight(m) && Manifest.layers(m.right), [])
  */
 export const layers = (m: Manifest): ReadonlyArray<Descriptor> =>
-  (tagOf(m) === 'DockerManifest' || tagOf(m) === 'OciManifest') && Array.isArray((m as SingleManifest).layers)
-    ? (m as SingleManifest).layers
-    : []
+  m._tag === 'DockerManifest' || m._tag === 'OciManifest' ? m.layers : []
 
 /**
  * The config descriptor of an image manifest; `None` for an index.
@@ -1042,9 +969,7 @@ export const layers = (m: Manifest): ReadonlyArray<Descriptor> =>
  * )
  */
 export const config = (m: Manifest): O.Option<Descriptor> =>
-  (tagOf(m) === 'DockerManifest' || tagOf(m) === 'OciManifest') && (m as SingleManifest).config !== undefined
-    ? O.some((m as SingleManifest).config)
-    : O.none
+  m._tag === 'DockerManifest' || m._tag === 'OciManifest' ? O.some(m.config) : O.none
 
 /**
  * The manifests an index lists; empty for an image manifest.
@@ -1059,54 +984,13 @@ export const config = (m: Manifest): O.Option<Descriptor> =>
  * const m = Manifest.parse(JSON.stringify({ schemaVersion: 2, manifests: [child] }))
  * assert.deepStrictEqual(E.isRight(m) && Manifest.children(m.right), [child])
  */
-export const children = (m: Manifest): ReadonlyArray<Descriptor> => (isIndex(m) && Array.isArray(m.manifests) ? m.manifests : [])
-
-interface Normal {
-  readonly os: string
-  readonly architecture: string
-  readonly variant: string | undefined
-}
-
-const ARCH_ALIASES: Readonly<Record<string, { readonly architecture: string; readonly variant?: string }>> = {
-  x86_64: { architecture: 'amd64' },
-  'x86-64': { architecture: 'amd64' },
-  aarch64: { architecture: 'arm64' },
-  armhf: { architecture: 'arm', variant: 'v7' },
-  armel: { architecture: 'arm', variant: 'v6' },
-  i386: { architecture: '386' }
-}
-
-const normalise = (p: Platform): Normal => {
-  const arch0 = p.architecture.toLowerCase()
-  const alias = Object.prototype.hasOwnProperty.call(ARCH_ALIASES, arch0) ? ARCH_ALIASES[arch0] : undefined
-  const architecture = alias?.architecture ?? arch0
-  const given = p.variant === undefined || p.variant === '' ? alias?.variant : p.variant.toLowerCase()
-  const v = given !== undefined && /^\d+$/.test(given) ? `v${given}` : given
-  const variant =
-    architecture === 'arm64'
-      ? v ?? 'v8'
-      : architecture === 'arm'
-      ? v ?? 'v7'
-      : architecture === 'amd64' && v === 'v1'
-      ? undefined
-      : v
-  return { os: p.os.toLowerCase(), architecture, variant }
-}
-
-const sameExactly = (a: Platform, b: Platform): boolean =>
-  a.os === b.os && a.architecture === b.architecture && (a.variant || undefined) === (b.variant || undefined)
-
-const sameNormalised = (a: Platform, b: Platform): boolean => {
-  const x = normalise(a)
-  const y = normalise(b)
-  return x.os === y.os && x.architecture === y.architecture && x.variant === y.variant
-}
+export const children = (m: Manifest): ReadonlyArray<Descriptor> => (isIndex(m) ? m.manifests : [])
 
 /**
- * The index entry for a platform: the first entry whose platform matches exactly, else the first
- * that matches after normalisation (`arm64` is `arm64/v8`, `arm` is `arm/v7`, `amd64/v1` is
- * `amd64`; `aarch64` and `x86_64` are aliases). Attestation entries are skipped. `None` for an
- * image manifest or when no entry matches.
+ * The index entry for a platform (`Platform.select` of the index's entries): the first entry whose
+ * platform matches exactly, else the first that matches after normalisation (`arm64` is
+ * `arm64/v8`, `arm` is `arm/v7`, `amd64/v1` is `amd64`; `aarch64` and `x86_64` are aliases).
+ * Attestation entries are skipped. `None` for an image manifest or when no entry matches.
  *
  * @category utils
  * @since 0.1.0
@@ -1131,20 +1015,11 @@ const sameNormalised = (a: Platform, b: Platform): boolean => {
  * assert.deepStrictEqual(pick(Manifest.defaultPlatform), O.some('a'))
  * assert.deepStrictEqual(pick({ os: 'unknown', architecture: 'unknown' }), O.none)
  */
-export const selectPlatform = (index: Manifest, platform: Platform): O.Option<Descriptor> => {
-  if (typeof platform !== 'object' || platform === null) return O.none
-  const candidates = children(index).filter(
-    (d): d is Descriptor & { readonly platform: Platform } =>
-      typeof d === 'object' && d !== null && typeof d.platform === 'object' && d.platform !== null && !isAttestation(d)
-  )
-  const exact = candidates.find((d) => sameExactly(d.platform, platform))
-  return exact !== undefined
-    ? O.some(exact)
-    : O.fromNullable(candidates.find((d) => sameNormalised(d.platform, platform)))
-}
+export const selectPlatform = (index: Manifest, platform: Platform): O.Option<Descriptor> =>
+  PlatformModule.select(children(index), platform)
 
 /**
- * The platforms an index offers, attestations left out, in index order.
+ * The platforms an index offers, attestations left out, in index order (`Platform.offered`).
  *
  * @category utils
  * @since 0.1.0
@@ -1161,9 +1036,4 @@ export const selectPlatform = (index: Manifest, platform: Platform): O.Option<De
  * }))
  * assert.deepStrictEqual(E.isRight(m) && Manifest.platforms(m.right).map(Manifest.platformToString), ['linux/amd64'])
  */
-export const platforms = (m: Manifest): ReadonlyArray<Platform> =>
-  children(m).flatMap((d) =>
-    typeof d === 'object' && d !== null && typeof d.platform === 'object' && d.platform !== null && !isAttestation(d)
-      ? [d.platform]
-      : []
-  )
+export const platforms = (m: Manifest): ReadonlyArray<Platform> => PlatformModule.offered(children(m))

@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import * as t from 'io-ts'
+import { showValue } from './internal/codec'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -281,20 +282,11 @@ export const isImageDigest = (s: unknown): s is ImageDigest => typeof s === 'str
 // codecs
 // -------------------------------------------------------------------------------------
 
-/** The value as JSON for a message; never throws (bigints, symbols, cycles). */
-const shown = (u: unknown): string => {
-  try {
-    return typeof u === 'bigint' ? `${u}n` : JSON.stringify(u) ?? String(u)
-  } catch {
-    return typeof u
-  }
-}
-
 const brandedString = <A extends string>(name: string, is: (u: unknown) => u is A): t.Type<A, string, unknown> =>
   new t.Type<A, string, unknown>(
     name,
     is,
-    (u, c) => (is(u) ? t.success(u) : t.failure(u, c, `not a valid ${name}: ${shown(u)}`)),
+    (u, c) => (is(u) ? t.success(u) : t.failure(u, c, `not a valid ${name}: ${showValue(u, Number.POSITIVE_INFINITY)}`)),
     (a) => a
   )
 

@@ -165,21 +165,16 @@ export const parse: (s: string) => E.Either<EcrError, RegistryUri> = /*#__PURE__
  * )
  * assert.ok(E.isLeft(RegistryUri.make({ accountId: '1234', region: 'us-east-1' })))
  */
-export const make = (input: RegistryUriParts): E.Either<EcrError, RegistryUri> => {
-  const parts = U.partsOf(input)
+export const make = (parts: RegistryUriParts): E.Either<EcrError, RegistryUri> => {
   const fips = parts.fips === true
-  const s = U.formatHost(U.str(parts.accountId), U.str(parts.region), fips)
+  const s = U.formatHost(parts.accountId, parts.region, fips)
   const reason =
-    U.accountProblem(U.str(parts.accountId)) ??
-    U.regionProblem(U.str(parts.region)) ??
-    (fips ? U.fipsProblem(U.str(parts.region)) : undefined)
+    U.accountProblem(parts.accountId) ?? U.regionProblem(parts.region) ?? (fips ? U.fipsProblem(parts.region) : undefined)
   return reason === undefined ? E.right(s as RegistryUri) : E.left(U.invalid(s, 'RegistryUri', reason))
 }
 
 /**
  * The URI of a registry reference; `fips: true` gives the FIPS host where the partition has one.
- * Given a value that is not a reference, each part is read with `String` (a missing part, or every
- * part of a non-object, reads `"undefined"`), so the result is then not a valid URI.
  *
  * @category constructors
  * @since 0.1.0
@@ -199,8 +194,7 @@ export const fromRef = (ref: RegistryUriRef): RegistryUri => U.refHost(ref) as R
 
 /**
  * The parts of a registry URI; `fips: true` is present only for a FIPS host, so
- * `make(toRef(u))` gives `u` back. Given a value that is not a registry URI, it reads `String(u)` and
- * returns whatever account and region it finds (empty strings when none).
+ * `make(toRef(u))` gives `u` back.
  *
  * @category conversions
  * @since 0.1.0
@@ -265,7 +259,6 @@ export const codec: t.Type<RegistryUri, string, unknown> = /*#__PURE__*/ new t.T
  * assert.strictEqual(RegistryUri.isPrefixed('123456789012.dkr.ecr.us-west-2.amazonaws.com.evil.example/x'), false)
  */
 export const isPrefixed = (s: string): boolean => {
-  if (typeof s !== 'string') return false
   const slash = s.indexOf('/')
   return U.isRegistryUri(slash < 0 ? s : s.slice(0, slash))
 }

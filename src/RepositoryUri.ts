@@ -154,12 +154,9 @@ export const parse: (s: string) => E.Either<EcrError, RepositoryUri> = /*#__PURE
  * )
  * assert.ok(E.isLeft(RepositoryUri.make({ accountId: '123456789012', region: 'us-west-2', repositoryName: 'My-App' })))
  */
-export const make = (input: RepositoryUriParts): E.Either<EcrError, RepositoryUri> => {
-  const parts = U.partsOf(input)
+export const make = (parts: RepositoryUriParts): E.Either<EcrError, RepositoryUri> => {
   const fips = parts.fips === true
-  const accountId = U.str(parts.accountId)
-  const region = U.str(parts.region)
-  const name = U.str(parts.repositoryName)
+  const { accountId, region, repositoryName: name } = parts
   const s = `${U.formatHost(accountId, region, fips)}/${name}`
   const reason =
     U.accountProblem(accountId) ??
@@ -171,9 +168,7 @@ export const make = (input: RepositoryUriParts): E.Either<EcrError, RepositoryUr
 
 /**
  * The URI of a repository reference. Total: a reference's parts are already valid. `fips: true`
- * gives the FIPS host where the partition has one. Given a value that is not a reference, each part
- * is read with `String` (a missing part, or every part of a non-object, reads `"undefined"`), so the
- * result is then not a valid URI.
+ * gives the FIPS host where the partition has one.
  *
  * @category constructors
  * @since 0.1.0
@@ -186,7 +181,7 @@ export const make = (input: RepositoryUriParts): E.Either<EcrError, RepositoryUr
  * assert.strictEqual(RepositoryUri.fromRef(RepositoryUri.toRef(uri.right)), uri.right)
  */
 export const fromRef = (ref: RepositoryUriRef): RepositoryUri =>
-  `${U.refHost(ref)}/${U.str(U.partsOf(ref).repositoryName)}` as RepositoryUri
+  `${U.refHost(ref)}/${ref.repositoryName}` as RepositoryUri
 
 // -------------------------------------------------------------------------------------
 // conversions
@@ -194,8 +189,7 @@ export const fromRef = (ref: RepositoryUriRef): RepositoryUri =>
 
 /**
  * The parts of a repository URI; `fips: true` is present only for a FIPS host, so
- * `make(toRef(u))` gives `u` back. Given a value that is not a repository URI, it reads `String(u)`
- * and returns whatever parts it finds (empty strings when none).
+ * `make(toRef(u))` gives `u` back.
  *
  * @category conversions
  * @since 0.1.0
@@ -219,8 +213,7 @@ export const toRef = (u: RepositoryUri): RepositoryUriRef => {
 }
 
 /**
- * The registry a repository URI is in. Given a value that is not a repository URI, it returns
- * `String(u)` up to its first `/`.
+ * The registry a repository URI is in.
  *
  * @category conversions
  * @since 0.1.0
@@ -232,11 +225,7 @@ export const toRef = (u: RepositoryUri): RepositoryUriRef => {
  * assert.ok(E.isRight(uri))
  * assert.strictEqual(RepositoryUri.registry(uri.right), '123456789012.dkr.ecr.us-west-2.amazonaws.com')
  */
-export const registry = (u: RepositoryUri): RegistryUri => {
-  const s = U.str(u)
-  const slash = s.indexOf('/')
-  return (slash < 0 ? s : s.slice(0, slash)) as RegistryUri
-}
+export const registry = (u: RepositoryUri): RegistryUri => u.slice(0, u.indexOf('/')) as RegistryUri
 
 // -------------------------------------------------------------------------------------
 // codecs

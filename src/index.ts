@@ -70,6 +70,15 @@ export * as ImageUri from './ImageUri'
 export * as Manifest from './Manifest'
 
 /**
+ * Image platforms (`os/architecture[/variant]`): parse, format, normalise, match, and pick an
+ * index entry. Pure.
+ *
+ * @category modules
+ * @since 0.2.0
+ */
+export * as Platform from './Platform'
+
+/**
  * Lifecycle policies as data: rules, codecs, `removeUntagged`, stable JSON. Pure.
  *
  * @category modules

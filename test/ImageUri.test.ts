@@ -4,14 +4,19 @@ import { describe, expect, it } from 'vitest'
 import * as ImageUri from '../src/ImageUri'
 import * as RegistryUri from '../src/RegistryUri'
 import * as RepositoryUri from '../src/RepositoryUri'
+import * as P from '../src/Primitives'
 import {
+  accountId,
   anyString,
+  hasFips,
   hostOf,
   imageDigest,
   imageParts,
   imageTag,
   imageUriOf,
   mutated,
+  region,
+  repositoryName,
   repositoryParts,
   repositoryUriOf
 } from './arbitraries'
@@ -268,5 +273,49 @@ describe('ImageUri.codec', () => {
       }),
       { numRuns: 2_000 }
     )
+  })
+})
+
+describe('ImageUri.make on generated valid and invalid parts', () => {
+  const maybe = (valid: fc.Arbitrary<string>): fc.Arbitrary<string> => fc.oneof({ weight: 3, arbitrary: valid }, mutated(valid))
+  const parts = fc.record(
+    {
+      accountId: maybe(accountId),
+      region: maybe(region),
+      repositoryName: maybe(repositoryName),
+      tag: maybe(imageTag),
+      digest: maybe(imageDigest),
+      fips: fc.boolean()
+    },
+    { requiredKeys: ['accountId', 'region', 'repositoryName'], noNullPrototype: true }
+  )
+
+  it('is Right exactly when every part is valid, and then parses back to the same parts', () => {
+    let accepted = 0
+    fc.assert(
+      fc.property(parts, (p) => {
+        const valid =
+          P.isAccountId(p.accountId) &&
+          P.isRegion(p.region) &&
+          (p.fips !== true || hasFips(p.region)) &&
+          P.isRepositoryName(p.repositoryName) &&
+          (p.tag === undefined) !== (p.digest === undefined) &&
+          (p.tag === undefined || P.isImageTag(p.tag)) &&
+          (p.digest === undefined || P.isImageDigest(p.digest))
+        const made = ImageUri.make(p)
+        expect(E.isRight(made)).toBe(valid)
+        if (E.isRight(made)) {
+          accepted++
+          expect(ImageUri.parse(made.right)).toStrictEqual(made)
+          const { fips, ...rest } = p
+          expect(ImageUri.toRef(made.right)).toStrictEqual(fips === true ? { ...rest, fips } : rest)
+        } else {
+          expect(made.left._tag === 'InvalidUri' && made.left.expected).toBe('ImageUri')
+          expect(made.left.message.startsWith('not a valid ImageUri: ')).toBe(true)
+        }
+      }),
+      { numRuns: 5_000 }
+    )
+    expect(accepted).toBeGreaterThan(100)
   })
 })

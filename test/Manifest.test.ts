@@ -687,22 +687,3 @@ describe('constants', () => {
     expect(Manifest.MediaType.ociConfig).toBe('application/vnd.oci.image.config.v1+json')
   })
 })
-
-describe('selectPlatform and platforms on untyped input', () => {
-  it('never throw: odd entries are skipped, an odd platform selects nothing', () => {
-    fc.assert(
-      fc.property(fc.anything(), fc.anything(), fc.array(fc.anything()), (p, q, entries) => {
-        const odd = [
-          { _tag: 'OciIndex', manifests: entries },
-          { _tag: 'DockerManifestList', manifests: [null, { platform: p }, { platform: q, annotations: p }] },
-          p
-        ]
-        for (const index of odd) {
-          expect(['None', 'Some']).toContain(Manifest.selectPlatform(index as never, q as never)._tag)
-          expect(Array.isArray(Manifest.platforms(index as never))).toBe(true)
-        }
-      }),
-      { numRuns: 2000 }
-    )
-  })
-})

@@ -271,3 +271,38 @@ describe('ResourceTagC', () => {
     expect(E.isLeft(P.ResourceTagC.decode(u))).toBe(true)
   })
 })
+
+describe('codec failure messages', () => {
+  const codecs: ReadonlyArray<t.Decoder<unknown, string>> = [P.AccountIdC, P.RegionC, P.RepositoryNameC, P.ImageTagC, P.ImageDigestC]
+  const cyclic: Record<string, unknown> = { a: 1 }
+  cyclic['self'] = cyclic
+
+  it.each([
+    [10n, 'bigint'],
+    [Symbol('s'), 'symbol'],
+    [cyclic, 'object'],
+    [undefined, 'undefined'],
+    [() => 1, 'function'],
+    [null, 'null'],
+    [42, '42'],
+    [{ Key: 'a' }, '{"Key":"a"}']
+  ])('show %s as %j, without throwing', (u, shown) => {
+    for (const c of codecs) {
+      const d = c.decode(u)
+      expect(E.isLeft(d) && d.left.map((e) => e.message)).toStrictEqual([`not a valid ${c.name}: ${shown}`])
+    }
+  })
+
+  it('decode of any value is a Left with one message naming the codec, or the value itself', () => {
+    fc.assert(
+      fc.property(fc.anything({ withBigInt: true, withDate: true, withTypedArray: true, withNullPrototype: true }), (u) => {
+        for (const c of codecs) {
+          const d = c.decode(u)
+          if (E.isRight(d)) expect(d.right).toBe(u)
+          else expect(d.left.map((e) => e.message?.startsWith(`not a valid ${c.name}: `))).toStrictEqual([true])
+        }
+      }),
+      { numRuns: 1_000 }
+    )
+  })
+})

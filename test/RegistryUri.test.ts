@@ -3,7 +3,19 @@ import * as E from 'fp-ts/Either'
 import { describe, expect, it } from 'vitest'
 import * as RegistryUri from '../src/RegistryUri'
 import * as RepositoryUri from '../src/RepositoryUri'
-import { anyString, hasFips, hostOf, imageParts, imageUriOf, mutated, registryParts, repositoryName } from './arbitraries'
+import * as P from '../src/Primitives'
+import {
+  accountId,
+  anyString,
+  hasFips,
+  hostOf,
+  imageParts,
+  imageUriOf,
+  mutated,
+  region,
+  registryParts,
+  repositoryName
+} from './arbitraries'
 
 const RUNS = 10_000
 
@@ -258,5 +270,28 @@ describe('RegistryUri.isPrefixed', () => {
       }),
       { numRuns: 2_000 }
     )
+  })
+})
+
+describe('RegistryUri.make on generated valid and invalid parts', () => {
+  const maybe = (valid: fc.Arbitrary<string>): fc.Arbitrary<string> => fc.oneof({ weight: 3, arbitrary: valid }, mutated(valid))
+
+  it('is Right exactly when every part is valid, and then parses back to the same parts', () => {
+    let accepted = 0
+    fc.assert(
+      fc.property(maybe(accountId), maybe(region), fc.boolean(), (accountId, region, fips) => {
+        const made = RegistryUri.make({ accountId, region, fips })
+        expect(E.isRight(made)).toBe(P.isAccountId(accountId) && P.isRegion(region) && (!fips || hasFips(region)))
+        if (E.isRight(made)) {
+          accepted++
+          expect(RegistryUri.parse(made.right)).toStrictEqual(made)
+          expect(RegistryUri.toRef(made.right)).toStrictEqual(fips ? { accountId, region, fips } : { accountId, region })
+        } else {
+          expect(made.left._tag === 'InvalidUri' && made.left.expected).toBe('RegistryUri')
+        }
+      }),
+      { numRuns: 5_000 }
+    )
+    expect(accepted).toBeGreaterThan(100)
   })
 })

@@ -3,7 +3,20 @@ import * as E from 'fp-ts/Either'
 import { describe, expect, it } from 'vitest'
 import * as RegistryUri from '../src/RegistryUri'
 import * as RepositoryUri from '../src/RepositoryUri'
-import { anyString, hostOf, imageParts, imageUriOf, mutated, repositoryParts, repositoryUriOf } from './arbitraries'
+import * as P from '../src/Primitives'
+import {
+  accountId,
+  anyString,
+  hasFips,
+  hostOf,
+  imageParts,
+  imageUriOf,
+  mutated,
+  region,
+  repositoryName,
+  repositoryParts,
+  repositoryUriOf
+} from './arbitraries'
 
 const RUNS = 10_000
 const HOST = '123456789012.dkr.ecr.us-west-2.amazonaws.com'
@@ -195,5 +208,31 @@ describe('RepositoryUri.codec', () => {
       }),
       { numRuns: 2_000 }
     )
+  })
+})
+
+describe('RepositoryUri.make on generated valid and invalid parts', () => {
+  const maybe = (valid: fc.Arbitrary<string>): fc.Arbitrary<string> => fc.oneof({ weight: 3, arbitrary: valid }, mutated(valid))
+
+  it('is Right exactly when every part is valid, and then parses back to the same parts', () => {
+    let accepted = 0
+    fc.assert(
+      fc.property(maybe(accountId), maybe(region), maybe(repositoryName), fc.boolean(), (accountId, region, repositoryName, fips) => {
+        const valid = P.isAccountId(accountId) && P.isRegion(region) && (!fips || hasFips(region)) && P.isRepositoryName(repositoryName)
+        const made = RepositoryUri.make({ accountId, region, repositoryName, fips })
+        expect(E.isRight(made)).toBe(valid)
+        if (E.isRight(made)) {
+          accepted++
+          expect(RepositoryUri.parse(made.right)).toStrictEqual(made)
+          expect(RepositoryUri.toRef(made.right)).toStrictEqual(
+            fips ? { accountId, region, repositoryName, fips } : { accountId, region, repositoryName }
+          )
+        } else {
+          expect(made.left._tag === 'InvalidUri' && made.left.expected).toBe('RepositoryUri')
+        }
+      }),
+      { numRuns: 5_000 }
+    )
+    expect(accepted).toBeGreaterThan(100)
   })
 })

@@ -42,14 +42,10 @@ export const fromArn = (s: string): E.Either<EcrError, RepositoryRef> => {
 }
 
 /** The ARN of a repository, in its region's partition. */
-export const toArn = (ref: RepositoryRef): string => {
-  const r = U.partsOf(ref)
-  const region = U.str(r.region)
-  return `arn:${U.partitionOf(region)}:ecr:${region}:${U.str(r.accountId)}:${REPOSITORY}${U.str(r.repositoryName)}`
-}
+export const toArn = (ref: RepositoryRef): string =>
+  `arn:${U.partitionOf(ref.region)}:ecr:${ref.region}:${ref.accountId}:${REPOSITORY}${ref.repositoryName}`
 
 const arnProblem = (s: string): string | undefined => {
-  if (typeof s !== 'string') return 'not a string'
   if (s.length === 0) return 'empty'
   if (!s.startsWith('arn:')) return 'an ARN starts with "arn:"'
   const m = ARN.exec(s)

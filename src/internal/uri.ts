@@ -108,22 +108,8 @@ export const show = (s: string): string => JSON.stringify(s.length > MAX_SHOWN ?
 export const invalid = (input: string, expected: UriKind, reason: string): EcrError =>
   EcrErrors.invalidUri(input, expected, redactText(reason))
 
-/** `String(u)` for untyped callers: a symbol or an object without `toString` gives its type's name, not a throw. */
-export const str = (u: unknown): string => {
-  if (typeof u === 'string') return u
-  try {
-    return String(u)
-  } catch {
-    return typeof u
-  }
-}
-
-/** The parts object of a `make`, or an empty one (every part then reported missing) when it is not an object. */
-export const partsOf = <P extends object>(parts: P): Partial<P> => (typeof parts === 'object' && parts !== null ? parts : {})
-
-/** Problems any URI can have before its grammar is looked at (not being a string among them). */
+/** Problems any URI can have before its grammar is looked at. */
 export const preProblem = (s: string): string | undefined => {
-  if (typeof s !== 'string') return 'not a string'
   if (s.length === 0) return 'empty'
   const scheme = SCHEME.exec(s)
   if (scheme !== null) return `an ECR URI has no scheme: remove ${show(scheme[0])}`
@@ -227,22 +213,15 @@ export const parseHost = (host: string): E.Either<string, HostParts> => {
 export const formatHost = (accountId: string, region: string, fips: boolean): string =>
   `${accountId}.dkr.${fips ? 'ecr-fips' : 'ecr'}.${region}.${DNS_SUFFIX[partitionOf(region)]}`
 
-/**
- * The registry host of a reference (the FIPS host when `fips` is `true` and the partition has one),
- * each part read with `str`: a value that is not an object has no parts, each reading `"undefined"`.
- */
-export const refHost = (ref: unknown): string => {
-  const r = partsOf(ref as { readonly accountId?: unknown; readonly region?: unknown; readonly fips?: unknown })
-  const region = str(r.region)
-  return formatHost(str(r.accountId), region, r.fips === true && hasFips(region))
-}
+/** The registry host of a reference: the FIPS host when `fips` is `true` and the partition has one. */
+export const refHost = (ref: { readonly accountId: string; readonly region: string; readonly fips?: boolean }): string =>
+  formatHost(ref.accountId, ref.region, ref.fips === true && hasFips(ref.region))
 
 /**
  * Splits `<host>/<name>[:<tag>][@<digest>]`: the host ends at the first `/`, a digest follows the
  * first `@`, and a tag follows the last `:` after the last `/` of what precedes the digest.
  */
-export const split = (input: string): Split => {
-  const s = str(input)
+export const split = (s: string): Split => {
   const slash = s.indexOf('/')
   if (slash < 0) return { host: s, path: undefined, name: undefined, tag: undefined, digest: undefined }
   const host = s.slice(0, slash)
@@ -307,12 +286,9 @@ export const fast = (s: string): Fast | undefined => {
     : undefined
 }
 
-/**
- * The parts of a string already known to be a valid URI (a branded value): no checks, no failure.
- * Anything else is read as `str(u)`, its missing parts empty.
- */
+/** The parts of a string already known to be a valid URI (a branded value): no checks, no failure. */
 export const unsafeRef = (
-  u: string
+  s: string
 ): {
   readonly accountId: AccountId
   readonly region: Region
@@ -321,7 +297,6 @@ export const unsafeRef = (
   readonly tag: ImageTag | undefined
   readonly digest: ImageDigest | undefined
 } => {
-  const s = str(u)
   const f = fast(s)
   if (f !== undefined) {
     const repositoryName = (f.name ?? '') as RepositoryName
@@ -406,9 +381,9 @@ export const imageProblem = (s: string): string | undefined => {
  * the slow path's verdict, so both paths always agree on what is accepted).
  */
 export const parseWith =
-  <A>(expected: UriKind, isValid: (s: string) => boolean, problem: (s: string) => string | undefined) =>
+  <A extends string>(expected: UriKind, isValid: (s: string) => boolean, problem: (s: string) => string | undefined) =>
   (s: string): E.Either<EcrError, A> => {
-    if (typeof s === 'string' && isValid(s)) return E.right(s as unknown as A)
+    if (isValid(s)) return E.right(s as A)
     const reason = problem(s)
-    return reason === undefined ? E.right(s as unknown as A) : E.left(invalid(str(s), expected, reason))
+    return reason === undefined ? E.right(s as A) : E.left(invalid(s, expected, reason))
   }
