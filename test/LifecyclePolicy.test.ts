@@ -427,6 +427,17 @@ describe('codecs', () => {
     expect(r).toStrictEqual(E.right(untaggedDays(4, 3)))
   })
 
+  it('a policy decodes to canonical rules: ECR additions dropped, a missing description empty', () => {
+    const { description: _none, ...noDescription } = untaggedDays(4, 3)
+    const read = LifecyclePolicy.fromJson(
+      JSON.stringify({
+        rules: [{ ...noDescription, extra: 1, selection: { ...noDescription.selection, storageClass: 'standard', tagPrefixList: [] } }],
+        lastEvaluatedAt: 0
+      })
+    )
+    expect(read).toStrictEqual(E.right({ rules: [untaggedDays(4, 3)] }))
+  })
+
   const rule = untaggedDays(1, 7)
   const tagged = (selection: object) => ({
     ...rule,

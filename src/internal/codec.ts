@@ -142,7 +142,8 @@ export type Struct<R extends t.Props, P extends t.Props> = { readonly [K in keyo
 
 /**
  * An object codec with required and optional fields. Unlike `t.intersection`, it adds no key of its
- * own to the decoding context, so error paths are the JSON paths. Other fields are kept as they are.
+ * own to the decoding context, so error paths are the JSON paths. A field decodes as its codec
+ * decodes it; other fields are kept as they are.
  */
 export const struct = <R extends t.Props, P extends t.Props>(
   name: string,
@@ -162,16 +163,20 @@ export const struct = <R extends t.Props, P extends t.Props>(
         return t.failure(u, c)
       }
       const errors: Array<t.ValidationError> = []
+      // the decoded fields, where a field's codec gave another value than the one read
+      let decoded: Record<string, unknown> | undefined
       for (const [k, codec, req] of fields) {
         const v = u[k]
         if (v !== undefined || req) {
           const r = codec.validate(v, t.appendContext(c, k, codec, v))
           if (E.isLeft(r)) {
             errors.push(...r.left)
+          } else if (r.right !== v) {
+            decoded = { ...(decoded ?? u), [k]: r.right }
           }
         }
       }
-      return errors.length > 0 ? t.failures(errors) : t.success(u as Struct<R, P>)
+      return errors.length > 0 ? t.failures(errors) : t.success((decoded ?? u) as Struct<R, P>)
     },
     (a) => a
   )
