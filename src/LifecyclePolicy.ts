@@ -14,7 +14,7 @@ import * as E from 'fp-ts/Either'
 import { pipe } from 'fp-ts/function'
 import * as t from 'io-ts'
 import type { EcrError } from './EcrError'
-import { type Check, checked, decodeJson, invalid, report, showValue, stringArray, struct } from './internal/codec'
+import { type Check, checked, decodeJson, type Item, invalid, report, showValue, stringArray, struct } from './internal/codec'
 import type { ImageDetail } from './internal/images'
 
 // -------------------------------------------------------------------------------------
@@ -516,85 +516,65 @@ export const ruleCodec: t.Type<Rule, Rule, unknown> = /*#__PURE__*/ checked({
   encode: canonical
 })
 
-/** The first index of the rules of `storageClass` for which `p` holds, if any. */
-const firstOfClass = (
-  rules: ReadonlyArray<Rule>,
-  storageClass: StorageClass,
-  p: (r: Rule) => boolean
-): number | undefined => {
-  const i = rules.findIndex((r) => storageClassOf(r.selection) === storageClass && p(r))
-  return i < 0 ? undefined : i
-}
+/** A rule seen in its policy. */
+type InPolicy = Item<LifecyclePolicy, Rule>
+
+const classOf = ({ item }: InPolicy): StorageClass => storageClassOf(item.selection)
+
+/** The index of the first rule selecting the same storage class as this one for which `p` holds (-1: none). */
+const firstOfClass = (x: InPolicy, p: (r: Rule) => boolean): number =>
+  x.whole.rules.findIndex((r) => storageClassOf(r.selection) === classOf(x) && p(r))
+
+const firstWithStatus = (x: InPolicy, tagStatus: TagStatus): number =>
+  firstOfClass(x, (r) => r.selection.tagStatus === tagStatus)
 
 const sameSet = (a: ReadonlyArray<string>, b: ReadonlyArray<string>): boolean =>
   a.every((x) => b.includes(x)) && b.every((x) => a.includes(x))
 
+const firstWithPrefixes = (x: InPolicy): number =>
+  firstOfClass(x, (r) => nonEmpty(r.selection.tagPrefixList) && sameSet(r.selection.tagPrefixList, x.item.selection.tagPrefixList ?? []))
+
+const highestOfClass = (x: InPolicy): number =>
+  Math.max(...x.whole.rules.filter((r) => storageClassOf(r.selection) === classOf(x)).map((r) => r.rulePriority))
+
+const firstWithPriority = ({ whole, item }: InPolicy): number =>
+  whole.rules.findIndex((r) => r.rulePriority === item.rulePriority)
+
 /** ECR's rules between the rules of a policy ("Lifecycle policy evaluation rules" in ECR's user guide). */
-const ruleInPolicyChecks: ReadonlyArray<Check<{ readonly whole: LifecyclePolicy; readonly item: Rule; readonly index: number }>> = [
+const ruleInPolicyChecks: ReadonlyArray<Check<InPolicy>> = [
   {
     path: ['rulePriority'],
-    holds: ({ whole, item, index }) => whole.rules.findIndex((r) => r.rulePriority === item.rulePriority) === index,
-    message: ({ whole, item }) =>
-      `duplicate rulePriority ${item.rulePriority} (also rule ${whole.rules.findIndex((r) => r.rulePriority === item.rulePriority)})`
+    holds: (x) => firstWithPriority(x) === x.index,
+    message: (x) => `duplicate rulePriority ${x.item.rulePriority} (also rule ${firstWithPriority(x)})`
   },
   {
     path: ['rulePriority'],
-    holds: ({ whole, item }) =>
-      item.selection.tagStatus !== 'any' ||
-      whole.rules.every(
-        (r) => storageClassOf(r.selection) !== storageClassOf(item.selection) || r.rulePriority <= item.rulePriority
-      ),
-    message: ({ whole, item }) => {
-      const storageClass = storageClassOf(item.selection)
-      const highest = Math.max(
-        ...whole.rules.filter((r) => storageClassOf(r.selection) === storageClass).map((r) => r.rulePriority)
-      )
-      return `a rule with tagStatus any must have the highest rulePriority (${item.rulePriority} is lower than ${highest}) among the rules selecting ${storageClass} images`
-    }
+    holds: (x) => x.item.selection.tagStatus !== 'any' || x.item.rulePriority >= highestOfClass(x),
+    message: (x) =>
+      `a rule with tagStatus any must have the highest rulePriority (${x.item.rulePriority} is lower than ${highestOfClass(
+        x
+      )}) among the rules selecting ${classOf(x)} images`
   },
   {
     path: ['selection', 'tagStatus'],
-    holds: ({ whole, item, index }) =>
-      item.selection.tagStatus !== 'any' ||
-      firstOfClass(whole.rules, storageClassOf(item.selection), (r) => r.selection.tagStatus === 'any') === index,
-    message: ({ whole, item }) =>
-      `only one rule may have tagStatus any among the rules selecting ${storageClassOf(item.selection)} images (also rule ${firstOfClass(
-        whole.rules,
-        storageClassOf(item.selection),
-        (r) => r.selection.tagStatus === 'any'
-      )})`
+    holds: (x) => x.item.selection.tagStatus !== 'any' || firstWithStatus(x, 'any') === x.index,
+    message: (x) =>
+      `only one rule may have tagStatus any among the rules selecting ${classOf(x)} images (also rule ${firstWithStatus(x, 'any')})`
   },
   {
     path: ['selection', 'tagStatus'],
-    holds: ({ whole, item, index }) =>
-      item.selection.tagStatus !== 'untagged' ||
-      firstOfClass(whole.rules, storageClassOf(item.selection), (r) => r.selection.tagStatus === 'untagged') === index,
-    message: ({ whole, item }) =>
-      `only one rule may have tagStatus untagged among the rules selecting ${storageClassOf(item.selection)} images (also rule ${firstOfClass(
-        whole.rules,
-        storageClassOf(item.selection),
-        (r) => r.selection.tagStatus === 'untagged'
+    holds: (x) => x.item.selection.tagStatus !== 'untagged' || firstWithStatus(x, 'untagged') === x.index,
+    message: (x) =>
+      `only one rule may have tagStatus untagged among the rules selecting ${classOf(x)} images (also rule ${firstWithStatus(
+        x,
+        'untagged'
       )})`
   },
   {
     path: ['selection', 'tagPrefixList'],
-    holds: ({ whole, item, index }) => {
-      const mine = item.selection.tagPrefixList
-      return (
-        !nonEmpty(mine) ||
-        firstOfClass(whole.rules, storageClassOf(item.selection), (r) => {
-          const theirs = r.selection.tagPrefixList
-          return nonEmpty(theirs) && sameSet(theirs, mine)
-        }) === index
-      )
-    },
-    message: ({ whole, item }) => {
-      const mine = item.selection.tagPrefixList ?? []
-      const first = firstOfClass(whole.rules, storageClassOf(item.selection), (r) =>
-        sameSet(r.selection.tagPrefixList ?? [], mine)
-      )
-      return `the same tag prefixes as rule ${first}: the rules selecting ${storageClassOf(item.selection)} images need distinct tagPrefixList sets`
-    }
+    holds: (x) => !nonEmpty(x.item.selection.tagPrefixList) || firstWithPrefixes(x) === x.index,
+    message: (x) =>
+      `the same tag prefixes as rule ${firstWithPrefixes(x)}: the rules selecting ${classOf(x)} images need distinct tagPrefixList sets`
   }
 ]
 
