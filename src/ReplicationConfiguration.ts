@@ -17,8 +17,7 @@ import { pipe } from 'fp-ts/function'
 import * as t from 'io-ts'
 import type { EcrError } from './EcrError'
 import * as EcrErrors from './EcrError'
-import { at, below, decode, decodeJson, each, failAt, invalid, isObject, report, result, showValue } from './internal/codec'
-import { fields, items, listOf, str, stringify } from './internal/guard'
+import { type Check, checked, decode, decodeJson, fromGuard, invalid, report, showValue, struct } from './internal/codec'
 import { isAccountId, isRegion, type AccountId, type Region } from './Primitives'
 
 // -------------------------------------------------------------------------------------
@@ -185,7 +184,7 @@ export const maxFilterLength = 256
 const FILTER = /^(?:[a-z0-9]+(?:[._-][a-z0-9]*)*\/)*[a-z0-9]*(?:[._-][a-z0-9]*)*$/
 
 // -------------------------------------------------------------------------------------
-// validation helpers
+// codecs
 // -------------------------------------------------------------------------------------
 
 /** A value as this module's messages show it: its JSON, cut after 60 characters. */
@@ -193,104 +192,42 @@ const show = (u: unknown): string => showValue(u, 60)
 
 const invalidConfiguration = /*#__PURE__*/ invalid('replication configuration')
 
-const validateDestination = (u: unknown, c: t.Context): t.Validation<Destination> => {
-  if (!isObject(u)) return t.failure(u, c, `expected an object { region, registryId }, got ${show(u)}`)
-  const errors: Array<t.ValidationError> = []
-  if (!isRegion(u.region)) errors.push(at(c, ['region'], u.region, `expected an AWS region code, got ${show(u.region)}`))
-  if (!isAccountId(u.registryId))
-    errors.push(at(c, ['registryId'], u.registryId, `expected a 12-digit account id, got ${show(u.registryId)}`))
-  return result(errors, { region: u.region as Region, registryId: u.registryId as AccountId })
-}
+const hasFilterLength = (f: string): boolean => f.length >= minFilterLength && f.length <= maxFilterLength
 
-/** Why `filter` is not a repository filter ECR accepts, or `undefined`. */
-const filterProblem = (filter: unknown): string | undefined => {
-  if (typeof filter !== 'string') return `expected a string, got ${show(filter)}`
-  if (filter.length < minFilterLength || filter.length > maxFilterLength)
-    return `expected ${minFilterLength} to ${maxFilterLength} characters, got ${filter.length}: ${show(filter)}`
-  if (!FILTER.test(filter))
-    return `expected a repository name prefix (lower-case letters, digits, '.', '_', '-' and '/'), got ${show(filter)}`
-  return undefined
-}
+/** ECR's rules for a repository filter's text (API reference, `RepositoryFilter.filter`). */
+const filterChecks: ReadonlyArray<Check<string>> = [
+  {
+    path: [],
+    holds: hasFilterLength,
+    message: (f) => `expected ${minFilterLength} to ${maxFilterLength} characters, got ${f.length}: ${show(f)}`
+  },
+  {
+    // a filter of the wrong length is reported by the rule above only
+    path: [],
+    holds: (f) => !hasFilterLength(f) || FILTER.test(f),
+    message: (f) =>
+      `expected a repository name prefix (lower-case letters, digits, '.', '_', '-' and '/'), got ${show(f)}`
+  }
+]
 
-const validateFilter = (u: unknown, c: t.Context): t.Validation<RepositoryFilter> => {
-  if (!isObject(u)) return t.failure(u, c, `expected an object { filter, filterType }, got ${show(u)}`)
-  const errors: Array<t.ValidationError> = []
-  const problem = filterProblem(u.filter)
-  if (problem !== undefined) errors.push(at(c, ['filter'], u.filter, problem))
-  if (u.filterType !== 'PREFIX_MATCH')
-    errors.push(at(c, ['filterType'], u.filterType, `expected "PREFIX_MATCH", got ${show(u.filterType)}`))
-  return result(errors, { filter: u.filter as string, filterType: 'PREFIX_MATCH' as const })
-}
+const filterText = /*#__PURE__*/ checked({
+  name: 'string',
+  shape: t.string,
+  checks: filterChecks,
+  from: (f: string) => f,
+  encode: (f: string) => f
+})
 
-/**
- * A rule with its fields in ECR's order; an empty filter list is left out (it means: every
- * repository). Parts of the wrong shape are read as empty (see `fields` and `items`).
- */
-const canonicalRule = (r: unknown): ReplicationRule => {
-  const o = fields(r)
-  const filters = items(o.repositoryFilters)
+/** A rule with its fields in ECR's order; an empty filter list is left out (it means: every repository). */
+const canonicalRule = (r: ReplicationRule): ReplicationRule => {
+  const filters = r.repositoryFilters ?? []
   return {
-    destinations: items(o.destinations).map((u) => {
-      const d = fields(u)
-      return { region: d.region as Region, registryId: d.registryId as AccountId }
-    }),
+    destinations: r.destinations.map((d) => ({ region: d.region, registryId: d.registryId })),
     ...(filters.length > 0
-      ? {
-          repositoryFilters: filters.map((u) => {
-            const f = fields(u)
-            return { filter: f.filter as string, filterType: f.filterType as 'PREFIX_MATCH' }
-          })
-        }
+      ? { repositoryFilters: filters.map((f) => ({ filter: f.filter, filterType: f.filterType })) }
       : {})
   }
 }
-
-const validateRule = (u: unknown, c: t.Context): t.Validation<ReplicationRule> => {
-  if (!isObject(u)) return t.failure(u, c, `expected an object { destinations, repositoryFilters? }, got ${show(u)}`)
-  const errors: Array<t.ValidationError> = []
-  let destinations: ReadonlyArray<Destination> = []
-  if (!Array.isArray(u.destinations)) {
-    errors.push(at(c, ['destinations'], u.destinations, `expected an array of destinations, got ${show(u.destinations)}`))
-  } else {
-    const list: ReadonlyArray<unknown> = u.destinations
-    if (list.length < 1 || list.length > maxDestinations)
-      errors.push(at(c, ['destinations'], list, `expected 1 to ${maxDestinations} destinations, got ${list.length}`))
-    const checked = each(list, below(c, 'destinations', list), validateDestination)
-    errors.push(...checked.errors)
-    destinations = checked.values
-  }
-  let filters: ReadonlyArray<RepositoryFilter> = []
-  if (u.repositoryFilters !== undefined && u.repositoryFilters !== null) {
-    if (!Array.isArray(u.repositoryFilters)) {
-      errors.push(
-        at(c, ['repositoryFilters'], u.repositoryFilters, `expected an array of filters, got ${show(u.repositoryFilters)}`)
-      )
-    } else {
-      const list: ReadonlyArray<unknown> = u.repositoryFilters
-      if (list.length > maxRepositoryFilters)
-        errors.push(at(c, ['repositoryFilters'], list, `expected at most ${maxRepositoryFilters} filters, got ${list.length}`))
-      const checked = each(list, below(c, 'repositoryFilters', list), validateFilter)
-      errors.push(...checked.errors)
-      filters = checked.values
-    }
-  }
-  return result(errors, canonicalRule({ destinations, repositoryFilters: filters }))
-}
-
-const validateConfiguration = (u: unknown, c: t.Context): t.Validation<ReplicationConfiguration> => {
-  if (!isObject(u)) return t.failure(u, c, `expected an object { rules }, got ${show(u)}`)
-  if (!Array.isArray(u.rules)) return failAt(c, 'rules', u.rules, `expected an array of rules, got ${show(u.rules)}`)
-  const list: ReadonlyArray<unknown> = u.rules
-  const errors: Array<t.ValidationError> = []
-  if (list.length > maxRules) errors.push(at(c, ['rules'], list, `expected at most ${maxRules} rules, got ${list.length}`))
-  const checked = each(list, below(c, 'rules', list), validateRule)
-  errors.push(...checked.errors)
-  return result(errors, { rules: checked.values })
-}
-
-// -------------------------------------------------------------------------------------
-// codecs
-// -------------------------------------------------------------------------------------
 
 /**
  * One destination: a region code and a 12-digit account id. Fields ECR may add are ignored.
@@ -305,16 +242,17 @@ const validateConfiguration = (u: unknown, c: t.Context): t.Validation<Replicati
  * assert.deepStrictEqual(ReplicationConfiguration.destinationCodec.decode(d), E.right(d))
  * assert.strictEqual(E.isLeft(ReplicationConfiguration.destinationCodec.decode({ ...d, registryId: '1234' })), true)
  */
-export const destinationCodec: t.Type<Destination, Destination, unknown> = /*#__PURE__*/ new t.Type<
-  Destination,
-  Destination,
-  unknown
->(
-  'Destination',
-  (u): u is Destination => E.isRight(validateDestination(u, [])),
-  validateDestination,
-  (d) => ({ region: d.region, registryId: d.registryId })
-)
+export const destinationCodec: t.Type<Destination, Destination, unknown> = /*#__PURE__*/ checked({
+  name: 'Destination',
+  shape: struct(
+    'Destination',
+    { region: fromGuard('an AWS region code', isRegion), registryId: fromGuard('a 12-digit account id', isAccountId) },
+    {}
+  ),
+  checks: [],
+  from: (d): Destination => ({ region: d.region, registryId: d.registryId }),
+  encode: (d) => ({ region: d.region, registryId: d.registryId })
+})
 
 /**
  * One repository filter: `PREFIX_MATCH` and a prefix of 2 to 256 characters that could start a
@@ -331,16 +269,13 @@ export const destinationCodec: t.Type<Destination, Destination, unknown> = /*#__
  * assert.strictEqual(E.isLeft(ReplicationConfiguration.repositoryFilterCodec.decode({ ...f, filter: 'Team' })), true)
  * assert.strictEqual(E.isLeft(ReplicationConfiguration.repositoryFilterCodec.decode({ ...f, filter: 'a' })), true)
  */
-export const repositoryFilterCodec: t.Type<RepositoryFilter, RepositoryFilter, unknown> = /*#__PURE__*/ new t.Type<
-  RepositoryFilter,
-  RepositoryFilter,
-  unknown
->(
-  'RepositoryFilter',
-  (u): u is RepositoryFilter => E.isRight(validateFilter(u, [])),
-  validateFilter,
-  (f) => ({ filter: f.filter, filterType: f.filterType })
-)
+export const repositoryFilterCodec: t.Type<RepositoryFilter, RepositoryFilter, unknown> = /*#__PURE__*/ checked({
+  name: 'RepositoryFilter',
+  shape: struct('RepositoryFilter', { filter: filterText, filterType: t.literal('PREFIX_MATCH') }, {}),
+  checks: [],
+  from: (f): RepositoryFilter => ({ filter: f.filter, filterType: f.filterType }),
+  encode: (f) => ({ filter: f.filter, filterType: f.filterType })
+})
 
 /**
  * One rule: 1 to 100 valid destinations and at most 100 valid repository filters. An empty filter
@@ -357,11 +292,28 @@ export const repositoryFilterCodec: t.Type<RepositoryFilter, RepositoryFilter, u
  * assert.deepStrictEqual(ReplicationConfiguration.ruleCodec.decode({ ...rule, repositoryFilters: [] }), E.right(rule))
  * assert.strictEqual(E.isLeft(ReplicationConfiguration.ruleCodec.decode({ destinations: [] })), true)
  */
-export const ruleCodec: t.Type<ReplicationRule, ReplicationRule, unknown> = /*#__PURE__*/ new t.Type<
-  ReplicationRule,
-  ReplicationRule,
-  unknown
->('ReplicationRule', (u): u is ReplicationRule => E.isRight(validateRule(u, [])), validateRule, canonicalRule)
+export const ruleCodec: t.Type<ReplicationRule, ReplicationRule, unknown> = /*#__PURE__*/ checked({
+  name: 'ReplicationRule',
+  shape: struct(
+    'ReplicationRule',
+    { destinations: t.array(destinationCodec, 'an array of destinations') },
+    { repositoryFilters: t.array(repositoryFilterCodec, 'an array of filters') }
+  ),
+  checks: [
+    {
+      path: ['destinations'],
+      holds: (r) => r.destinations.length >= 1 && r.destinations.length <= maxDestinations,
+      message: (r) => `expected 1 to ${maxDestinations} destinations, got ${r.destinations.length}`
+    },
+    {
+      path: ['repositoryFilters'],
+      holds: (r) => (r.repositoryFilters ?? []).length <= maxRepositoryFilters,
+      message: (r) => `expected at most ${maxRepositoryFilters} filters, got ${(r.repositoryFilters ?? []).length}`
+    }
+  ],
+  from: canonicalRule,
+  encode: canonicalRule
+})
 
 /**
  * A whole configuration: at most 10 rules, each as `ruleCodec` checks it. Rules keep their order.
@@ -379,16 +331,19 @@ export const ruleCodec: t.Type<ReplicationRule, ReplicationRule, unknown> = /*#_
  * assert.deepStrictEqual(pipe(decoded, E.map(ReplicationConfiguration.codec.encode)), E.right({ rules: [rule] }))
  * assert.strictEqual(E.isLeft(ReplicationConfiguration.codec.decode({ rules: Array(11).fill(rule) })), true)
  */
-export const codec: t.Type<ReplicationConfiguration, ReplicationConfiguration, unknown> = /*#__PURE__*/ new t.Type<
-  ReplicationConfiguration,
-  ReplicationConfiguration,
-  unknown
->(
-  'ReplicationConfiguration',
-  (u): u is ReplicationConfiguration => E.isRight(validateConfiguration(u, [])),
-  validateConfiguration,
-  (c) => ({ rules: c.rules.map(canonicalRule) })
-)
+export const codec: t.Type<ReplicationConfiguration, ReplicationConfiguration, unknown> = /*#__PURE__*/ checked({
+  name: 'ReplicationConfiguration',
+  shape: struct('ReplicationConfiguration', { rules: t.array(ruleCodec, 'an array of rules') }, {}),
+  checks: [
+    {
+      path: ['rules'],
+      holds: (c) => c.rules.length <= maxRules,
+      message: (c) => `expected at most ${maxRules} rules, got ${c.rules.length}`
+    }
+  ],
+  from: (c): ReplicationConfiguration => ({ rules: c.rules }),
+  encode: (c) => ({ rules: c.rules.map(canonicalRule) })
+})
 
 // -------------------------------------------------------------------------------------
 // constructors
@@ -431,10 +386,7 @@ export const toRegion = (region: string, registryId: string): E.Either<EcrError,
 
 /**
  * A rule replicating the repositories whose name starts with one of `prefixes` (every repository
- * without prefixes) to every destination of `to`. It is not checked: see `validate`. Given options
- * that are not an object, it reads them as `{}`; a `to` or `prefixes` that is not an array is a list
- * of that one value (none when `undefined` or `null`), and the entries are kept as given for
- * `validate` to check.
+ * without prefixes) to every destination of `to`. It is not checked: see `validate`.
  *
  * @category constructors
  * @since 0.1.0
@@ -456,21 +408,17 @@ export const rule = (options: {
   readonly to: ReadonlyArray<Destination>
   readonly prefixes?: ReadonlyArray<string>
 }): ReplicationRule => {
-  const o = fields(options)
-  const prefixes = listOf(o.prefixes)
+  const prefixes = options.prefixes ?? []
   return {
-    destinations: listOf(o.to).map((d) =>
-      isObject(d) ? { region: d.region as Region, registryId: d.registryId as AccountId } : (d as Destination)
-    ),
+    destinations: options.to.map((d) => ({ region: d.region, registryId: d.registryId })),
     ...(prefixes.length > 0
-      ? { repositoryFilters: prefixes.map((filter) => ({ filter: filter as string, filterType: 'PREFIX_MATCH' as const })) }
+      ? { repositoryFilters: prefixes.map((filter) => ({ filter, filterType: 'PREFIX_MATCH' as const })) }
       : {})
   }
 }
 
 /**
- * A configuration replicating every repository of the registry to every destination of `to`. Given
- * options of the wrong shape, it reads them as `rule` does.
+ * A configuration replicating every repository of the registry to every destination of `to`.
  *
  * @category constructors
  * @since 0.1.0
@@ -501,14 +449,12 @@ export const rule = (options: {
  * )
  */
 export const replicateAll = (options: { readonly to: ReadonlyArray<Destination> }): ReplicationConfiguration => ({
-  rules: [rule({ to: fields(options).to as ReadonlyArray<Destination> })]
+  rules: [rule({ to: options.to })]
 })
 
 /**
  * A configuration replicating the repositories whose name starts with `prefix` to every destination
- * of `to`. The prefix is checked by `validate` (and before a put), not here. Given options of the
- * wrong shape, it reads them as `rule` does; a prefix that is not a string is kept for `validate` to
- * report.
+ * of `to`. The prefix is checked by `validate` (and before a put), not here.
  *
  * @category constructors
  * @since 0.1.0
@@ -537,7 +483,7 @@ export const replicatePrefix = (
   prefix: string,
   options: { readonly to: ReadonlyArray<Destination> }
 ): ReplicationConfiguration => ({
-  rules: [rule({ to: fields(options).to as ReadonlyArray<Destination>, prefixes: [prefix] })]
+  rules: [rule({ to: options.to, prefixes: [prefix] })]
 })
 
 /**
@@ -615,10 +561,7 @@ export const fromAwsShape = (aws: unknown): E.Either<EcrError, ReplicationConfig
  * assert.strictEqual(pipe(ReplicationConfiguration.addRule(ReplicationConfiguration.empty, { destinations: [] }), E.isLeft), true)
  */
 export const addRule = (config: ReplicationConfiguration, rule: ReplicationRule): E.Either<EcrError, ReplicationConfiguration> =>
-  pipe(
-    validate(config),
-    E.flatMap((c) => validate({ rules: [...c.rules, rule] }))
-  )
+  validate({ rules: [...config.rules, rule] })
 
 // -------------------------------------------------------------------------------------
 // conversions
@@ -628,9 +571,7 @@ export const addRule = (config: ReplicationConfiguration, rule: ReplicationRule)
  * The configuration as JSON text, keys in ECR's order (`destinations` (`region`, `registryId`),
  * `repositoryFilters` (`filter`, `filterType`)), without an empty filter list. The input of
  * `aws ecr put-replication-configuration --replication-configuration`. It does not check the
- * configuration: see `validate`. Given a value of the wrong shape, it writes what it can read: a
- * part that is not an object as `{}` (no rules for a non-object configuration), a list that is not
- * an array as `[]`, and a bigint as its digits.
+ * configuration: see `validate`.
  *
  * @category conversions
  * @since 0.1.0
@@ -646,13 +587,11 @@ export const addRule = (config: ReplicationConfiguration, rule: ReplicationRule)
  *     '"repositoryFilters":[{"filter":"prod","filterType":"PREFIX_MATCH"}]}]}'
  * )
  */
-export const toJson = (config: ReplicationConfiguration): string =>
-  stringify({ rules: items(fields(config).rules).map(canonicalRule) }, '{"rules":[]}')
+export const toJson = (config: ReplicationConfiguration): string => JSON.stringify(codec.encode(config))
 
 /**
  * The configuration in the AWS SDK's shape, for `PutReplicationConfigurationCommand` (a fresh copy
- * with mutable arrays, an empty filter list left out). Given a value of the wrong shape, it copies
- * what it can read: a part that is not an object as `{}`, a list that is not an array as `[]`.
+ * with mutable arrays, an empty filter list left out).
  *
  * @category conversions
  * @since 0.1.0
@@ -668,7 +607,7 @@ export const toJson = (config: ReplicationConfiguration): string =>
  * assert.deepStrictEqual(ReplicationConfiguration.fromAwsShape(aws), E.right(config))
  */
 export const toAwsShape = (config: ReplicationConfiguration): AwsReplicationConfiguration => ({
-  rules: items(fields(config).rules).map((r) => {
+  rules: config.rules.map((r) => {
     const c = canonicalRule(r)
     return {
       destinations: c.destinations.map((d) => ({ region: d.region, registryId: d.registryId })),
@@ -713,9 +652,7 @@ const sameDestination = (a: Destination, b: Destination): boolean => a.region ==
 /**
  * Where ECR replicates an image pushed to repository `repositoryName`: the destinations of every
  * rule with a filter that is a prefix of the name (or with no filter), each once, in the order the
- * rules name them. Given a value of the wrong shape, it reads a part that is not an object as `{}` and
- * a list that is not an array as `[]`; a filter that is not a string matches no name, and a name
- * that is not a string is taken as its `String`.
+ * rules name them.
  *
  * @category utils
  * @since 0.1.0
@@ -738,11 +675,9 @@ const sameDestination = (a: Destination, b: Destination): boolean => a.region ==
  */
 export const destinationsFor = (config: ReplicationConfiguration, repositoryName: string): ReadonlyArray<Destination> => {
   const found: Array<Destination> = []
-  const name = str(repositoryName)
-  for (const u of items(fields(config).rules)) {
-    const r = canonicalRule(u)
+  for (const r of config.rules) {
     const filters = r.repositoryFilters ?? []
-    if (filters.length > 0 && !filters.some((f) => typeof f.filter === 'string' && name.startsWith(f.filter))) continue
+    if (filters.length > 0 && !filters.some((f) => repositoryName.startsWith(f.filter))) continue
     for (const d of r.destinations) {
       if (!found.some((x) => sameDestination(x, d))) found.push({ region: d.region, registryId: d.registryId })
     }

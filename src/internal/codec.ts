@@ -1,7 +1,8 @@
 /**
  * io-ts building blocks whose errors read as JSON paths: an object codec that adds no key of its
- * own to the decoding context, errors placed at a path below a context, and the reporter that turns
- * io-ts errors into `/json/pointer: message` lines (and those into `EcrError`s).
+ * own to the decoding context, codecs checked against a table of rules (`checked`), errors placed
+ * at a path below a context, and the reporter that turns io-ts errors into `/json/pointer: message`
+ * lines (and those into `EcrError`s).
  *
  * @internal
  */
@@ -141,7 +142,8 @@ export type Struct<R extends t.Props, P extends t.Props> = { readonly [K in keyo
 
 /**
  * An object codec with required and optional fields. Unlike `t.intersection`, it adds no key of its
- * own to the decoding context, so error paths are the JSON paths. Other fields are kept as they are.
+ * own to the decoding context, so error paths are the JSON paths. A field decodes as its codec
+ * decodes it; other fields are kept as they are.
  */
 export const struct = <R extends t.Props, P extends t.Props>(
   name: string,
@@ -161,16 +163,20 @@ export const struct = <R extends t.Props, P extends t.Props>(
         return t.failure(u, c)
       }
       const errors: Array<t.ValidationError> = []
+      // the decoded fields, where a field's codec gave another value than the one read
+      let decoded: Record<string, unknown> | undefined
       for (const [k, codec, req] of fields) {
         const v = u[k]
         if (v !== undefined || req) {
           const r = codec.validate(v, t.appendContext(c, k, codec, v))
           if (E.isLeft(r)) {
             errors.push(...r.left)
+          } else if (r.right !== v) {
+            decoded = { ...(decoded ?? u), [k]: r.right }
           }
         }
       }
-      return errors.length > 0 ? t.failures(errors) : t.success(u as Struct<R, P>)
+      return errors.length > 0 ? t.failures(errors) : t.success((decoded ?? u) as Struct<R, P>)
     },
     (a) => a
   )
@@ -195,3 +201,97 @@ export const nonNegativeSafeInteger: t.Type<number, number, unknown> = /*#__PURE
 
 /** String keys to string values (labels, annotations). */
 export const stringRecord = /*#__PURE__*/ t.record(t.string, t.string, 'a map of strings')
+
+/** A codec of the values `guard` holds for, named by what it expects (`expected <name>, got ...`). */
+export const fromGuard = <A>(name: string, guard: (u: unknown) => u is A): t.Type<A, A, unknown> =>
+  new t.Type<A, A, unknown>(name, guard, (u, c) => (guard(u) ? t.success(u) : t.failure(u, c)), (a) => a)
+
+// -------------------------------------------------------------------------------------
+// checks
+// -------------------------------------------------------------------------------------
+
+/** A key of a JSON path: an object's field or an array's index. */
+export type Key = string | number
+
+/**
+ * One rule a value must keep beyond its shape: where a broken rule shows (the JSON path below the
+ * value, as keys), whether a value keeps it, and the message naming the rule.
+ */
+export interface Check<A> {
+  readonly path: ReadonlyArray<Key>
+  readonly holds: (a: A) => boolean
+  readonly message: (a: A) => string
+}
+
+/** An item of a list, seen with the whole value it is in: for rules between items (unique keys, an order). */
+export interface Item<A, I> {
+  readonly whole: A
+  readonly item: I
+  readonly index: number
+}
+
+/** The value at `path` inside `u`, if there is one (for error reports). */
+const valueAt = (u: unknown, path: ReadonlyArray<Key>): unknown =>
+  path.reduce<unknown>((v, k) => {
+    if (Array.isArray(v)) {
+      const items: ReadonlyArray<unknown> = v
+      return typeof k === 'number' ? items[k] : undefined
+    }
+    return isObject(v) ? v[String(k)] : undefined
+  }, u)
+
+/** The errors of the checks of `table` that `a` breaks, each at its path below `c` (after `prefix`). */
+export const broken = <A>(
+  table: ReadonlyArray<Check<A>>,
+  a: A,
+  c: t.Context,
+  whole: unknown = a,
+  prefix: ReadonlyArray<Key> = []
+): ReadonlyArray<t.ValidationError> =>
+  table.flatMap((check) =>
+    check.holds(a) ? [] : [at(c, [...prefix, ...check.path], valueAt(whole, [...prefix, ...check.path]), check.message(a))]
+  )
+
+/** The table of checks for each item of one list of a value, and how to find that list. */
+export interface ItemChecks<S, I> {
+  /** The key of the list in the value. */
+  readonly list: string
+  /** The items of the list. */
+  readonly of: (s: S) => ReadonlyArray<I>
+  /** The rules each item keeps, seen with its siblings; paths are below the item. */
+  readonly checks: ReadonlyArray<Check<Item<S, I>>>
+}
+
+/**
+ * A codec made of a shape and a table of checks, the one way this library states a format's rules.
+ * `shape` decodes the structure (its failures are reported as they are); a value of the right shape
+ * is then held against every check of `checks`, and every item of `items.list` against every check
+ * of `items.checks`; each broken rule is an error at its JSON path, all of them reported. A value
+ * that keeps every rule decodes as `from(shape)`; `encode` writes a value back.
+ */
+export const checked = <S, A, O, I = never>(options: {
+  readonly name: string
+  readonly shape: t.Decoder<unknown, S>
+  readonly checks: ReadonlyArray<Check<S>>
+  readonly items?: ItemChecks<S, I>
+  readonly from: (s: S) => A
+  readonly encode: (a: A) => O
+}): t.Type<A, O, unknown> => {
+  const { name, shape, checks, items, from, encode } = options
+  const validate = (u: unknown, c: t.Context): t.Validation<A> =>
+    pipe(
+      shape.validate(u, c),
+      E.flatMap((s) =>
+        result(
+          [
+            ...broken(checks, s, c),
+            ...(items === undefined
+              ? []
+              : items.of(s).flatMap((item, index) => broken(items.checks, { whole: s, item, index }, c, s, [items.list, index])))
+          ],
+          from(s)
+        )
+      )
+    )
+  return new t.Type<A, O, unknown>(name, (u): u is A => E.isRight(validate(u, [])), validate, encode)
+}

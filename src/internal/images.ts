@@ -34,6 +34,9 @@ export interface ImageDetail {
   readonly imagePushedAt?: Date
   readonly imageSizeInBytes?: number
   readonly imageManifestMediaType?: string
+  readonly status?: 'ACTIVE' | 'ARCHIVED' | 'ACTIVATING'
+  readonly lastRecordedPullTime?: Date
+  readonly lastArchivedAt?: Date
 }
 
 /** A layer (or the config blob) of an image, in the shape of ECR's `Layer`. */

@@ -5,11 +5,13 @@ import { describe, expect, it } from 'vitest'
 import {
   at,
   below,
+  checked,
   decode,
   decodeJson,
   describeError,
   each,
   failAt,
+  fromGuard,
   invalid,
   isObject,
   nonNegativeSafeInteger,
@@ -141,6 +143,24 @@ describe('struct', () => {
     )
   })
 
+  it('a field decodes as its codec decodes it; the other fields are kept', () => {
+    const numberFromString = new t.Type<number, string, unknown>(
+      'a number as text',
+      (u): u is number => typeof u === 'number',
+      (u, c) => (typeof u === 'string' && u.trim() !== '' && !Number.isNaN(Number(u)) ? t.success(Number(u)) : t.failure(u, c)),
+      String
+    )
+    const withCount = struct('WithCount', { count: numberFromString }, { label: t.string })
+    fc.assert(
+      fc.property(fc.integer(), fc.string(), (n, extra) => {
+        const u = { count: String(n), label: 'l', extra }
+        expect(withCount.decode(u)).toEqual(E.right({ count: n, label: 'l', extra }))
+        // the input is not changed
+        expect(u.count).toBe(String(n))
+      })
+    )
+  })
+
   it('encodes as the identity', () => {
     fc.assert(
       fc.property(arbPoint, (p) => {
@@ -249,5 +269,99 @@ describe('reporting', () => {
         expect(e.message).toBe(`invalid thing: ${ms.slice(0, 5).join('; ')}${more}`)
       })
     )
+  })
+})
+
+describe('checked: a shape plus a table of checks', () => {
+  interface Range {
+    readonly min: number
+    readonly max: number
+    readonly steps: ReadonlyArray<number>
+  }
+  const range = checked({
+    name: 'Range',
+    shape: struct('Range', { min: t.number, max: t.number, steps: t.array(t.number, 'an array of numbers') }, {}),
+    checks: [
+      { path: ['min'], holds: (r: Range) => Number.isInteger(r.min), message: (r: Range) => `min is an integer, got ${r.min}` },
+      { path: ['max'], holds: (r: Range) => r.min <= r.max, message: () => 'max is at least min' }
+    ],
+    items: {
+      list: 'steps',
+      of: (r: Range) => r.steps,
+      checks: [
+        {
+          path: [],
+          holds: ({ whole, item }: { whole: Range; item: number }) => item >= whole.min && item <= whole.max,
+          message: ({ item }: { item: number }) => `step ${item} is outside the range`
+        },
+        {
+          path: [],
+          holds: ({ whole, item, index }: { whole: Range; item: number; index: number }) => whole.steps.indexOf(item) === index,
+          message: ({ whole, item }: { whole: Range; item: number }) => `step ${item} repeats step ${whole.steps.indexOf(item)}`
+        }
+      ]
+    },
+    from: (r: Range): Range => ({ min: r.min, max: r.max, steps: [...r.steps].sort((a, b) => a - b) }),
+    encode: (r: Range) => ({ min: r.min, max: r.max, steps: r.steps })
+  })
+
+  it('decodes a value that keeps every rule as `from` makes it', () => {
+    fc.assert(
+      fc.property(fc.integer({ max: 100 }), fc.uniqueArray(fc.integer({ min: 0, max: 50 })), (min, offsets) => {
+        const steps = offsets.map((o) => min + o)
+        const u = { min, max: min + 50, steps, extra: true }
+        expect(range.decode(u)).toEqual(E.right({ min, max: min + 50, steps: [...steps].sort((a, b) => a - b) }))
+        expect(range.is(u)).toBe(true)
+      })
+    )
+  })
+
+  it('reports every broken rule at its path, with its message, and items below their index', () => {
+    const r = report(errorsOf(range.decode({ min: 1.5, max: 0, steps: [1, 3, 1] })))
+    expect(r).toEqual([
+      '/min: min is an integer, got 1.5',
+      '/max: max is at least min',
+      '/steps/0: step 1 is outside the range',
+      '/steps/1: step 3 is outside the range',
+      '/steps/2: step 1 is outside the range',
+      '/steps/2: step 1 repeats step 0'
+    ])
+    expect(range.is({ min: 1.5, max: 0, steps: [] })).toBe(false)
+  })
+
+  it('reports a value of the wrong shape by its shape only', () => {
+    expect(report(errorsOf(range.decode({ min: 5, max: 'x', steps: [9] })))).toEqual(['/max: expected number, got "x"'])
+    expect(report(errorsOf(range.decode(null)))).toEqual(['/: expected Range, got null'])
+  })
+
+  it('errors of a checked codec inside another sit at their full path', () => {
+    const holder = struct('Holder', { ranges: t.array(range, 'ranges') }, {})
+    expect(report(errorsOf(holder.decode({ ranges: [{ min: 0, max: 1, steps: [] }, { min: 2, max: 1, steps: [] }] })))).toEqual([
+      '/ranges/1/max: max is at least min'
+    ])
+  })
+
+  it('is true exactly when validation succeeds, for any value', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.anything(), fc.record({ min: fc.double(), max: fc.double(), steps: fc.array(fc.double()) })), (u) => {
+        expect(range.is(u)).toBe(E.isRight(range.decode(u)))
+      })
+    )
+  })
+})
+
+describe('fromGuard', () => {
+  const isEven = (u: unknown): u is number => typeof u === 'number' && u % 2 === 0
+  const even = fromGuard('an even number', isEven)
+
+  it('decodes what the guard holds for, as it is, and names what it expects otherwise', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.integer(), fc.anything()), (u) => {
+        expect(E.isRight(even.decode(u))).toBe(isEven(u))
+        expect(even.is(u)).toBe(isEven(u))
+        if (isEven(u)) expect(even.decode(u)).toEqual(E.right(u))
+      })
+    )
+    expect(report(errorsOf(struct('S', { n: even }, {}).decode({ n: 3 })))).toEqual(['/n: expected an even number, got 3'])
   })
 })
