@@ -56,24 +56,19 @@ export const parseRegion = (s: string): E.Either<string, Region> =>
 export const parseAccountId = (s: string): E.Either<string, AccountId> =>
   isAccountId(s) ? E.right(s) : E.left(`not a valid AWS account id (12 digits): ${show(s)}`)
 
-/**
- * An absolute `http:` or `https:` URL (`http://localhost:4566`). What is shown of a value that is
- * not one stops before any `@`, so credentials written into it are not echoed.
- */
-export const parseUrl = (s: string): E.Either<string, string> => {
-  const shown = show(s.includes('@') ? `${s.slice(0, s.indexOf('@'))}@...` : s)
-  return pipe(
+/** An absolute `http:` or `https:` URL (`http://localhost:4566`). */
+export const parseUrl = (s: string): E.Either<string, string> =>
+  pipe(
     E.tryCatch(
       () => new URL(s),
-      () => `not a URL: ${shown}`
+      () => `not a URL: ${show(s)}`
     ),
     E.filterOrElse(
       (u) => u.protocol === 'http:' || u.protocol === 'https:',
-      () => `not an http or https URL: ${shown}`
+      () => `not an http or https URL: ${show(s)}`
     ),
     E.map(() => s)
   )
-}
 
 /** A `--to` value of `replication put`: a region, and an account when given (else the environment's). */
 export interface Target {

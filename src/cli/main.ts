@@ -103,8 +103,8 @@ export const program = (io: Io, setExitCode: (code: ExitCode) => void): Command 
     .addOption(
       new Option('--registry-endpoint <url>', "registry API base URL, instead of the login's (emulators, proxies)").argParser(usage(parseUrl))
     )
-    .addOption(new Option('--json', 'print JSON instead of text (failures too)').default(false))
-    .addOption(new Option('--verbose', 'log the calls made, on stderr').default(false))
+    .addOption(new Option('--json', 'print JSON instead of text (failures too)'))
+    .addOption(new Option('--verbose', 'log the calls made, on stderr'))
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .configureHelp({ showGlobalOptions: true })
