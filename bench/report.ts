@@ -2,6 +2,7 @@
  * Renders the suites' JSON results as Markdown tables (bench/results/results.md).
  */
 import type * as Bundle from './suites/bundle'
+import type * as Cli from './suites/cli'
 import type { Machine } from './suites/common'
 import type * as Ops from './suites/ops'
 import type * as Pure from './suites/pure'
@@ -42,6 +43,7 @@ export interface Results {
   readonly ops?: Ops.Result | Skipped | Failed
   readonly bundle?: Bundle.Result | Skipped | Failed
   readonly pure?: Pure.Result | Skipped | Failed
+  readonly cli?: Cli.Result | Skipped | Failed
   readonly replicate?: Replicate | Skipped | Failed
 }
 
@@ -164,6 +166,27 @@ export const pureSection = (r: Pure.Result): string => {
   ].join('\n')
 }
 
+export const cliSection = (r: Cli.Result): string => {
+  const loads = (l: Cli.Loads): string => [l.awsSdk ? 'AWS SDK' : '', l.undici ? 'undici' : ''].filter((s) => s !== '').join(', ') || '-'
+  const rows = [
+    [r.baseline.command, num(r.baseline.ms), '1.00', '', ''],
+    ...r.rows.map((row) => [`ecr-fp-ts ${row.command}`, num(row.ms), row.ratio.toFixed(2), loads(row.loads), int(row.loads.modules)])
+  ]
+  return [
+    '## cli: cold start of the command',
+    '',
+    `Wall time of a whole process run from ${r.entry}, median of ${r.rounds} rounds (each round runs every command once, in turn), ` +
+      'and its ratio to `node -e 0` on the same machine at the same time.',
+    '',
+    machineLine(r.machine, r.date),
+    '',
+    table(['command', 'ms', 'ratio', 'loads', 'modules'], rows),
+    '',
+    `Goal: \`${r.goal.command}\` within ${r.goal.maxRatio}× \`node -e 0\`: ${r.goal.ratio.toFixed(2)}× (${r.goal.met ? 'met' : '**missed**'}).`,
+    ''
+  ].join('\n')
+}
+
 export const replicateSection = (r: Replicate): string => {
   const rows: Array<ReadonlyArray<string>> = [
     ['replicateImage', r.ours.seconds.toFixed(2), num(r.ours.mbPerSecond), num(r.ours.peakRssMiB), `${r.ours.processSeconds.toFixed(2)} s for the whole process`]
@@ -206,6 +229,7 @@ export const render = (results: Results): string => {
   section('ops', results.ops, opsSection)
   section('bundle', results.bundle, bundleSection)
   section('pure', results.pure, pureSection)
+  section('cli', results.cli, cliSection)
   section('replicate', results.replicate, replicateSection)
   return `${parts.join('\n')}`
 }

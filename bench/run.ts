@@ -1,7 +1,7 @@
 /**
  * The benchmark runner: `npm run bench` runs every suite, `npm run bench -- <suite...>` some of them.
  *
- *   suites: ops, bundle, pure, replicate
+ *   suites: ops, bundle, pure, cli, replicate
  *   --quick            tiny sizes (a smoke run); results go to a scratch folder unless --out is given
  *   --out <dir>        where <suite>.json and results.md go (default bench/results)
  *   --layer-mib <n>    size of the replicate suite's layer (or BENCH_LAYER_MIB; default 512)
@@ -25,7 +25,7 @@ import { RESULTS_DIR, ROOT, stderrLog } from './suites/common'
 // arguments
 // -------------------------------------------------------------------------------------
 
-export const SUITES = ['ops', 'bundle', 'pure', 'replicate'] as const
+export const SUITES = ['ops', 'bundle', 'pure', 'cli', 'replicate'] as const
 export type SuiteName = (typeof SUITES)[number]
 
 const isSuite = (s: string): s is SuiteName => (SUITES as ReadonlyArray<string>).includes(s)
@@ -142,6 +142,10 @@ export const runSuite = async (name: SuiteName, args: Args): Promise<object> => 
     case 'pure': {
       const pure = await import('./suites/pure')
       return pure.run(args.quick ? pure.quick : pure.defaults, stderrLog)
+    }
+    case 'cli': {
+      const cli = await import('./suites/cli')
+      return cli.run(args.quick ? cli.quick : cli.defaults, stderrLog)
     }
     case 'replicate':
       return runReplicate(args)

@@ -1,14 +1,17 @@
 /**
- * Option values of the CLI: pure parsers (`Either<string, A>`, the message says what was expected)
- * and `usage`, which adapts one to commander's `argParser`. A value that does not parse is a usage
- * error: commander reports it and the program exits with 2, before any call is made.
+ * Option and argument values of the CLI: pure parsers (`Either<string, A>`, the message says what
+ * was expected) and `usage`, which adapts one to commander's `argParser`. A value that does not
+ * parse is a usage error: commander reports it and the program exits with 2, before any call is
+ * made. This module is loaded on every run, so it imports only what the parsers need (no AWS SDK,
+ * no undici).
  */
 import { InvalidArgumentError } from 'commander'
 import * as E from 'fp-ts/Either'
 import { pipe } from 'fp-ts/function'
 import * as EcrError from '../EcrError'
 import * as Manifest from '../Manifest'
-import type { ResourceTag } from '../Primitives'
+import { isAccountId, isImageTag, isRegion, type AccountId, type ImageTag, type Region, type ResourceTag } from '../Primitives'
+import * as ReplicationConfiguration from '../ReplicationConfiguration'
 
 // -------------------------------------------------------------------------------------
 // parsers
@@ -41,6 +44,61 @@ export const parsePositiveInteger = (s: string): E.Either<string, number> => {
 export const parsePlatform = (s: string): E.Either<string, Manifest.Platform> =>
   pipe(Manifest.parsePlatform(s), E.mapLeft(EcrError.message))
 
+/** An image tag by the Docker reference rule: `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`. */
+export const parseImageTag = (s: string): E.Either<string, ImageTag> =>
+  isImageTag(s) ? E.right(s) : E.left(`not a valid image tag (letters, digits, '_', '.', '-'; at most 128; not starting with '.' or '-'): ${show(s)}`)
+
+/** An AWS region code (`us-west-2`, `eu-central-1`, `us-gov-west-1`, `cn-north-1`). */
+export const parseRegion = (s: string): E.Either<string, Region> =>
+  isRegion(s) ? E.right(s) : E.left(`not a valid AWS region (such as us-west-2): ${show(s)}`)
+
+/** A 12-digit AWS account id. */
+export const parseAccountId = (s: string): E.Either<string, AccountId> =>
+  isAccountId(s) ? E.right(s) : E.left(`not a valid AWS account id (12 digits): ${show(s)}`)
+
+/** An absolute `http:` or `https:` URL (`http://localhost:4566`). */
+export const parseUrl = (s: string): E.Either<string, string> =>
+  pipe(
+    E.tryCatch(
+      () => new URL(s),
+      () => `not a URL: ${show(s)}`
+    ),
+    E.filterOrElse(
+      (u) => u.protocol === 'http:' || u.protocol === 'https:',
+      () => `not an http or https URL: ${show(s)}`
+    ),
+    E.map(() => s)
+  )
+
+/** A `--to` value of `replication put`: a region, and an account when given (else the environment's). */
+export interface Target {
+  readonly region: Region
+  readonly registryId?: AccountId
+}
+
+/** `REGION` or `REGION:ACCOUNT` (`eu-west-1`, `eu-west-1:123456789012`). */
+export const parseTarget = (s: string): E.Either<string, Target> => {
+  const colon = s.indexOf(':')
+  const region = colon < 0 ? s : s.slice(0, colon)
+  const account = colon < 0 ? undefined : s.slice(colon + 1)
+  if (!isRegion(region)) return E.left(`expected REGION[:ACCOUNT] with an AWS region code, got ${show(s)}`)
+  if (account === undefined) return E.right({ region })
+  return isAccountId(account)
+    ? E.right({ region, registryId: account })
+    : E.left(`expected REGION[:ACCOUNT] with a 12-digit account id, got ${show(s)}`)
+}
+
+/** A repository name prefix ECR accepts as a replication filter. */
+export const parsePrefix = (s: string): E.Either<string, string> =>
+  pipe(
+    ReplicationConfiguration.repositoryFilterCodec.decode({ filter: s, filterType: 'PREFIX_MATCH' }),
+    E.bimap(
+      () =>
+        `expected a repository name prefix of ${ReplicationConfiguration.minFilterLength} to ${ReplicationConfiguration.maxFilterLength} characters (lower-case letters, digits, '.', '_', '-', '/'), got ${show(s)}`,
+      (f) => f.filter
+    )
+  )
+
 // -------------------------------------------------------------------------------------
 // commander adapters
 // -------------------------------------------------------------------------------------
@@ -57,8 +115,8 @@ export const usage =
     )
 
 /**
- * A parser for a variadic or repeated option: `--tag a=1 b=2 --tag c=3` collects all three. (With
- * its own `argParser`, commander leaves the collecting to the parser.)
+ * A parser for a variadic or repeated option or argument: `--tag a=1 b=2 --tag c=3` collects all
+ * three. (With its own `argParser`, commander leaves the collecting to the parser.)
  */
 export const collect =
   <A>(parse: (s: string) => E.Either<string, A>) =>

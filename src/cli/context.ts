@@ -1,13 +1,16 @@
 /**
  * What every command of the CLI gets: the program's input and output, its global options, a way
  * to build the ECR environment, and `finish`, the one place where a result becomes output and an
- * exit code.
+ * exit code. Loaded on every run: it imports nothing heavy (the environment's middleware is loaded
+ * when an environment is built).
  */
-import type { Command } from 'commander'
 import * as E from 'fp-ts/Either'
 import type * as TE from 'fp-ts/TaskEither'
 import * as EcrError from '../EcrError'
 import type { EcrEnv, HttpEnv } from '../Env'
+import { errorJson, oneLine, print } from './json'
+
+export { oneLine } from './json'
 
 /** Exit codes: 0 ok, 1 the operation failed, 2 usage error. */
 export type ExitCode = 0 | 1 | 2
@@ -15,8 +18,14 @@ export type ExitCode = 0 | 1 | 2
 export interface GlobalOptions {
   readonly region?: string
   readonly profile?: string
+  /** the ECR (and STS) API endpoint */
   readonly endpoint?: string
+  /** the registry's account: no STS call */
+  readonly account?: string
+  /** the registry API base URL, instead of the login's proxyEndpoint */
+  readonly registryEndpoint?: string
   readonly json: boolean
+  readonly verbose: boolean
 }
 
 export interface Io {
@@ -38,30 +47,45 @@ export interface Context {
   readonly io: Io
   /** the global options, as parsed (call it inside an action) */
   readonly options: () => GlobalOptions
+  /**
+   * The environment for `options`: `io.makeEnv`'s, pointed at `--registry-endpoint` and logging to
+   * stderr with `--verbose`.
+   */
+  readonly makeEnv: (options: GlobalOptions) => TE.TaskEither<EcrError.EcrError, EcrEnv & HttpEnv>
   /** the environment for the global options */
   readonly env: () => TE.TaskEither<EcrError.EcrError, EcrEnv & HttpEnv>
-  /** prints a result (`--json` aware) or its error as one line on stderr, and sets the exit code */
+  /**
+   * Prints a result (`--json` aware) and sets the exit code 0; or its error as one line on stderr
+   * (with `--json`, also as `{ "error": { "_tag", "message" } }` on stdout) and the exit code 1.
+   */
   readonly finish: (result: E.Either<EcrError.EcrError, Output>) => void
 }
 
-/** A command: one file in src/cli/commands/, registering itself on the program. */
-export type Register = (program: Command, ctx: Context) => void
-
-/** One line: an error message never spans lines on stderr. */
-export const oneLine = (s: string): string => s.replace(/\s*[\r\n]+\s*/g, ' ').trim()
-
-export const makeContext = (io: Io, options: () => GlobalOptions, setExitCode: (code: ExitCode) => void): Context => ({
-  io,
-  options,
-  env: () => io.makeEnv(options()),
-  finish: (result) => {
-    if (E.isLeft(result)) {
-      io.stderr(`${oneLine(EcrError.message(result.left))}\n`)
-      setExitCode(1)
-      return
+export const makeContext = (io: Io, options: () => GlobalOptions, setExitCode: (code: ExitCode) => void): Context => {
+  const makeEnv =
+    (o: GlobalOptions): TE.TaskEither<EcrError.EcrError, EcrEnv & HttpEnv> =>
+    async () => {
+      const env = await io.makeEnv(o)()
+      if (E.isLeft(env) || (o.registryEndpoint === undefined && !o.verbose)) return env
+      const { forOptions } = await import('./middleware')
+      return E.right(forOptions(o, io.stderr)(env.right))
     }
-    const out = result.right
-    io.stdout(options().json ? `${JSON.stringify(out.json, null, 2)}\n` : out.text.map((l) => `${l}\n`).join(''))
-    setExitCode(0)
+  return {
+    io,
+    options,
+    makeEnv,
+    env: () => makeEnv(options()),
+    finish: (result) => {
+      const json = options().json
+      if (E.isLeft(result)) {
+        if (json) io.stdout(print(errorJson(result.left)))
+        io.stderr(`${oneLine(EcrError.message(result.left))}\n`)
+        setExitCode(1)
+        return
+      }
+      const out = result.right
+      io.stdout(json ? print(out.json) : out.text.map((l) => `${l}\n`).join(''))
+      setExitCode(0)
+    }
   }
-})
+}

@@ -4,6 +4,8 @@
  * reads). When the argument is a URI and `--region` was not given, the environment is built for
  * the URI's region, so `images 123456789012.dkr.ecr.eu-west-1.amazonaws.com/app` works from
  * anywhere; with `--region`, a URI in another region is the library's `InvalidArgument`.
+ *
+ * Loaded by the commands that call ECR, when they run (it loads the AWS SDK).
  */
 import * as E from 'fp-ts/Either'
 import { pipe } from 'fp-ts/function'
@@ -34,7 +36,7 @@ export const regionOf = (arg: string): O.Option<string> => {
 /** The environment of the global options; for `region` when `--region` was not given. */
 export const envIn = (ctx: Context, region: O.Option<string>): TE.TaskEither<EcrError, Env> => {
   const options = ctx.options()
-  return O.isSome(region) && options.region === undefined ? ctx.io.makeEnv({ ...options, region: region.value }) : ctx.env()
+  return O.isSome(region) && options.region === undefined ? ctx.makeEnv({ ...options, region: region.value }) : ctx.env()
 }
 
 /** A repository name or URI, and its environment. A malformed URI fails before any environment is built. */

@@ -49,9 +49,11 @@ describe('ecr-fp-ts demo', () => {
       steps: ReadonlyArray<{ name: string; result: unknown; ecrCalls: Record<string, number>; httpRequests: number }>
     }
     const step = (name: string) => json.steps.find((s) => s.name === name)
-    expect(step('list')?.result).toEqual(['team/app', 'team/worker', 'sandbox/scratch'].map((n) => `${REGISTRY}/${n}`))
-    expect(step('filter')?.result).toEqual(['team/app', 'team/worker'].map((n) => `${REGISTRY}/${n}`))
-    expect(step('promote')?.result).toMatchObject({ uri: `${REGISTRY}/team/app:prod`, tags: ['latest', 'prod', 'v1.2.3'] })
+    const repository = (n: string) => ({ uri: `${REGISTRY}/${n}`, accountId: '123456789012', region: 'us-west-2', repositoryName: n })
+    expect(step('list')?.result).toEqual(['team/app', 'team/worker', 'sandbox/scratch'].map(repository))
+    expect(step('filter')?.result).toEqual(['team/app', 'team/worker'].map(repository))
+    expect(step('resolve by tag')?.result).toMatchObject({ ...repository('team/app'), uri: expect.stringMatching(/@sha256:/) })
+    expect(step('promote')?.result).toMatchObject({ repositoryName: 'team/app', digest: expect.stringMatching(/^sha256:/), tags: ['latest', 'prod', 'v1.2.3'] })
     expect(step('config')?.result).toMatchObject({ os: 'linux', architecture: 'arm64' })
   })
 

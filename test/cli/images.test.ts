@@ -39,14 +39,23 @@ describe('ecr-fp-ts images', () => {
     expect(digests((await cli('images', 'app', '--untagged')).stdout)).toEqual([loose.imageDigest])
   })
 
-  it('--json: the details, push time as ISO text', async () => {
-    const { twin, v1 } = seeded()
+  it('--json: images (uri, digest, repository), their tags, push time as ISO text, size and media type', async () => {
+    const { twin, v1, v2 } = seeded()
     const r = await cliOver(twin)('images', `${hostOf(twin)}/app`, '--tagged', '--json')
     expect(r.code).toBe(0)
     const json = JSON.parse(r.stdout) as ReadonlyArray<Record<string, unknown>>
-    expect(json).toHaveLength(2)
-    expect(json[1]).toMatchObject({ imageDigest: v1.imageDigest, imageTags: ['stable', 'v1'], imagePushedAt: '2024-01-02T00:00:00.000Z' })
-    expect(typeof json[1]?.imageSizeInBytes).toBe('number')
+    expect(json.map((i) => i['digest'])).toEqual([v2.imageDigest, v1.imageDigest])
+    expect(json[1]).toEqual({
+      uri: `${hostOf(twin)}/app@${v1.imageDigest}`,
+      accountId: twin.accountId,
+      region: twin.region,
+      repositoryName: 'app',
+      digest: v1.imageDigest,
+      tags: ['stable', 'v1'],
+      pushedAt: '2024-01-02T00:00:00.000Z',
+      sizeInBytes: expect.any(Number),
+      mediaType: v1.mediaType
+    })
   })
 
   it('an empty repository: the header only; --json []', async () => {

@@ -35,11 +35,13 @@ describe('ecr-fp-ts repos', () => {
     expect(names(twin, r.stdout)).toEqual(['other/app', 'team/app', 'team/db'])
   })
 
-  it('--json: an array of repository refs', async () => {
+  it('--json: an array of repositories, each with its uri', async () => {
     const twin = seeded()
     const r = await cliOver(twin)('repos', '--json', '--name', 'db')
     expect(r.code).toBe(0)
-    expect(JSON.parse(r.stdout)).toEqual([{ accountId: twin.accountId, region: twin.region, repositoryName: 'team/db' }])
+    expect(JSON.parse(r.stdout)).toEqual([
+      { uri: `${hostOf(twin)}/team/db`, accountId: twin.accountId, region: twin.region, repositoryName: 'team/db' }
+    ])
   })
 
   it('--name (substring), --match (regular expression), --tag (all of them; variadic and repeated)', async () => {

@@ -83,6 +83,6 @@ describe('ecr-fp-ts resolve', () => {
     push(twin, 'app', { tag: 'v1' })
     const r = await cliOver(twin)('--profile', 'ci', '--endpoint', 'http://localhost:4566', 'resolve', 'app')
     expect(r.code).toBe(0)
-    expect(r.envRequests).toEqual([{ profile: 'ci', endpoint: 'http://localhost:4566', json: false }])
+    expect(r.envRequests).toEqual([{ profile: 'ci', endpoint: 'http://localhost:4566', json: false, verbose: false }])
   })
 })

@@ -1,6 +1,6 @@
 import * as fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { cliOver, createRepository, day, expectFailure, hostOf, lines, makeTwin, push } from './harness'
+import { cliOver, createRepository, day, expectFailure, expectUsageError, hostOf, lines, makeTwin, push } from './harness'
 
 describe('ecr-fp-ts tag', () => {
   it('adds the tags to the image and prints one new URI per tag', async () => {
@@ -34,9 +34,12 @@ describe('ecr-fp-ts tag', () => {
     const r = await cliOver(twin)('--json', 'tag', 'app:next', 'prod', 'prod')
     expect(r.code).toBe(0)
     expect(JSON.parse(r.stdout)).toEqual({
-      image: `${hostOf(twin)}/app@${next.imageDigest}`,
-      imageDigest: next.imageDigest,
-      tags: ['prod'],
+      uri: `${hostOf(twin)}/app@${next.imageDigest}`,
+      accountId: twin.accountId,
+      region: twin.region,
+      repositoryName: 'app',
+      digest: next.imageDigest,
+      added: ['prod'],
       uris: [`${hostOf(twin)}/app:prod`]
     })
     expect(twin.tagsOf('app').get('prod')).toBe(next.imageDigest)
@@ -59,7 +62,7 @@ describe('ecr-fp-ts tag', () => {
     )
   })
 
-  it('exit 1: a missing image, an invalid tag (no call), a tag of an immutable repository on another image', async () => {
+  it('exit 1: a missing image, a tag of an immutable repository on another image; exit 2 and no call: an invalid tag', async () => {
     const twin = makeTwin()
     createRepository(twin, 'locked', { imageTagMutability: 'IMMUTABLE' })
     push(twin, 'locked', { tag: 'v1', pushedAt: day(1) })
@@ -68,7 +71,9 @@ describe('ecr-fp-ts tag', () => {
     const cli = cliOver(twin)
     expect(expectFailure(await cli('tag', 'app:nope', 'x'))).toMatch(/nope/)
     twin.resetCalls()
-    expect(expectFailure(await cli('tag', `app@sha256:${'a'.repeat(64)}`, 'bad tag!'))).toMatch(/bad tag!/)
+    const bad = await cli('tag', `app@sha256:${'a'.repeat(64)}`, 'v2', 'bad tag!')
+    expect(expectUsageError(bad)).toMatch(/bad tag!/)
+    expect(bad.envRequests).toEqual([])
     expect(twin.calls).toHaveLength(0)
     expect(expectFailure(await cli('tag', 'locked:v2', 'v1'))).toMatch(/v1/)
     expect(twin.tagsOf('locked').get('v1')).not.toBe(twin.tagsOf('locked').get('v2'))

@@ -3,13 +3,11 @@
  * registry API (`Image.getConfig`, digest verified). Text: platform, labels and environment;
  * `--json`: the whole config.
  */
-import { Option } from 'commander'
 import { pipe } from 'fp-ts/function'
 import * as TE from 'fp-ts/TaskEither'
 import * as Image from '../../Image'
 import * as Manifest from '../../Manifest'
-import { parsePlatform, usage } from '../args'
-import type { Output, Register } from '../context'
+import type { Context, Output } from '../context'
 import { indent } from '../format'
 import { finishWith, image } from '../targets'
 
@@ -36,21 +34,10 @@ export const toOutput = (config: Image.ImageConfig): Output => ({
   json: config
 })
 
-export const register: Register = (program, ctx) => {
-  program
-    .command('config')
-    .description('print the config of an image: platform, labels and env (--json: all of it)')
-    .argument('<image>', 'image URI, or name:tag / name@digest in the default registry (a bare name: its latest tagged image)')
-    .addOption(
-      new Option('--platform <os/arch[/variant]>', 'the platform to read from a multi-platform image (default: linux/amd64)').argParser(
-        usage(parsePlatform)
-      )
-    )
-    .action((arg: string, options: { readonly platform?: Manifest.Platform }) =>
-      pipe(
-        image(ctx, arg),
-        TE.flatMap(({ env, ref }) => Image.getConfig(ref, options.platform === undefined ? {} : { platform: options.platform })(env)),
-        finishWith(ctx, toOutput)
-      )
-    )
-}
+/** `config <image> [--platform os/arch[/variant]]` */
+export const run = (ctx: Context, arg: string, options: { readonly platform?: Manifest.Platform }): Promise<void> =>
+  pipe(
+    image(ctx, arg),
+    TE.flatMap(({ env, ref }) => Image.getConfig(ref, options.platform === undefined ? {} : { platform: options.platform })(env)),
+    finishWith(ctx, toOutput)
+  )

@@ -17,17 +17,15 @@ import * as RegistryUri from '../../RegistryUri'
 import * as Repository from '../../Repository'
 import { resolveImageUri } from '../../resolve'
 import { replicateImage, type Progress, type Summary } from '../../replicate'
-import type { Context, Output, Register } from '../context'
+import type { Context, Output } from '../context'
 import { formatBytes, MiB } from '../format'
+import { imageJson } from '../json'
 import { regionOf } from '../targets'
+import type { CopyOptions } from './index'
 
 type SideEnv = EcrEnv & HttpEnv
 
-export interface CopyOptions {
-  readonly tag?: ReadonlyArray<string>
-  readonly platform?: ReadonlyArray<string>
-  readonly allPlatforms?: boolean
-}
+export type { CopyOptions } from './index'
 
 // -------------------------------------------------------------------------------------
 // progress
@@ -130,13 +128,13 @@ export const barReporter = (stream: NodeJS.WritableStream): { readonly onProgres
 // the command
 // -------------------------------------------------------------------------------------
 
-const platformsOf = (options: CopyOptions): E.Either<EcrError.EcrError, 'all' | ReadonlyArray<Manifest.Platform>> => {
-  const given = options.platform ?? []
-  if (options.allPlatforms === true)
-    return given.length === 0 ? E.right('all') : E.left(EcrError.invalidArgument('give either --all-platforms or --platform, not both'))
-  if (given.length === 0) return E.right([Manifest.defaultPlatform])
-  return E.traverseArray(Manifest.parsePlatform)(given)
-}
+/** The platforms to copy (`--platform` and `--all-platforms` exclude each other: commander checks it). */
+export const platformsOf = (options: CopyOptions): 'all' | ReadonlyArray<Manifest.Platform> =>
+  options.allPlatforms === true
+    ? 'all'
+    : options.platform === undefined || options.platform.length === 0
+      ? [Manifest.defaultPlatform]
+      : options.platform
 
 /**
  * Each side's environment: for an argument that is a URI, one for the region it names (whatever
@@ -153,7 +151,7 @@ const environments = (ctx: Context) => {
       const cached = built.get(key)
       if (cached !== undefined) return cached
       const env =
-        O.isSome(region) && region.value !== options.region ? ctx.io.makeEnv({ ...options, region: region.value })() : ctx.env()()
+        O.isSome(region) && region.value !== options.region ? ctx.makeEnv({ ...options, region: region.value })() : ctx.env()()
       built.set(key, env)
       return env
     }
@@ -164,9 +162,10 @@ const destinationOf = (repo: string, env: SideEnv): TE.TaskEither<EcrError.EcrEr
   RegistryUri.isPrefixed(repo) ? TE.fromEither(Repository.fromUri(repo)) : Repository.make(repo)(env)
 
 export interface CopyResult {
-  readonly source: string
-  readonly destination: string
-  readonly imageDigest: string
+  /** the source image (by digest), as `replicateImage` resolved it */
+  readonly source?: Image.ImageRef
+  readonly destination: Image.ImageRef
+  /** the tags the copy was given */
   readonly tags: ReadonlyArray<string>
   readonly summary?: Summary
 }
@@ -180,62 +179,63 @@ export const copy = (
   onProgress: (p: Progress) => void
 ): TE.TaskEither<EcrError.EcrError, CopyResult> => {
   let summary: Summary | undefined
+  let source: Image.ImageRef | undefined
   let tags: ReadonlyArray<string> = []
   const envOf = environments(ctx)
   return pipe(
     TE.Do,
-    TE.apS('platforms', TE.fromEither(platformsOf(options))),
     TE.bind('sourceEnv', () => envOf(image)),
     TE.bind('sourceUri', ({ sourceEnv }) => resolveImageUri(image)(sourceEnv)),
     TE.bind('destinationEnv', () => envOf(repo)),
     TE.bind('destination', ({ destinationEnv }) => destinationOf(repo, destinationEnv)),
-    TE.bind('copied', ({ sourceUri, destination, platforms, sourceEnv, destinationEnv }) =>
+    TE.flatMap(({ sourceUri, destination, sourceEnv, destinationEnv }) =>
       replicateImage({
         source: sourceUri,
         destination,
-        platforms,
+        platforms: platformsOf(options),
         ...(options.tag === undefined || options.tag.length === 0 ? {} : { tags: options.tag })
       })({
         source: sourceEnv,
         destination: destinationEnv,
         onProgress: (p) => {
           if (p._tag === 'done') summary = p.summary
-          if (p._tag === 'resolve') tags = p.tags
+          if (p._tag === 'resolve') {
+            source = p.source
+            tags = p.tags
+          }
           onProgress(p)
         }
       })
     ),
-    TE.map(({ sourceUri, copied }) => ({
-      source: sourceUri,
-      destination: Image.toUri(copied),
-      imageDigest: copied.imageDigest,
+    TE.map((copied) => ({
+      ...(source === undefined ? {} : { source }),
+      destination: copied,
       tags,
       ...(summary === undefined ? {} : { summary })
     }))
   )
 }
 
-export const toOutput = (r: CopyResult): Output => ({ text: [r.destination], json: r })
+/** The copy's URI (digest form); `--json`: the source and destination images, the copy's tags and the summary. */
+export const toOutput = (r: CopyResult): Output => ({
+  text: [Image.toUri(r.destination)],
+  json: {
+    ...(r.source === undefined ? {} : { source: imageJson(r.source) }),
+    destination: { ...imageJson(r.destination), tags: r.tags },
+    ...(r.summary === undefined ? {} : { summary: r.summary })
+  }
+})
 
-export const register: Register = (program, ctx) => {
-  program
-    .command('copy')
-    .description('copy an image into another repository (another account or region too) over the registry API')
-    .argument('<image>', 'image URI, or name[:tag|@digest] in the default registry (a bare name: its latest tagged image)')
-    .argument('<repo>', 'destination repository: a name in the default registry, or a repository URI')
-    .option('--tag <tag...>', "tags to give the copy (default: the source image's tags)")
-    .option('--platform <platform...>', 'platforms to keep of a multi-platform image, os/arch[/variant] (default: linux/amd64)')
-    .option('--all-platforms', 'copy a multi-platform image with all its platforms, digest unchanged')
-    .action(async (image: string, repo: string, options: CopyOptions) => {
-      const json = ctx.options().json
-      const tty = !json && process.stderr.isTTY === true
-      const bars = tty ? barReporter(process.stderr) : undefined
-      const plain = json || tty ? undefined : plainReporter((line) => ctx.io.stderr(`${line}\n`))
-      const result = await copy(ctx, image, repo, options, (p) => {
-        bars?.onProgress(p)
-        plain?.(p)
-      })()
-      bars?.stop()
-      ctx.finish(pipe(result, E.map(toOutput)))
-    })
+/** `copy <image> <repo> [--tag T...] [--platform P... | --all-platforms]` */
+export const run = async (ctx: Context, image: string, repo: string, options: CopyOptions): Promise<void> => {
+  const json = ctx.options().json
+  const tty = !json && process.stderr.isTTY === true
+  const bars = tty ? barReporter(process.stderr) : undefined
+  const plain = json || tty ? undefined : plainReporter((line) => ctx.io.stderr(`${line}\n`))
+  const result = await copy(ctx, image, repo, options, (p) => {
+    bars?.onProgress(p)
+    plain?.(p)
+  })()
+  bars?.stop()
+  ctx.finish(pipe(result, E.map(toOutput)))
 }

@@ -17,10 +17,12 @@ import * as Registry from '../../Registry'
 import * as Repository from '../../Repository'
 import { resolveImageUri } from '../../resolve'
 import { InMemoryEcr, type PushedImage } from '../../testing'
-import type { Output, Register } from '../context'
+import type { Context, Output } from '../context'
 import { indent, table } from '../format'
+import { imageJson, repositoryJson } from '../json'
 import { configLines } from './config'
 import { parseAny, toOutput as parsedOutput } from './parse'
+import { toOutput as resolvedOutput } from './resolve'
 
 type Env = EcrEnv & HttpEnv
 
@@ -140,7 +142,7 @@ const app = `${REGISTRY}/team/app`
 
 const repoList = (repos: ReadonlyArray<Repository.RepositoryRef>): Output => ({
   text: repos.map(Repository.toUri),
-  json: repos.map(Repository.toUri)
+  json: repos.map(repositoryJson)
 })
 
 export const steps: ReadonlyArray<Step> = [
@@ -168,7 +170,7 @@ export const steps: ReadonlyArray<Step> = [
     call: "resolveImageUri('team/app')",
     run: pipe(
       resolveImageUri('team/app'),
-      RTE.map((uri) => ({ text: [uri], json: uri }))
+      RTE.map(resolvedOutput)
     )
   },
   {
@@ -177,7 +179,7 @@ export const steps: ReadonlyArray<Step> = [
     call: "resolveImageUri('team/app', { defaultTag: 'v1.2.2' })",
     run: pipe(
       resolveImageUri('team/app', { defaultTag: 'v1.2.2' }),
-      RTE.map((uri) => ({ text: [uri], json: uri }))
+      RTE.map(resolvedOutput)
     )
   },
   {
@@ -193,7 +195,7 @@ export const steps: ReadonlyArray<Step> = [
         const sorted = [...tags].sort()
         return {
           text: [`${app}:prod`, `${Image.toUri(ref)} now has the tags: ${sorted.join(', ')}`],
-          json: { uri: `${app}:prod`, image: Image.toUri(ref), tags: sorted }
+          json: { ...imageJson(ref), tags: sorted }
         }
       })
     )
@@ -318,9 +320,5 @@ export const demo = (): TE.TaskEither<EcrError.EcrError, Output> =>
     )
   )
 
-export const register: Register = (program, ctx) => {
-  program
-    .command('demo')
-    .description('a short tour of the library on an in-memory ECR registry (no AWS account needed)')
-    .action(async () => ctx.finish(await demo()()))
-}
+/** `demo` */
+export const run = async (ctx: Context): Promise<void> => ctx.finish(await demo()())

@@ -2,18 +2,16 @@
  * `ecr-fp-ts images <repo> [--tagged|--untagged]`: the images of a repository
  * (`Repository.listImageDetails`), newest first: digest, tags, push time and size.
  */
-import { Option } from 'commander'
 import { pipe } from 'fp-ts/function'
 import * as TE from 'fp-ts/TaskEither'
 import * as Repository from '../../Repository'
-import type { Output, Register } from '../context'
+import type { Context, Output } from '../context'
 import { formatBytes, formatTime, table } from '../format'
+import { imageJson } from '../json'
 import { finishWith, repository } from '../targets'
+import type { ImagesOptions } from './index'
 
-export interface ImagesOptions {
-  readonly tagged?: boolean
-  readonly untagged?: boolean
-}
+export type { ImagesOptions } from './index'
 
 export const tagStatusOf = (options: ImagesOptions): Repository.TagStatus =>
   options.tagged === true ? 'TAGGED' : options.untagged === true ? 'UNTAGGED' : 'ANY'
@@ -26,7 +24,17 @@ export const newestFirst = (details: ReadonlyArray<Repository.ImageDetail>): Rea
     return ta !== tb ? (tb > ta ? 1 : -1) : a.imageDigest < b.imageDigest ? -1 : a.imageDigest > b.imageDigest ? 1 : 0
   })
 
-export const toOutput = (details: ReadonlyArray<Repository.ImageDetail>): Output => {
+/** The images of a repository. */
+export interface Listed {
+  readonly repository: Repository.RepositoryRef
+  readonly details: ReadonlyArray<Repository.ImageDetail>
+}
+
+/**
+ * A table; `--json`: an array of images, each with its `tags` (sorted) and, when ECR knows them,
+ * `pushedAt` (ISO text), `sizeInBytes` and `mediaType`.
+ */
+export const toOutput = ({ repository, details }: Listed): Output => {
   const sorted = newestFirst(details)
   return {
     text: table(
@@ -39,27 +47,24 @@ export const toOutput = (details: ReadonlyArray<Repository.ImageDetail>): Output
       ])
     ),
     json: sorted.map((d) => ({
-      imageDigest: d.imageDigest,
-      imageTags: [...d.imageTags].sort(),
-      ...(d.imagePushedAt === undefined ? {} : { imagePushedAt: d.imagePushedAt.toISOString() }),
-      ...(d.imageSizeInBytes === undefined ? {} : { imageSizeInBytes: d.imageSizeInBytes }),
-      ...(d.imageManifestMediaType === undefined ? {} : { imageManifestMediaType: d.imageManifestMediaType })
+      ...imageJson({ ...repository, imageDigest: d.imageDigest }),
+      tags: [...d.imageTags].sort(),
+      ...(d.imagePushedAt === undefined ? {} : { pushedAt: d.imagePushedAt.toISOString() }),
+      ...(d.imageSizeInBytes === undefined ? {} : { sizeInBytes: d.imageSizeInBytes }),
+      ...(d.imageManifestMediaType === undefined ? {} : { mediaType: d.imageManifestMediaType })
     }))
   }
 }
 
-export const register: Register = (program, ctx) => {
-  program
-    .command('images')
-    .description('list the images of a repository, newest first: digest, tags, push time, size')
-    .argument('<repo>', 'repository name (default registry) or repository URI')
-    .addOption(new Option('--tagged', 'only images with at least one tag').conflicts('untagged'))
-    .addOption(new Option('--untagged', 'only images without tags'))
-    .action((repo: string, options: ImagesOptions) =>
+/** `images <repo> [--tagged | --untagged]` */
+export const run = (ctx: Context, repo: string, options: ImagesOptions): Promise<void> =>
+  pipe(
+    repository(ctx, repo),
+    TE.flatMap(({ env, ref }) =>
       pipe(
-        repository(ctx, repo),
-        TE.flatMap(({ env, ref }) => Repository.listImageDetails(ref, { tagStatus: tagStatusOf(options) })(env)),
-        finishWith(ctx, toOutput)
+        Repository.listImageDetails(ref, { tagStatus: tagStatusOf(options) })(env),
+        TE.map((details): Listed => ({ repository: ref, details }))
       )
-    )
-}
+    ),
+    finishWith(ctx, toOutput)
+  )

@@ -1,32 +1,206 @@
 /**
- * The commands of the CLI, in the order `--help` lists them. A new command is one file in this
- * folder and one line here.
+ * Every command of the CLI, in the order `--help` lists them: its arguments, options and help
+ * text. Option values are parsed here (a bad one is a usage error, exit 2, before anything is
+ * loaded or called); the command's implementation, one file in this folder, is loaded only when
+ * the command runs, so `parse` never loads the AWS SDK and no command loads what it does not use.
+ *
+ * A new command is one declaration here and one file in this folder exporting what its action
+ * calls.
  */
-import type { Register } from '../context'
-import * as config from './config'
-import * as copy from './copy'
-import * as create from './create'
-import * as delete_ from './delete'
-import * as demo from './demo'
-import * as images from './images'
-import * as lifecycle from './lifecycle'
-import * as parse from './parse'
-import * as replication from './replication'
-import * as repos from './repos'
-import * as resolve from './resolve'
-import * as tag from './tag'
+import { Argument, type Command, Option } from 'commander'
+import type * as Manifest from '../../Manifest'
+import type { ResourceTag } from '../../Primitives'
+import {
+  collect,
+  parseImageTag,
+  parsePlatform,
+  parsePositiveInteger,
+  parsePrefix,
+  parseRegExp,
+  parseResourceTag,
+  parseTarget,
+  usage,
+  type Target
+} from '../args'
+import type { Context } from '../context'
 
-export const commands: ReadonlyArray<Register> = [
-  parse.register,
-  resolve.register,
-  repos.register,
-  images.register,
-  create.register,
-  delete_.register,
-  tag.register,
-  config.register,
-  lifecycle.register,
-  replication.register,
-  copy.register,
-  demo.register
-]
+const IMAGE = 'image URI, or name:tag / name@digest in the default registry (a bare name: its latest tagged image)'
+const REPOSITORY = 'repository name (default registry) or repository URI'
+
+/** The options of `copy`, as parsed. */
+export interface CopyOptions {
+  readonly tag?: ReadonlyArray<string>
+  readonly platform?: ReadonlyArray<Manifest.Platform>
+  readonly allPlatforms?: boolean
+}
+
+/** The options of `repos`, as parsed. */
+export interface ReposOptions {
+  readonly name?: string
+  readonly match?: RegExp
+  readonly tag?: ReadonlyArray<ResourceTag>
+}
+
+/** The options of `images`, as parsed. */
+export interface ImagesOptions {
+  readonly tagged?: boolean
+  readonly untagged?: boolean
+}
+
+/** The options of `create`, as parsed. */
+export interface CreateOptions {
+  readonly immutable?: boolean
+  readonly tag?: ReadonlyArray<ResourceTag>
+}
+
+/** The options of `replication put`, as parsed. */
+export interface PutOptions {
+  readonly to: ReadonlyArray<Target>
+  readonly prefix?: ReadonlyArray<string>
+  readonly add?: boolean
+}
+
+/** Declares every command on `program`. */
+export const declare = (program: Command, ctx: Context): void => {
+  program
+    .command('parse')
+    .description('print the parts of a registry, repository or image URI, or of a repository ARN (no AWS call)')
+    .argument('<uri>', 'e.g. 123456789012.dkr.ecr.us-west-2.amazonaws.com/team/app:v1')
+    .action(async (uri: string) => (await import('./parse')).run(ctx, uri))
+
+  program
+    .command('resolve')
+    .description('print the full image URI of a name (a repository: its latest tagged image, digest form)')
+    .argument('<name>', 'repository name or URI, name:tag, name@digest, or an image URI')
+    .addOption(
+      new Option('--tag <tag>', 'for a repository: the image with this tag (default: the most recently pushed tagged image)').argParser(
+        usage(parseImageTag)
+      )
+    )
+    .action(async (name: string, options: { readonly tag?: string }) => (await import('./resolve')).run(ctx, name, options))
+
+  program
+    .command('digest')
+    .description("print an image's digest (a tag is looked up)")
+    .argument('<image>', IMAGE)
+    .action(async (image: string) => (await import('./digest')).run(ctx, image))
+
+  program
+    .command('login')
+    .description("print the registry password, for docker login --username AWS --password-stdin <registry>")
+    .argument('[registry]', 'registry URI, e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com (default: your registry)')
+    .action(async (registry: string | undefined) => (await import('./login')).run(ctx, registry))
+
+  program
+    .command('repos')
+    .description('list the repositories of the registry, one URI a line')
+    .addOption(new Option('--name <text>', 'only repositories whose name contains this text').conflicts('match'))
+    .addOption(new Option('--match <regexp>', 'only repositories whose name matches this regular expression').argParser(usage(parseRegExp)))
+    .addOption(
+      new Option('--tag <key=value...>', 'only repositories with all these resource tags (repeatable)').argParser(collect(parseResourceTag))
+    )
+    .action(async (options: ReposOptions) => (await import('./repos')).run(ctx, options))
+
+  program
+    .command('images')
+    .description('list the images of a repository, newest first: digest, tags, push time, size')
+    .argument('<repo>', REPOSITORY)
+    .addOption(new Option('--tagged', 'only images with at least one tag').conflicts('untagged'))
+    .addOption(new Option('--untagged', 'only images without tags'))
+    .action(async (repo: string, options: ImagesOptions) => (await import('./images')).run(ctx, repo, options))
+
+  program
+    .command('create')
+    .description('create a repository (an existing one is kept and gets the tags) and print its URI')
+    .argument('<repo>', REPOSITORY)
+    .option('--immutable', 'image tags cannot be moved to another image (IMMUTABLE)')
+    .addOption(new Option('--tag <key=value...>', 'resource tags of the repository (repeatable)').argParser(collect(parseResourceTag)))
+    .action(async (repo: string, options: CreateOptions) => (await import('./create')).run(ctx, repo, options))
+
+  program
+    .command('delete')
+    .description('delete a repository and print its URI')
+    .argument('<repo>', REPOSITORY)
+    .option('--force', 'also when it still holds images (they are deleted with it)')
+    .action(async (repo: string, options: { readonly force?: boolean }) => (await import('./delete')).run(ctx, repo, options))
+
+  program
+    .command('tag')
+    .description("add tags to an image and print the image's new URIs")
+    .argument('<image>', IMAGE)
+    .addArgument(new Argument('<tag...>', 'tags to add').argParser(collect(parseImageTag)))
+    .action(async (image: string, tags: ReadonlyArray<string>) => (await import('./tag')).run(ctx, image, tags))
+
+  program
+    .command('config')
+    .description('print the config of an image: platform, labels and env (--json: all of it)')
+    .argument('<image>', IMAGE)
+    .addOption(
+      new Option('--platform <os/arch[/variant]>', 'the platform to read from a multi-platform image (default: linux/amd64)').argParser(
+        usage(parsePlatform)
+      )
+    )
+    .action(async (image: string, options: { readonly platform?: Manifest.Platform }) => (await import('./config')).run(ctx, image, options))
+
+  program
+    .command('lifecycle')
+    .description("set a repository's lifecycle policy (replacing any) and print it")
+    .argument('<repo>', REPOSITORY)
+    .addOption(
+      new Option('--expire-untagged-after <days>', 'expire untagged images this many days after their push')
+        .argParser(usage(parsePositiveInteger))
+        .makeOptionMandatory()
+    )
+    .action(async (repo: string, options: { readonly expireUntaggedAfter: number }) => (await import('./lifecycle')).run(ctx, repo, options))
+
+  const replication = program
+    .command('replication')
+    .description("read or set the registry's replication configuration (ECR's own replication of new pushes)")
+  replication
+    .command('get')
+    .description('print the replication configuration as JSON')
+    .action(async () => (await import('./replication')).get(ctx))
+  replication
+    .command('put')
+    .description('replace the replication configuration with one rule (--add: add the rule to those there) and print it')
+    .addOption(
+      new Option('--to <destination...>', 'destination registry: REGION or REGION:ACCOUNT (default account: this one)')
+        .argParser(collect(parseTarget))
+        .makeOptionMandatory()
+    )
+    .addOption(
+      new Option('--prefix <prefix...>', 'replicate only repositories whose name starts with one of these (default: all)').argParser(
+        collect(parsePrefix)
+      )
+    )
+    .option('--add', 'keep the rules already there and add this one')
+    .action(async (options: PutOptions, command: Command) => (await import('./replication')).put(ctx, options, command))
+  replication
+    .command('clear')
+    .description('remove every replication rule and print the (empty) configuration')
+    .action(async () => (await import('./replication')).clear(ctx))
+
+  program
+    .command('copy')
+    .description('copy an image into another repository (another account or region too) over the registry API')
+    .argument('<image>', IMAGE)
+    .argument('<repo>', 'destination repository: a name in the default registry, or a repository URI')
+    .addOption(new Option('--tag <tag...>', "tags to give the copy (default: the source image's tags)").argParser(collect(parseImageTag)))
+    .addOption(
+      new Option('--platform <os/arch...>', 'platforms to keep of a multi-platform image, os/arch[/variant] (default: linux/amd64)')
+        .argParser(collect(parsePlatform))
+        .conflicts('allPlatforms')
+    )
+    .addOption(new Option('--all-platforms', 'copy a multi-platform image with all its platforms, digest unchanged'))
+    .action(async (image: string, repo: string, options: CopyOptions) => (await import('./copy')).run(ctx, image, repo, options))
+
+  program
+    .command('demo')
+    .description('a short tour of the library on an in-memory ECR registry (no AWS account needed)')
+    .action(async () => (await import('./demo')).run(ctx))
+
+  program
+    .command('version')
+    .description('print the version of ecr-fp-ts (--json: with the Node.js version)')
+    .action(async () => (await import('./version')).run(ctx))
+}

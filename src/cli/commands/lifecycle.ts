@@ -3,13 +3,11 @@
  * to one rule, expire untagged images DAYS days after their push (`LifecyclePolicy.removeUntagged`,
  * `Repository.putLifecyclePolicy`; a policy already there is replaced), and prints the policy JSON.
  */
-import { Option } from 'commander'
 import { pipe } from 'fp-ts/function'
 import * as TE from 'fp-ts/TaskEither'
 import * as LifecyclePolicy from '../../LifecyclePolicy'
 import * as Repository from '../../Repository'
-import { parsePositiveInteger, usage } from '../args'
-import type { Output, Register } from '../context'
+import type { Context, Output } from '../context'
 import { finishWith, repository } from '../targets'
 
 export const policyOf = (days: number): LifecyclePolicy.LifecyclePolicy =>
@@ -21,23 +19,13 @@ export const toOutput = (policy: LifecyclePolicy.LifecyclePolicy): Output => ({
   json: LifecyclePolicy.codec.encode(policy)
 })
 
-export const register: Register = (program, ctx) => {
-  program
-    .command('lifecycle')
-    .description("set a repository's lifecycle policy (replacing any) and print it")
-    .argument('<repo>', 'repository name (default registry) or repository URI')
-    .addOption(
-      new Option('--expire-untagged-after <days>', 'expire untagged images this many days after their push')
-        .argParser(usage(parsePositiveInteger))
-        .makeOptionMandatory()
-    )
-    .action((repo: string, options: { readonly expireUntaggedAfter: number }) => {
-      const policy = policyOf(options.expireUntaggedAfter)
-      return pipe(
-        repository(ctx, repo),
-        TE.tap(({ env, ref }) => Repository.putLifecyclePolicy(ref, policy)(env)),
-        TE.map(() => policy),
-        finishWith(ctx, toOutput)
-      )
-    })
+/** `lifecycle <repo> --expire-untagged-after DAYS` */
+export const run = (ctx: Context, repo: string, options: { readonly expireUntaggedAfter: number }): Promise<void> => {
+  const policy = policyOf(options.expireUntaggedAfter)
+  return pipe(
+    repository(ctx, repo),
+    TE.tap(({ env, ref }) => Repository.putLifecyclePolicy(ref, policy)(env)),
+    TE.map(() => policy),
+    finishWith(ctx, toOutput)
+  )
 }

@@ -1,14 +1,16 @@
 /**
  * `ecr-fp-ts parse <uri>`: the parts of a registry, repository or image URI, or of a repository ARN.
+ * Pure: it loads neither the AWS SDK nor undici.
  */
 import * as E from 'fp-ts/Either'
 import { pipe } from 'fp-ts/function'
 import type { EcrError, UriKind } from '../../EcrError'
 import * as ImageUri from '../../ImageUri'
 import * as RegistryUri from '../../RegistryUri'
-import * as Repository from '../../Repository'
+// Repository.fromArn is this function; Repository itself loads the AWS SDK, which parse must not
+import { fromArn } from '../../internal/arn'
 import * as RepositoryUri from '../../RepositoryUri'
-import type { Output, Register } from '../context'
+import type { Context, Output } from '../context'
 
 export interface Parsed {
   readonly kind: UriKind
@@ -32,20 +34,25 @@ const parsers: Record<UriKind, (s: string) => E.Either<EcrError, Omit<Parsed, 'k
   RegistryUri: (s) => pipe(RegistryUri.parse(s), E.map(RegistryUri.toRef)),
   RepositoryUri: (s) => pipe(RepositoryUri.parse(s), E.map(RepositoryUri.toRef)),
   ImageUri: (s) => pipe(ImageUri.parse(s), E.map(ImageUri.toRef)),
-  RepositoryArn: Repository.fromArn
+  RepositoryArn: fromArn
 }
 
-const FIELDS = ['kind', 'accountId', 'region', 'repositoryName', 'tag', 'digest', 'fips'] as const
-
-/** Parses any of the four forms into its parts (only the fields the form has). */
+/** Parses any of the four forms into its parts (only the fields the form has, in a fixed order). */
 export const parseAny = (input: string): E.Either<EcrError, Parsed> => {
   const kind = kindOf(input)
   return pipe(
     parsers[kind](input),
-    E.map((parts) => {
-      const all: Record<string, unknown> = { ...parts, kind }
-      return Object.fromEntries(FIELDS.filter((f) => all[f] !== undefined).map((f) => [f, all[f]])) as unknown as Parsed
-    })
+    E.map(
+      (parts): Parsed => ({
+        kind,
+        accountId: parts.accountId,
+        region: parts.region,
+        ...(parts.repositoryName === undefined ? {} : { repositoryName: parts.repositoryName }),
+        ...(parts.tag === undefined ? {} : { tag: parts.tag }),
+        ...(parts.digest === undefined ? {} : { digest: parts.digest }),
+        ...(parts.fips === undefined ? {} : { fips: parts.fips })
+      })
+    )
   )
 }
 
@@ -54,10 +61,5 @@ export const toOutput = (parsed: Parsed): Output => ({
   json: parsed
 })
 
-export const register: Register = (program, ctx) => {
-  program
-    .command('parse')
-    .description('print the parts of a registry, repository or image URI, or of a repository ARN')
-    .argument('<uri>', 'e.g. 123456789012.dkr.ecr.us-west-2.amazonaws.com/team/app:v1')
-    .action((uri: string) => ctx.finish(pipe(parseAny(uri), E.map(toOutput))))
-}
+/** `parse <uri>` */
+export const run = (ctx: Context, uri: string): void => ctx.finish(pipe(parseAny(uri), E.map(toOutput)))

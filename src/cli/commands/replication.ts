@@ -11,60 +11,24 @@
  *
  * A malformed `--to` or `--prefix`, or too many of them, is a usage error (exit 2) before any call.
  */
-import { Option, type Command } from 'commander'
-import * as E from 'fp-ts/Either'
+import type { Command } from 'commander'
 import { pipe } from 'fp-ts/function'
 import * as RTE from 'fp-ts/ReaderTaskEither'
 import * as TE from 'fp-ts/TaskEither'
 import * as EcrError from '../../EcrError'
 import type { EcrEnv } from '../../Env'
-import { isAccountId, isRegion, type AccountId, type Region } from '../../Primitives'
+import type { AccountId } from '../../Primitives'
 import * as Registry from '../../Registry'
 import * as ReplicationConfiguration from '../../ReplicationConfiguration'
-import { collect } from '../args'
-import type { Context, Output, Register } from '../context'
+import type { Context, Output } from '../context'
 import { finishWith } from '../targets'
+import type { PutOptions } from './index'
 
 // -------------------------------------------------------------------------------------
 // arguments
 // -------------------------------------------------------------------------------------
 
-/** A `--to` value: a region, and an account when given (else the environment's). */
-export interface Target {
-  readonly region: Region
-  readonly registryId?: AccountId
-}
-
-const show = (s: string): string => JSON.stringify(s.length > 64 ? `${s.slice(0, 64)}...` : s)
-
-/** `REGION` or `REGION:ACCOUNT` (`eu-west-1`, `eu-west-1:123456789012`). */
-export const parseTarget = (s: string): E.Either<string, Target> => {
-  const colon = s.indexOf(':')
-  const region = colon < 0 ? s : s.slice(0, colon)
-  const account = colon < 0 ? undefined : s.slice(colon + 1)
-  if (!isRegion(region)) return E.left(`expected REGION[:ACCOUNT] with an AWS region code, got ${show(s)}`)
-  if (account === undefined) return E.right({ region })
-  return isAccountId(account)
-    ? E.right({ region, registryId: account })
-    : E.left(`expected REGION[:ACCOUNT] with a 12-digit account id, got ${show(s)}`)
-}
-
-/** A repository name prefix ECR accepts as a replication filter. */
-export const parsePrefix = (s: string): E.Either<string, string> =>
-  pipe(
-    ReplicationConfiguration.repositoryFilterCodec.decode({ filter: s, filterType: 'PREFIX_MATCH' }),
-    E.bimap(
-      () =>
-        `expected a repository name prefix of ${ReplicationConfiguration.minFilterLength} to ${ReplicationConfiguration.maxFilterLength} characters (lower-case letters, digits, '.', '_', '-', '/'), got ${show(s)}`,
-      (f) => f.filter
-    )
-  )
-
-export interface PutOptions {
-  readonly to: ReadonlyArray<Target>
-  readonly prefix?: ReadonlyArray<string>
-  readonly add?: boolean
-}
+export type { PutOptions } from './index'
 
 /** Why the options cannot make a rule ECR accepts, whatever the registry: too many of something. */
 export const usageProblem = (options: PutOptions): string | undefined =>
@@ -120,38 +84,18 @@ const run = (
   )
 
 // -------------------------------------------------------------------------------------
-// the command
+// the subcommands
 // -------------------------------------------------------------------------------------
 
-export const register: Register = (program, ctx) => {
-  const replication = program
-    .command('replication')
-    .description("read or set the registry's replication configuration (ECR's own replication of new pushes)")
-  replication
-    .command('get')
-    .description('print the replication configuration as JSON')
-    .action(() => run(ctx, Registry.getReplicationConfiguration()))
-  replication
-    .command('put')
-    .description('replace the replication configuration with one rule (--add: add the rule to those there) and print it')
-    .addOption(
-      new Option('--to <destination...>', 'destination registry: REGION or REGION:ACCOUNT (default account: this one)')
-        .argParser(collect(parseTarget))
-        .makeOptionMandatory()
-    )
-    .addOption(
-      new Option('--prefix <prefix...>', 'replicate only repositories whose name starts with one of these (default: all)').argParser(
-        collect(parsePrefix)
-      )
-    )
-    .option('--add', 'keep the rules already there and add this one')
-    .action((options: PutOptions, command: Command) => {
-      const problem = usageProblem(options)
-      if (problem !== undefined) return command.error(`error: ${problem}`, { exitCode: 2, code: 'ecr-fp-ts.usage' })
-      return run(ctx, putProgram(options))
-    })
-  replication
-    .command('clear')
-    .description('remove every replication rule and print the (empty) configuration')
-    .action(() => run(ctx, Registry.putReplicationConfiguration(ReplicationConfiguration.empty)))
+/** `replication get` */
+export const get = (ctx: Context): Promise<void> => run(ctx, Registry.getReplicationConfiguration())
+
+/** `replication put --to ... [--prefix ...] [--add]`: too many of something is a usage error (exit 2), before any call. */
+export const put = async (ctx: Context, options: PutOptions, command: Command): Promise<void> => {
+  const problem = usageProblem(options)
+  if (problem !== undefined) return command.error(`error: ${problem}`, { exitCode: 2, code: 'ecr-fp-ts.usage' })
+  return run(ctx, putProgram(options))
 }
+
+/** `replication clear` */
+export const clear = (ctx: Context): Promise<void> => run(ctx, Registry.putReplicationConfiguration(ReplicationConfiguration.empty))

@@ -6,25 +6,19 @@
 import { pipe } from 'fp-ts/function'
 import * as TE from 'fp-ts/TaskEither'
 import * as ImageUri from '../../ImageUri'
-import type { Output, Register } from '../context'
+import type { Context, Output } from '../context'
 import { finishWith, imageUri } from '../targets'
 
+/** The URI; `--json`: the URI and its parts (a reference: `tag` or `digest`, whichever it names). */
 export const toOutput = (uri: ImageUri.ImageUri): Output => ({
   text: [uri],
   json: { uri, ...ImageUri.toRef(uri) }
 })
 
-export const register: Register = (program, ctx) => {
-  program
-    .command('resolve')
-    .description('print the full image URI of a name (a repository: its latest tagged image, digest form)')
-    .argument('<name>', 'repository name or URI, name:tag, name@digest, or an image URI')
-    .option('--tag <tag>', 'for a repository: the image with this tag (default: the most recently pushed tagged image)')
-    .action((name: string, options: { readonly tag?: string }) =>
-      pipe(
-        imageUri(ctx, name, options.tag),
-        TE.map(({ uri }) => uri),
-        finishWith(ctx, toOutput)
-      )
-    )
-}
+/** `resolve <name> [--tag T]` */
+export const run = (ctx: Context, name: string, options: { readonly tag?: string }): Promise<void> =>
+  pipe(
+    imageUri(ctx, name, options.tag),
+    TE.map(({ uri }) => uri),
+    finishWith(ctx, toOutput)
+  )

@@ -6,7 +6,8 @@ import { pipe } from 'fp-ts/function'
 import * as TE from 'fp-ts/TaskEither'
 import * as Image from '../../Image'
 import * as Repository from '../../Repository'
-import type { Output, Register } from '../context'
+import type { Context, Output } from '../context'
+import { imageJson } from '../json'
 import { finishWith, image } from '../targets'
 
 export interface Tagged {
@@ -14,32 +15,22 @@ export interface Tagged {
   readonly tags: ReadonlyArray<string>
 }
 
+/** A URI per new tag; `--json`: the image, the tags `added` and their `uris`. */
 export const toOutput = ({ image, tags }: Tagged): Output => {
   const uris = tags.map((t) => `${Repository.toUri(image)}:${t}`)
   return {
     text: uris,
-    json: {
-      image: Image.toUri(image),
-      imageDigest: image.imageDigest,
-      tags,
-      uris
-    }
+    json: { ...imageJson(image), added: tags, uris }
   }
 }
 
-export const register: Register = (program, ctx) => {
-  program
-    .command('tag')
-    .description("add tags to an image and print the image's new URIs")
-    .argument('<image>', 'image URI, or name:tag / name@digest in the default registry (a bare name: its latest tagged image)')
-    .argument('<tag...>', 'tags to add')
-    .action((arg: string, tags: ReadonlyArray<string>) => {
-      const distinct = Array.from(new Set(tags))
-      return pipe(
-        image(ctx, arg),
-        TE.tap(({ env, ref }) => Image.addTags(ref, distinct)(env)),
-        TE.map(({ ref }): Tagged => ({ image: ref, tags: distinct })),
-        finishWith(ctx, toOutput)
-      )
-    })
+/** `tag <image> <tag...>` (the tags already parsed); a tag given twice is added once. */
+export const run = (ctx: Context, arg: string, tags: ReadonlyArray<string>): Promise<void> => {
+  const distinct = Array.from(new Set(tags))
+  return pipe(
+    image(ctx, arg),
+    TE.tap(({ env, ref }) => Image.addTags(ref, distinct)(env)),
+    TE.map(({ ref }): Tagged => ({ image: ref, tags: distinct })),
+    finishWith(ctx, toOutput)
+  )
 }
