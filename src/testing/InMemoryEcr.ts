@@ -18,6 +18,7 @@ import type { AccountId, Region } from '../Primitives'
 import { isRepositoryName } from '../Primitives'
 import * as DispatcherImpl from './dispatcher'
 import * as EcrApi from './ecrApi'
+import { finishBackfills } from './ecrApi/replication'
 import * as RegistryApi from './registryApi'
 import * as Seed from './seed'
 import * as Storage from './storage'
@@ -410,7 +411,7 @@ export const make = (options: Options = {}): InMemoryEcr => {
           if (image.scan !== undefined && image.scan.endsAt > at) image.scan = { ...image.scan, endsAt: at }
         }
       }
-      EcrApi.finishBackfills(store)
+      finishBackfills(store)
     }
   }
 }

@@ -7,15 +7,21 @@
  */
 import { createHash } from 'crypto'
 import * as E from 'fp-ts/Either'
-import { isIndexMediaType, isManifestMediaType, MediaType } from '../internal/mediaType'
+import * as MediaTypes from '../internal/mediaType'
 import type { ReplicationStatusSeed, ScanFindingsSeed, TagMutabilityMode } from './types'
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
 
+/** @internal The one media-type table (`internal/mediaType`), for the twin's modules. */
+export const MediaType = MediaTypes.MediaType
+
 /** @internal */
-export { isIndexMediaType, isManifestMediaType, MediaType } from '../internal/mediaType'
+export const isIndexMediaType = MediaTypes.isIndexMediaType
+
+/** @internal */
+export const isManifestMediaType = MediaTypes.isManifestMediaType
 
 /** @internal */
 export interface PlatformSpec {

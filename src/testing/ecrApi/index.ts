@@ -96,11 +96,6 @@ import {
 } from './repositories'
 import { describeImageScanFindings, startImageScan } from './scanning'
 
-export {
-  /** @internal */
-  finishBackfills
-} from './replication'
-
 // -------------------------------------------------------------------------------------
 // dispatch
 // -------------------------------------------------------------------------------------
