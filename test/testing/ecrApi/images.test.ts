@@ -253,6 +253,12 @@ describe('UpdateImageStorageClass', () => {
     )
     expect(bad).toBeInstanceOf(InvalidParameterException)
     expect(bad.message).toContain('[STANDARD, ARCHIVE]')
+    const missing = await rejection(
+      twin.ecr.send(
+        new UpdateImageStorageClassCommand({ repositoryName: 'nope', imageId: { imageTag: 'v1' }, targetStorageClass: 'ARCHIVE' })
+      )
+    )
+    expect(missing).toBeInstanceOf(RepositoryNotFoundException)
   })
 
   it('a push of an archived image restores it at once (ECR: a re-push restores)', async () => {

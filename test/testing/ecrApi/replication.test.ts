@@ -3,11 +3,13 @@ import {
   DescribeReplicationBackfillResultsCommand,
   ImageNotFoundException,
   InvalidParameterException,
+  LimitExceededException,
   ListReplicationBackfillsCommand,
   PutReplicationConfigurationCommand,
   ReplicationBackfillInProgressException,
   ReplicationBackfillInvalidStatusException,
   ReplicationBackfillNotFoundException,
+  RepositoryNotFoundException,
   StartReplicationBackfillCommand,
   StopReplicationBackfillCommand,
   ValidationException
@@ -149,5 +151,47 @@ describe('replication backfills', () => {
     expect(await rejection(twin.ecr.send(new ListReplicationBackfillsCommand({ maxResults: 51 })))).toBeInstanceOf(
       InvalidParameterException
     )
+  })
+})
+
+describe('replication: limits and pages', () => {
+  it('at most 10 backfills in progress per registry (LimitExceededException)', async () => {
+    const twin = InMemoryEcr.make({ backfillMs: 3_600_000 })
+    const regions = Array.from({ length: 11 }, (_, i) => `region-${i}`)
+    await twin.ecr.send(
+      new PutReplicationConfigurationCommand({
+        replicationConfiguration: { rules: [{ destinations: regions.map((region) => ({ region, registryId: ACCOUNT })) }] }
+      })
+    )
+    for (const region of regions.slice(0, 10))
+      await twin.ecr.send(new StartReplicationBackfillCommand({ destination: { region, registryId: ACCOUNT } }))
+    const e = await rejection(
+      twin.ecr.send(new StartReplicationBackfillCommand({ destination: { region: 'region-10', registryId: ACCOUNT } }))
+    )
+    expect(e).toBeInstanceOf(LimitExceededException)
+    twin.settle()
+    await twin.ecr.send(new StartReplicationBackfillCommand({ destination: { region: 'region-10', registryId: ACCOUNT } }))
+  })
+
+  it('pages backfill results by 100 (maxResults up to 1000)', async () => {
+    const twin = InMemoryEcr.make()
+    for (let i = 0; i < 150; i++) push(twin, 'prod/api', { tag: `v${i}` })
+    await configure(twin)
+    const id = (await twin.ecr.send(new StartReplicationBackfillCommand({ destination: EU }))).replicationBackfillId
+    const first = await twin.ecr.send(new DescribeReplicationBackfillResultsCommand({ replicationBackfillId: id }))
+    const second = await twin.ecr.send(
+      new DescribeReplicationBackfillResultsCommand({ replicationBackfillId: id, nextToken: first.nextToken })
+    )
+    expect([first.results?.length, second.results?.length, second.nextToken]).toEqual([100, 50, undefined])
+    const all = await twin.ecr.send(new DescribeReplicationBackfillResultsCommand({ replicationBackfillId: id, maxResults: 1000 }))
+    expect(all.results?.map((r) => r.imageId?.imageTag)).toEqual(Array.from({ length: 150 }, (_, i) => `v${i}`))
+    expect(
+      await rejection(twin.ecr.send(new DescribeReplicationBackfillResultsCommand({ replicationBackfillId: id, maxResults: 1001 })))
+    ).toBeInstanceOf(InvalidParameterException)
+  })
+
+  it('the status of an image needs its repository', async () => {
+    const twin = InMemoryEcr.make()
+    expect(await rejection(statusOf(twin, 'nope', 'v1'))).toBeInstanceOf(RepositoryNotFoundException)
   })
 })

@@ -145,6 +145,10 @@ describe('StartImageScan and DescribeImageScanFindings', () => {
     )
     expect(await scan('v1')).toBeInstanceOf(ImageArchivedException)
     expect(await rejection(findings(twin, 'none'))).toBeInstanceOf(ImageNotFoundException)
+    const noRepository = await rejection(
+      twin.ecr.send(new DescribeImageScanFindingsCommand({ repositoryName: 'nope', imageId: { imageTag: 'v1' } }))
+    )
+    expect(noRepository.name).toBe('RepositoryNotFoundException')
   })
 
   it('setScanFindings needs the image', () => {
