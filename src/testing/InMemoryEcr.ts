@@ -268,6 +268,8 @@ export const make = (options: Options = {}): InMemoryEcr => {
   const calls: Array<EcrCall> = []
   const httpCalls: Array<HttpCall> = []
   let fault: Fault | undefined
+  /** Per operation with a quota, the times of its calls in the last second. */
+  const callTimes = new Map<string, ReadonlyArray<number>>()
   let tokenExpiresAt: number | undefined
   // the fault function is the test's code: one that throws injects nothing
   const askFault = (call: FaultCall): FaultAnswer => {
@@ -297,7 +299,16 @@ export const make = (options: Options = {}): InMemoryEcr => {
     record: (operation, input) => {
       calls.push({ operation, input })
     },
-    fault: askFault
+    fault: askFault,
+    overQuota: (operation) => {
+      const limit = options.rateLimits?.[operation]
+      if (limit === undefined) return false
+      const t = now().getTime()
+      const recent = (callTimes.get(operation) ?? []).filter((at) => at > t - 1000)
+      const over = recent.length >= limit
+      callTimes.set(operation, over ? recent : [...recent, t])
+      return over
+    }
   })
   const serve = RegistryApi.makeServe({
     store,

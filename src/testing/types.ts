@@ -103,6 +103,12 @@ export interface Options {
    * false it answers 404, as a registry without the referrers API does. Default true.
    */
   readonly referrersApi?: boolean
+  /**
+   * Request-rate quotas of ECR API operations, in calls per second on the twin's clock (e.g.
+   * `{ PutImage: 10 }`, ECR's default): a call over the quota fails with `ThrottlingException`, as
+   * ECR's do. Default: no quota.
+   */
+  readonly rateLimits?: Readonly<Record<string, number>>
 }
 
 /**

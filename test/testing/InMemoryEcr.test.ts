@@ -310,6 +310,24 @@ describe('the twin on a clock', () => {
     expect(twin.imageStatus('app', 'v1')).toEqual(O.some('ARCHIVED'))
   })
 
+  it('rateLimits: calls over an operation quota in one second of the twin clock are throttled', async () => {
+    let t = Date.parse('2025-01-01T00:00:00Z')
+    const twin = InMemoryEcr.make({ now: () => new Date(t), rateLimits: { PutImage: 2 } })
+    const a = push(twin, 'app')
+    const put = (imageTag: string) =>
+      twin.ecr.send(new PutImageCommand({ repositoryName: 'app', imageManifest: a.manifest, imageTag }))
+    await put('t1')
+    await put('t2')
+    const throttled = await rejection(put('t3'))
+    expect([throttled.name, throttled.message]).toEqual(['ThrottlingException', 'Rate exceeded'])
+    expect(twin.tagsOf('app').has('t3')).toBe(false)
+    // other operations have no quota
+    await twin.ecr.send(new ListImagesCommand({ repositoryName: 'app' }))
+    t += 1000
+    await put('t3')
+    expect(twin.tagsOf('app').get('t3')).toBe(a.imageDigest)
+  })
+
   it('make takes any string for the endpoints: one that is no URL is never reached', async () => {
     const twin = InMemoryEcr.make({ proxyEndpoint: 'not a url', storageOrigin: 'nor this' })
     expect(twin.proxyEndpoint).toBe('not a url')

@@ -30,6 +30,8 @@ export interface Context {
   readonly onTokenIssued: (expiresAt: Date) => void
   readonly record: (operation: string, input: unknown) => void
   readonly fault: (call: FaultCall) => FaultAnswer
+  /** Whether a call of the operation now is over its quota (a call within the quota is counted). */
+  readonly overQuota: (operation: string) => boolean
 }
 
 /** @internal A command's input, read field by field (nothing in it is trusted). */

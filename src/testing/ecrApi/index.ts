@@ -197,6 +197,7 @@ export const answer = async (ctx: Context, command: unknown): Promise<Result> =>
   if (ctx.latencyMs > 0) await sleep(ctx.latencyMs)
   const injected = ctx.fault({ kind: 'ecr', operation: name, input: rawInput })
   if (injected !== undefined) return faultOutcome(injected, name)
+  if (ctx.overQuota(name)) return faultOutcome('throttle', name)
   if (handler === undefined)
     return E.left(
       Object.assign(new Error(`The in-memory ECR twin does not implement ${name}`), {
