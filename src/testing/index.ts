@@ -216,4 +216,4 @@ export type {
    * assert.ok(E.isRight(twin.pushImage('app', options)))
    */
   PushImageOptions
-} from './InMemoryEcr'
+} from './types'

@@ -2,7 +2,8 @@
  * The registry HTTP API (OCI distribution) of the in-memory ECR twin at the registry's origin, plus
  * the storage origin blobs are redirected to: Basic auth with the login password, manifests by tag
  * or digest, blobs (direct or by redirect), chunked and monolithic uploads, cross-repository mounts
- * and tag lists, over the same store as the ECR API.
+ * tag lists and the OCI 1.1 referrers API, over the same store as the ECR API. An archived image
+ * cannot be pulled: its manifest and the blobs only archived images use answer 404, as in ECR.
  *
  * @since 0.1.0
  */
@@ -10,9 +11,9 @@ import { randomUUID } from 'crypto'
 import * as E from 'fp-ts/Either'
 import { isImageTag, isRepositoryName } from '../Primitives'
 import type { HttpRequest, HttpResponse, Outcome, Serve } from './dispatcher'
-import type { FaultAnswer, FaultCall } from './InMemoryEcr'
 import * as Storage from './storage'
 import * as Store from './store'
+import type { FaultAnswer, FaultCall } from './types'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -25,6 +26,8 @@ export interface Context {
   readonly registryOrigin: string
   readonly redirectBlobs: boolean
   readonly blobMounting: boolean
+  /** Whether `GET /v2/<name>/referrers/<digest>` is served (else 404, as without the referrers API). */
+  readonly referrersApi: boolean
   readonly latencyMs: number
   /** True when the Authorization header carries a valid, unexpired login. */
   readonly isAuthorized: (authorization: string | undefined) => boolean
@@ -109,7 +112,23 @@ const manifestHeaders = (image: Store.ImageRecord): ReadonlyArray<readonly [stri
   ['etag', `"${image.digest}"`]
 ]
 
-const getManifest = (request: HttpRequest, repo: Store.RepositoryRecord, reference: string): HttpResponse => {
+/** ECR's answer to a pull of an image that is archived or being restored: 404, saying why. */
+const archivedManifest = (image: Store.ImageRecord, status: Store.ImageStatus): HttpResponse =>
+  ociError(
+    404,
+    'MANIFEST_UNKNOWN',
+    status === 'ACTIVATING'
+      ? `The image with digest '${image.digest}' is being restored from archive and cannot be pulled until the restore completes`
+      : `The image with digest '${image.digest}' is archived and cannot be pulled. Restore it with UpdateImageStorageClass (targetStorageClass STANDARD) first`,
+    { digest: image.digest, imageStatus: status }
+  )
+
+const getManifest = (
+  ctx: Context,
+  request: HttpRequest,
+  repo: Store.RepositoryRecord,
+  reference: string
+): HttpResponse => {
   const found = Store.findImage(repo, reference)
   if (found === undefined)
     return ociError(404, 'MANIFEST_UNKNOWN', 'Requested image not found', {
@@ -122,6 +141,9 @@ const getManifest = (request: HttpRequest, repo: Store.RepositoryRecord, referen
     !acceptsType(request.headers.get('accept'), found.mediaType)
       ? Store.defaultChild(repo, found) ?? found
       : found
+  const status = Store.statusOf(ctx.store, repo, image)
+  if (status !== 'ACTIVE') return archivedManifest(image, status)
+  if (request.method === 'GET') Store.recordPull(ctx.store, image)
   return respond(200, manifestHeaders(image), Buffer.from(image.manifest))
 }
 
@@ -157,9 +179,12 @@ const putManifest = (
     : E.left(put.left)
   if (E.isRight(stored)) {
     const digest = stored.right.digest
+    const subject = stored.right.subject
     return respond(201, [
       ['location', `/v2/${repo.name}/manifests/${digest}`],
-      ['docker-content-digest', digest]
+      ['docker-content-digest', digest],
+      // OCI 1.1: a registry with the referrers API says it saw the subject
+      ...(subject !== undefined && ctx.referrersApi ? [['oci-subject', subject] as const] : [])
     ])
   }
   const e = stored.left
@@ -201,6 +226,13 @@ const deleteManifest = (repo: Store.RepositoryRecord, reference: string): HttpRe
 const getBlob = (ctx: Context, request: HttpRequest, repo: Store.RepositoryRecord, digest: string): HttpResponse => {
   const blob = Store.getBlob(ctx.store, repo, digest)
   if (blob === undefined) return ociError(404, 'BLOB_UNKNOWN', 'blob unknown to registry', { digest })
+  if (Store.isBlobArchived(ctx.store, repo, digest))
+    return ociError(
+      404,
+      'BLOB_UNKNOWN',
+      `The blob with digest '${digest}' belongs to archived images only and cannot be pulled. Restore an image that uses it first`,
+      { digest }
+    )
   if (ctx.redirectBlobs && request.method === 'GET')
     return respond(307, [
       ['location', Storage.presign(ctx.storage, digest, ctx.store.now())],
@@ -339,6 +371,36 @@ const listTags = (request: HttpRequest, repo: Store.RepositoryRecord): HttpRespo
   return json(200, { name: repo.name, tags: page }, link)
 }
 
+/**
+ * OCI 1.1 referrers: an image index of the descriptors of the (active) manifests whose `subject` is
+ * `digest`, filtered by `artifactType` when asked (saying so in `OCI-Filters-Applied`). An unknown
+ * subject has none: 200 with an empty index, never 404.
+ */
+const listReferrers = (ctx: Context, request: HttpRequest, repo: Store.RepositoryRecord, digest: string): HttpResponse => {
+  if (!Store.DIGEST.test(digest)) return ociError(400, 'DIGEST_INVALID', 'invalid digest', { digest })
+  const types = request.url.searchParams.getAll('artifactType')
+  const manifests = [...Store.seqListFrom(repo.order)]
+    .filter((image) => image.subject === digest && Store.statusOf(ctx.store, repo, image) === 'ACTIVE')
+    .map((image) => {
+      const artifactType =
+        image.artifactType ?? (image.config === undefined || image.config.mediaType === '' ? undefined : image.config.mediaType)
+      return {
+        mediaType: image.mediaType,
+        digest: image.digest,
+        size: Buffer.byteLength(image.manifest),
+        ...(artifactType === undefined ? {} : { artifactType }),
+        ...(image.annotations === undefined ? {} : { annotations: { ...image.annotations } })
+      }
+    })
+    .filter((d) => types.length === 0 || (d.artifactType !== undefined && types.includes(d.artifactType)))
+  const body = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: Store.MediaType.ociIndex, manifests }))
+  return respond(
+    200,
+    [['content-type', Store.MediaType.ociIndex], ...(types.length === 0 ? [] : [['oci-filters-applied', 'artifactType'] as const])],
+    body
+  )
+}
+
 const UNSUPPORTED = (): HttpResponse => ociError(405, 'UNSUPPORTED', 'The operation is unsupported.')
 
 /** @internal Routes one authorized request at the registry origin. */
@@ -386,7 +448,7 @@ export const route = (ctx: Context, request: HttpRequest): HttpResponse => {
       switch (method) {
         case 'GET':
         case 'HEAD':
-          return getManifest(request, repo, reference)
+          return getManifest(ctx, request, repo, reference)
         case 'PUT':
           return putManifest(ctx, request, repo, reference)
         case 'DELETE':
@@ -399,6 +461,13 @@ export const route = (ctx: Context, request: HttpRequest): HttpResponse => {
   m = /^\/v2\/(.+)\/tags\/list$/.exec(path)
   if (m !== null)
     return method === 'GET' ? withRepository(ctx, m[1] as string, (repo) => listTags(request, repo)) : UNSUPPORTED()
+  m = /^\/v2\/(.+)\/referrers\/([^/]+)$/.exec(path)
+  if (m !== null && ctx.referrersApi) {
+    const digest = decode(m[2] as string) ?? ''
+    return method === 'GET'
+      ? withRepository(ctx, m[1] as string, (repo) => listReferrers(ctx, request, repo, digest))
+      : UNSUPPORTED()
+  }
   return ociError(404, 'NOT_FOUND', '404 page not found')
 }
 

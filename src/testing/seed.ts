@@ -7,11 +7,10 @@
  */
 import * as E from 'fp-ts/Either'
 import * as EcrError from '../EcrError'
-import { PlatformC } from '../Manifest'
-import { isImageTag, isRepositoryName } from '../Primitives'
-import * as G from '../internal/guard'
-import type { Platform, PushImageOptions, PushedImage, PushedChild } from './InMemoryEcr'
+import { showValue } from '../internal/codec'
+import { isImageDigest, isImageTag, isRepositoryName } from '../Primitives'
 import * as Store from './store'
+import type { Platform, PushImageOptions, PushedImage, PushedChild } from './types'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -136,44 +135,25 @@ export const MAX_LAYERS = 128
 /** @internal The largest synthetic layer, in bytes (everything the twin holds is in memory). */
 export const MAX_LAYER_BYTES = 64 * 1024 * 1024
 
-const isStrings = (u: unknown): boolean => Array.isArray(u) && u.every((x) => typeof x === 'string')
+const isValidDate = (d: Date): boolean => !Number.isNaN(d.getTime())
 
-const isCount = (max: number) => (u: unknown): boolean => typeof u === 'number' && u >= 0 && u <= max
-
-const isValidDate = (u: unknown): boolean => u instanceof Date && !Number.isNaN(u.getTime())
-
-const isLabels = (u: unknown): boolean =>
-  typeof u === 'object' && u !== null && !Array.isArray(u) && Object.values(u).every((v) => typeof v === 'string')
-
-const optional =
-  (ok: (u: unknown) => boolean) =>
-  (u: unknown): boolean =>
-    u === undefined || ok(u)
-
-const OPTION_CHECKS: ReadonlyArray<readonly [keyof PushImageOptions, (u: unknown) => boolean, string]> = [
-  ['tag', optional((u) => typeof u === 'string'), 'a string'],
-  ['tags', optional(isStrings), 'an array of strings'],
-  ['platforms', optional((u) => Array.isArray(u) && u.every((p) => PlatformC.is(p))), 'an array of platforms'],
-  ['index', optional((u) => typeof u === 'boolean'), 'a boolean'],
-  ['format', optional((u) => u === 'docker' || u === 'oci'), "'docker' or 'oci'"],
-  ['layers', optional(isCount(MAX_LAYERS)), `a number from 0 to ${MAX_LAYERS}`],
-  ['layerBytes', optional(isCount(MAX_LAYER_BYTES)), `a number from 0 to ${MAX_LAYER_BYTES}`],
-  ['labels', optional(isLabels), 'an object of strings'],
-  ['env', optional(isStrings), 'an array of strings'],
-  ['pushedAt', optional(isValidDate), 'a valid Date'],
-  ['createRepository', optional((u) => typeof u === 'boolean'), 'a boolean']
-]
-
-/** @internal The options of `pushImage`, checked field by field: a `Left` names the first wrong one. */
-export const checkPushOptions = (u: unknown): E.Either<EcrError.EcrError, PushImageOptions> => {
-  const o = G.options(u, 'push options')
-  if (E.isLeft(o)) return o
-  for (const [key, ok, expected] of OPTION_CHECKS) {
-    if (!ok(o.right[key])) {
-      return E.left(EcrError.invalidArgument(`push option ${key} must be ${expected}, got ${G.show(o.right[key])}`))
-    }
+/** What the twin cannot do with a push's options (the values the types admit but the domain does not). */
+const optionsProblem = (options: PushImageOptions): string | undefined => {
+  const { layers = 1, layerBytes = 0, platforms, subject } = options
+  if (!(layers >= 0 && layers <= MAX_LAYERS)) return `layers must be from 0 to ${MAX_LAYERS}, got ${layers}`
+  if (!(layerBytes >= 0 && layerBytes <= MAX_LAYER_BYTES))
+    return `layerBytes must be from 0 to ${MAX_LAYER_BYTES}, got ${layerBytes}`
+  for (const key of ['pushedAt', 'pulledAt', 'archivedAt'] as const) {
+    const d = options[key]
+    if (d !== undefined && !isValidDate(d)) return `${key} is not a valid date`
   }
-  return E.right(o.right as PushImageOptions)
+  if (platforms !== undefined && platforms.length === 0) return 'platforms, when given, needs at least one platform'
+  if (subject !== undefined) {
+    if (!isImageDigest(subject)) return `subject is not an image digest: ${showValue(subject)}`
+    if (platforms !== undefined && (platforms.length > 1 || options.index !== false))
+      return 'a referrer (subject) is one manifest, not an index'
+  }
+  return undefined
 }
 
 interface Built {
@@ -185,54 +165,82 @@ interface Built {
   readonly size: number
 }
 
+/** The OCI empty descriptor's content: the config of an artifact. */
+const EMPTY_CONFIG = Buffer.from('{}')
+
+const EMPTY_CONFIG_MEDIA_TYPE = 'application/vnd.oci.empty.v1+json'
+
+/** @internal The artifact type of a referrer pushed without one. */
+export const DEFAULT_ARTIFACT_TYPE = 'application/vnd.example+type'
+
+/** The subject descriptor a referrer writes. */
+interface Subject {
+  readonly mediaType: string
+  readonly size: number
+  readonly digest: string
+}
+
 const buildImage = (
   store: Store.Store,
   repo: Store.RepositoryRecord,
   random: Random,
   options: PushImageOptions,
   platform: Platform,
-  created: string
+  created: string,
+  subject: Subject | undefined
 ): E.Either<Store.StoreError, Built> => {
-  const fmt = formatOf(options)
-  const layerCount = Math.max(0, Math.floor(options.layers ?? 1))
+  const fmt = subject === undefined ? formatOf(options) : formatOf({ format: 'oci' })
+  const layerCount = Math.floor(options.layers ?? 1)
   const layers: Array<{ readonly digest: string; readonly size: number }> = []
   for (let i = 0; i < layerCount; i++) {
     const size = options.layerBytes ?? 32 + (nextUint32(random) % 33)
     const bytes = uniqueBytes(random, size)
     layers.push({ digest: Store.addBlob(store, repo, bytes), size: bytes.length })
   }
-  const config = Buffer.from(
-    JSON.stringify({
-      ...platformJson(platform),
-      created,
-      config: { Env: [...(options.env ?? DEFAULT_ENV)], Labels: { ...(options.labels ?? {}) } },
-      rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) },
-      history: [
-        ...layers.map((_, i) => ({ created, created_by: `/bin/sh -c #(nop) ADD file:layer-${i + 1} in /` })),
-        {
-          created,
-          created_by: '/bin/sh -c #(nop)  CMD ["sh"]',
-          empty_layer: true,
-          comment: `image ${++random.counter}`
-        }
-      ]
-    })
-  )
+  const config =
+    subject !== undefined
+      ? EMPTY_CONFIG
+      : Buffer.from(
+          JSON.stringify({
+            ...platformJson(platform),
+            created,
+            config: { Env: [...(options.env ?? DEFAULT_ENV)], Labels: { ...(options.labels ?? {}) } },
+            rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) },
+            history: [
+              ...layers.map((_, i) => ({ created, created_by: `/bin/sh -c #(nop) ADD file:layer-${i + 1} in /` })),
+              {
+                created,
+                created_by: '/bin/sh -c #(nop)  CMD ["sh"]',
+                empty_layer: true,
+                comment: `image ${++random.counter}`
+              }
+            ]
+          })
+        )
   const configDigest = Store.addBlob(store, repo, config)
-  const configDescriptor = { mediaType: fmt.config, size: config.length, digest: configDigest }
+  const configMediaType = subject === undefined ? fmt.config : EMPTY_CONFIG_MEDIA_TYPE
+  const configDescriptor = { mediaType: configMediaType, size: config.length, digest: configDigest }
   const layerDescriptors = layers.map((l) => ({ mediaType: fmt.layer, size: l.size, digest: l.digest }))
+  const artifactType = subject === undefined ? undefined : options.artifactType ?? DEFAULT_ARTIFACT_TYPE
+  const annotations = options.annotations === undefined ? undefined : { ...options.annotations }
   const manifest = fmt.stringify({
     schemaVersion: 2,
     mediaType: fmt.manifest,
+    ...(artifactType === undefined ? {} : { artifactType }),
     config: configDescriptor,
-    layers: layerDescriptors
+    layers: layerDescriptors,
+    ...(subject === undefined ? {} : { subject }),
+    ...(annotations === undefined ? {} : { annotations })
   })
   const parsed: Store.ManifestInfo = {
     mediaType: fmt.manifest,
     config: { ...configDescriptor, external: false },
     layers: layerDescriptors.map((l) => ({ ...l, external: false })),
     children: [],
-    artifactMediaType: fmt.config
+    artifactMediaType: artifactType ?? configMediaType,
+    artifactType,
+    subject: subject?.digest,
+    annotations
   }
   return E.map((image: Store.ImageRecord) => ({
     digest: image.digest,
@@ -250,29 +258,36 @@ const buildImage = (
   )
 }
 
+/** Applies the pull and archive times a push asks for, to the image and its children. */
+const applyHistory = (repo: Store.RepositoryRecord, image: Store.ImageRecord, options: PushImageOptions): void => {
+  const images = [image, ...image.children.flatMap((c) => repo.images.get(c.digest) ?? [])]
+  for (const i of images) {
+    if (options.pulledAt !== undefined) i.lastRecordedPullTime = new Date(options.pulledAt.getTime())
+    if (options.archivedAt !== undefined) Store.archive(repo, i, new Date(options.archivedAt.getTime()))
+  }
+}
+
 /**
  * @internal Pushes a synthetic image (an index when `platforms` is given, unless `index` is false
- * and there is one platform), creating the repository when missing and moving tags on a MUTABLE one.
+ * and there is one platform), or an artifact referring to `subject`, creating the repository when
+ * missing and moving tags where the repository's mutability allows it.
  */
 export const pushImage = (
   store: Store.Store,
   random: Random,
   repositoryName: string,
-  pushOptions?: PushImageOptions
+  options: PushImageOptions = {}
 ): E.Either<EcrError.EcrError, PushedImage> => {
   if (!isRepositoryName(repositoryName))
-    return E.left(EcrError.invalidArgument(`not a valid repository name: ${G.show(repositoryName)}`))
-  const checked = checkPushOptions(pushOptions)
-  if (E.isLeft(checked)) return checked
-  const options = checked.right
+    return E.left(EcrError.invalidArgument(`not a valid repository name: ${showValue(repositoryName)}`))
+  const problem = optionsProblem(options)
+  if (problem !== undefined) return E.left(EcrError.invalidArgument(problem))
   const toError = toEcrError(store.accountId, repositoryName)
   const tags = [...new Set([...(options.tag === undefined ? [] : [options.tag]), ...(options.tags ?? [])])]
   const badTag = tags.find((t) => !isImageTag(t))
-  if (badTag !== undefined) return E.left(EcrError.invalidArgument(`not a valid image tag: ${G.show(badTag)}`))
+  if (badTag !== undefined) return E.left(EcrError.invalidArgument(`not a valid image tag: ${showValue(badTag)}`))
   const platforms = options.platforms ?? []
   const asIndex = platforms.length >= 2 || (platforms.length === 1 && options.index !== false)
-  if (options.platforms !== undefined && platforms.length === 0)
-    return E.left(EcrError.invalidArgument('platforms, when given, needs at least one platform'))
   let repo = store.repositories.get(repositoryName)
   if (repo === undefined) {
     if (options.createRepository === false) return E.left(toError({ _tag: 'RepositoryNotFound', name: repositoryName }))
@@ -281,14 +296,20 @@ export const pushImage = (
     repo = created.right
   }
   const target = repo
-  if (target.imageTagMutability === 'IMMUTABLE') {
-    const taken = tags.find((t) => target.tags.has(t))
-    if (taken !== undefined) return E.left(toError({ _tag: 'TagImmutable', tag: taken, repositoryName }))
-  }
+  const taken = tags.find((t) => target.tags.has(t) && Store.isTagImmutable(target, t))
+  if (taken !== undefined) return E.left(toError({ _tag: 'TagImmutable', tag: taken, repositoryName }))
+  const subjectImage = options.subject === undefined ? undefined : target.images.get(options.subject)
+  if (options.subject !== undefined && subjectImage === undefined)
+    return E.left(toError({ _tag: 'ReferencedImagesNotFound', digests: [options.subject] }))
+  const subject =
+    subjectImage === undefined
+      ? undefined
+      : { mediaType: subjectImage.mediaType, size: Buffer.byteLength(subjectImage.manifest), digest: subjectImage.digest }
   const created = (options.pushedAt ?? store.now()).toISOString()
   const fmt = formatOf(options)
   const finish = (image: Store.ImageRecord, rest: Omit<PushedImage, 'repositoryName' | 'imageDigest' | 'tags'>) => {
     for (const t of tags) Store.setTag(target, t, image)
+    applyHistory(target, image, options)
     return E.right({ repositoryName, imageDigest: image.digest, tags, ...rest })
   }
   if (!asIndex) {
@@ -298,10 +319,12 @@ export const pushImage = (
       random,
       options,
       platforms[0] ?? { os: 'linux', architecture: 'amd64' },
-      created
+      created,
+      subject
     )
     if (E.isLeft(built)) return E.left(toError(built.left))
-    const image = target.images.get(built.right.digest) as Store.ImageRecord
+    const image = target.images.get(built.right.digest)
+    if (image === undefined) return E.left(toError({ _tag: 'ReferencedImagesNotFound', digests: [built.right.digest] }))
     return finish(image, {
       manifest: built.right.manifest,
       mediaType: built.right.mediaType,
@@ -313,7 +336,7 @@ export const pushImage = (
   const children: Array<PushedChild> = []
   const sizes: Array<number> = []
   for (const platform of platforms) {
-    const built = buildImage(store, target, random, options, platform, created)
+    const built = buildImage(store, target, random, options, platform, created, undefined)
     if (E.isLeft(built)) return E.left(toError(built.left))
     sizes.push(built.right.size)
     children.push({
@@ -333,7 +356,8 @@ export const pushImage = (
       size: sizes[i],
       digest: c.imageDigest,
       platform: platformJson(c.platform)
-    }))
+    })),
+    ...(options.annotations === undefined ? {} : { annotations: { ...options.annotations } })
   })
   const put = Store.putManifest(store, target, {
     text: manifest,

@@ -23,9 +23,9 @@ export interface Storage {
   readonly signatures: Map<string, { readonly key: string; readonly issuedAt: number; readonly expiresSeconds: number }>
 }
 
-/** @internal */
+/** @internal `origin` is the URL's origin (a text that is no URL stands for itself). */
 export const make = (origin: string, region: string): Storage => ({
-  origin: new URL(origin).origin,
+  origin,
   region,
   objects: new Map(),
   signatures: new Map()

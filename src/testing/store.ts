@@ -7,14 +7,21 @@
  */
 import { createHash } from 'crypto'
 import * as E from 'fp-ts/Either'
-import { isIndexMediaType, isManifestMediaType, MediaType } from '../internal/mediaType'
+import * as MediaTypes from '../internal/mediaType'
+import type { ReplicationStatusSeed, ScanFindingsSeed, TagMutabilityMode } from './types'
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
 
+/** @internal The one media-type table (`internal/mediaType`), for the twin's modules. */
+export const MediaType = MediaTypes.MediaType
+
 /** @internal */
-export { isIndexMediaType, isManifestMediaType, MediaType } from '../internal/mediaType'
+export const isIndexMediaType = MediaTypes.isIndexMediaType
+
+/** @internal */
+export const isManifestMediaType = MediaTypes.isManifestMediaType
 
 /** @internal */
 export interface PlatformSpec {
@@ -39,12 +46,29 @@ export interface BlobRecord {
   mediaType: string | undefined
 }
 
+/** @internal ECR's image status (storage class): archived images cannot be pulled. */
+export type ImageStatus = 'ACTIVE' | 'ARCHIVED' | 'ACTIVATING'
+
+/** @internal An image scan: when it started, when it ends, and what it finds. */
+export interface ScanRecord {
+  readonly startedAt: number
+  readonly endsAt: number
+  readonly seed: ScanFindingsSeed
+  /** Whether it counts toward ECR's quota of one scan per image per day (a seeded result does not). */
+  readonly counts: boolean
+}
+
 /** @internal */
 export interface ImageRecord {
   readonly digest: string
   readonly manifest: string
   readonly mediaType: string
   readonly artifactMediaType: string | undefined
+  /** The manifest's own `artifactType` (what the referrers API reports, else the config media type). */
+  readonly artifactType: string | undefined
+  /** The digest of the manifest's `subject` (a referrer), if any. */
+  readonly subject: string | undefined
+  readonly annotations: Readonly<Record<string, string>> | undefined
   readonly pushedAt: Date
   readonly seq: number
   /** In the order they were applied. */
@@ -55,10 +79,21 @@ export interface ImageRecord {
   readonly children: ReadonlyArray<Descriptor>
   /** Digests of the indexes in the same repository that list this image. */
   readonly parents: Set<string>
+  status: ImageStatus
+  /** While `ACTIVATING`: when (store clock, ms) the restore is done. */
+  activeAt: number
+  lastArchivedAt: Date | undefined
+  lastActivatedAt: Date | undefined
+  lastRecordedPullTime: Date | undefined
+  scan: ScanRecord | undefined
+  /** What the next scan finds (set by a test). */
+  scanSeed: ScanFindingsSeed
+  /** `region/registryId` -> replication status to that destination. */
+  readonly replications: Map<string, ReplicationStatusSeed>
 }
 
 /** @internal */
-export type TagMutability = 'MUTABLE' | 'IMMUTABLE'
+export type TagMutability = TagMutabilityMode
 
 /** @internal */
 export interface RepositoryRecord {
@@ -66,15 +101,23 @@ export interface RepositoryRecord {
   readonly seq: number
   readonly createdAt: Date
   imageTagMutability: TagMutability
+  /** WILDCARD filters exempted from the mutability mode. */
+  exclusionFilters: ReadonlyArray<string>
+  scanOnPush: boolean
+  readonly encryption: { readonly type: 'AES256' | 'KMS' | 'KMS_DSSE'; readonly kmsKey?: string }
   /** Resource tags, key -> value, in insertion order. */
   readonly resourceTags: Map<string, string>
   lifecyclePolicy: string | undefined
+  /** The repository policy text. */
+  policy: string | undefined
   readonly images: Map<string, ImageRecord>
   readonly order: SeqList<ImageRecord>
   /** Image tag -> digest. */
   readonly tags: Map<string, string>
   /** Digests of the blobs this repository holds. */
   readonly blobs: Set<string>
+  /** How many images are not ACTIVE (0: no blob is archived, nothing to settle). */
+  inactive: number
 }
 
 /** @internal An upload session of the registry API (or of the ECR layer upload calls). */
@@ -95,8 +138,46 @@ export interface Store {
   readonly blobs: Map<string, BlobRecord>
   readonly uploads: Map<string, UploadSession>
   replicationConfiguration: { readonly rules: ReadonlyArray<unknown> }
+  /** Replication backfills, oldest first. */
+  readonly backfills: Array<BackfillRecord>
+  /** How long restores, scans and backfills take on the store's clock. */
+  readonly timing: Timing
   seq: number
   lastPushedAt: number
+}
+
+/** @internal */
+export interface Timing {
+  readonly restoreMs: number
+  readonly scanMs: number
+  readonly backfillMs: number
+}
+
+/** @internal A replication destination: a region of a registry. */
+export interface Destination {
+  readonly region: string
+  readonly registryId: string
+}
+
+/** @internal One image-and-tag replication of a backfill (an untagged image counts once). */
+export interface BackfillItem {
+  readonly repositoryName: string
+  readonly imageDigest: string
+  readonly imageTag: string | undefined
+}
+
+/** @internal */
+export interface BackfillRecord {
+  readonly id: string
+  readonly destination: Destination
+  readonly startedAt: number
+  /** When it completes (moved to now when a test finishes it early). */
+  endsAt: number
+  /** What it replicates, fixed when it starts. */
+  readonly items: ReadonlyArray<BackfillItem>
+  stoppedAt: number | undefined
+  /** Whether its replications were recorded on the images (once, when it completes). */
+  applied: boolean
 }
 
 // -------------------------------------------------------------------------------------
@@ -170,6 +251,7 @@ export const make = (options: {
   readonly accountId: string
   readonly region: string
   readonly now: () => Date
+  readonly timing?: Timing
 }): Store => ({
   accountId: options.accountId,
   region: options.region,
@@ -179,6 +261,8 @@ export const make = (options: {
   blobs: new Map(),
   uploads: new Map(),
   replicationConfiguration: { rules: [] },
+  backfills: [],
+  timing: options.timing ?? { restoreMs: 0, scanMs: 0, backfillMs: 0 },
   seq: 0,
   lastPushedAt: Number.NEGATIVE_INFINITY
 })
@@ -231,14 +315,20 @@ export const getRepository = (store: Store, name: string): E.Either<StoreError, 
   return repo === undefined ? E.left({ _tag: 'RepositoryNotFound', name }) : E.right(repo)
 }
 
-/** @internal Creates a repository; tags are applied as given (the caller validates them). */
+/** @internal What a new repository is created with (the caller validates it). */
+export interface RepositorySettings {
+  readonly imageTagMutability?: TagMutability
+  readonly exclusionFilters?: ReadonlyArray<string>
+  readonly scanOnPush?: boolean
+  readonly encryption?: RepositoryRecord['encryption']
+  readonly tags?: ReadonlyArray<{ readonly Key: string; readonly Value: string }>
+}
+
+/** @internal Creates a repository; settings are applied as given (the caller validates them). */
 export const createRepository = (
   store: Store,
   name: string,
-  options: {
-    readonly imageTagMutability?: TagMutability
-    readonly tags?: ReadonlyArray<{ readonly Key: string; readonly Value: string }>
-  }
+  options: RepositorySettings
 ): E.Either<StoreError, RepositoryRecord> => {
   if (store.repositories.has(name)) return E.left({ _tag: 'RepositoryAlreadyExists', name })
   const repo: RepositoryRecord = {
@@ -246,12 +336,17 @@ export const createRepository = (
     seq: nextSeq(store),
     createdAt: store.now(),
     imageTagMutability: options.imageTagMutability ?? 'MUTABLE',
+    exclusionFilters: options.exclusionFilters ?? [],
+    scanOnPush: options.scanOnPush ?? false,
+    encryption: options.encryption ?? { type: 'AES256' },
     resourceTags: new Map((options.tags ?? []).map((t) => [t.Key, t.Value] as const)),
     lifecyclePolicy: undefined,
+    policy: undefined,
     images: new Map(),
     order: seqList(),
     tags: new Map(),
-    blobs: new Set()
+    blobs: new Set(),
+    inactive: 0
   }
   store.repositories.set(name, repo)
   seqListAppend(store.repositoryOrder, repo.seq, repo)
@@ -285,6 +380,144 @@ export const findImage = (repo: RepositoryRecord, reference: string): ImageRecor
 }
 
 // -------------------------------------------------------------------------------------
+// tag mutability
+// -------------------------------------------------------------------------------------
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')
+
+/** @internal ECR's WILDCARD filter: `*` stands for any run of characters, everything else for itself. */
+export const wildcardMatches = (filter: string, tag: string): boolean =>
+  new RegExp('^' + filter.split('*').map(escapeRegExp).join('.*') + '$').test(tag)
+
+/** @internal ECR's pattern of a WILDCARD exclusion filter. */
+export const EXCLUSION_FILTER = /^[0-9a-zA-Z._*-]{1,128}$/
+
+/** @internal ECR's limit on exclusion filters per repository. */
+export const MAX_EXCLUSION_FILTERS = 5
+
+/** @internal Why ECR refuses a mutability mode with these exclusion filters, if it does. */
+export const exclusionProblem = (mode: TagMutability, filters: ReadonlyArray<string>): string | undefined => {
+  const withExclusion = mode === 'IMMUTABLE_WITH_EXCLUSION' || mode === 'MUTABLE_WITH_EXCLUSION'
+  if (withExclusion && filters.length === 0)
+    return `imageTagMutabilityExclusionFilters must be specified when imageTagMutability is ${mode}`
+  if (!withExclusion && filters.length > 0)
+    return `imageTagMutabilityExclusionFilters can only be specified when imageTagMutability is IMMUTABLE_WITH_EXCLUSION or MUTABLE_WITH_EXCLUSION, not ${mode}`
+  if (filters.length > MAX_EXCLUSION_FILTERS)
+    return `at most ${MAX_EXCLUSION_FILTERS} imageTagMutabilityExclusionFilters are allowed, got ${filters.length}`
+  const bad = filters.find((f) => !EXCLUSION_FILTER.test(f))
+  return bad === undefined
+    ? undefined
+    : `the exclusion filter '${bad}' must satisfy regular expression pattern: ${EXCLUSION_FILTER.source}`
+}
+
+/** @internal Whether an existing `tag` may not be moved to another image in this repository. */
+export const isTagImmutable = (repo: RepositoryRecord, tag: string): boolean => {
+  const excluded = () => repo.exclusionFilters.some((f) => wildcardMatches(f, tag))
+  switch (repo.imageTagMutability) {
+    case 'MUTABLE':
+      return false
+    case 'IMMUTABLE':
+      return true
+    case 'IMMUTABLE_WITH_EXCLUSION':
+      return !excluded()
+    case 'MUTABLE_WITH_EXCLUSION':
+      return excluded()
+  }
+}
+
+// -------------------------------------------------------------------------------------
+// archive and restore
+// -------------------------------------------------------------------------------------
+
+/** @internal The image's status now: a restore whose time has come is done. */
+export const statusOf = (store: Store, repo: RepositoryRecord, image: ImageRecord): ImageStatus => {
+  if (image.status === 'ACTIVATING' && store.now().getTime() >= image.activeAt) activate(repo, image, new Date(image.activeAt))
+  return image.status
+}
+
+const activate = (repo: RepositoryRecord, image: ImageRecord, at: Date): void => {
+  if (image.status === 'ACTIVE') return
+  image.status = 'ACTIVE'
+  image.lastActivatedAt = at
+  repo.inactive--
+}
+
+/** @internal Moves an active image to the archive. */
+export const archive = (repo: RepositoryRecord, image: ImageRecord, at: Date): void => {
+  if (image.status !== 'ACTIVE') return
+  image.status = 'ARCHIVED'
+  image.lastArchivedAt = at
+  repo.inactive++
+}
+
+/** @internal Starts restoring an archived image: `ACTIVATING` for the store's restore time. */
+export const restore = (store: Store, image: ImageRecord): void => {
+  if (image.status !== 'ARCHIVED') return
+  image.status = 'ACTIVATING'
+  image.activeAt = store.now().getTime() + store.timing.restoreMs
+}
+
+/** @internal Finishes every restore of the repository now. */
+export const finishRestores = (store: Store, repo: RepositoryRecord): void => {
+  if (repo.inactive === 0) return
+  for (const image of repo.images.values()) if (image.status === 'ACTIVATING') activate(repo, image, store.now())
+}
+
+/**
+ * @internal Whether a blob of the repository can only be read through images that are not active
+ * (ECR's `ARCHIVED` layer availability). A blob no image references (an upload) is available.
+ */
+export const isBlobArchived = (store: Store, repo: RepositoryRecord, digest: string): boolean => {
+  if (repo.inactive === 0) return false
+  let referenced = false
+  for (const image of repo.images.values()) {
+    const uses = image.config?.digest === digest || image.layers.some((l) => l.digest === digest)
+    if (!uses) continue
+    if (statusOf(store, repo, image) === 'ACTIVE') return false
+    referenced = true
+  }
+  return referenced
+}
+
+/** @internal Starts a scan of the image now; it finds what the image's seed says. */
+export const startScan = (store: Store, image: ImageRecord): void => {
+  const now = store.now().getTime()
+  image.scan = { startedAt: now, endsAt: now + store.timing.scanMs, seed: image.scanSeed, counts: true }
+}
+
+/** @internal Records a pull of the image now (ECR's `lastRecordedPullTime`). */
+export const recordPull = (store: Store, image: ImageRecord): void => {
+  image.lastRecordedPullTime = store.now()
+}
+
+// -------------------------------------------------------------------------------------
+// replication
+// -------------------------------------------------------------------------------------
+
+/** @internal A destination's key in `ImageRecord.replications`. */
+export const destinationKey = (d: Destination): string => `${d.region}/${d.registryId}`
+
+/** @internal The destinations the replication configuration gives a repository (every rule whose filters match). */
+export const destinationsOf = (store: Store, repositoryName: string): ReadonlyArray<Destination> => {
+  const out = new Map<string, Destination>()
+  for (const rule of store.replicationConfiguration.rules) {
+    if (!isRecord(rule)) continue
+    const filters = Array.isArray(rule.repositoryFilters) ? rule.repositoryFilters.filter(isRecord) : []
+    const matches =
+      filters.length === 0 ||
+      filters.some((f) => typeof f.filter === 'string' && repositoryName.startsWith(f.filter))
+    if (!matches || !Array.isArray(rule.destinations)) continue
+    for (const d of rule.destinations) {
+      if (isRecord(d) && typeof d.region === 'string' && typeof d.registryId === 'string') {
+        const destination = { region: d.region, registryId: d.registryId }
+        out.set(destinationKey(destination), destination)
+      }
+    }
+  }
+  return [...out.values()]
+}
+
+// -------------------------------------------------------------------------------------
 // manifests
 // -------------------------------------------------------------------------------------
 
@@ -295,6 +528,11 @@ export interface ManifestInfo {
   readonly layers: ReadonlyArray<Descriptor>
   readonly children: ReadonlyArray<Descriptor>
   readonly artifactMediaType: string | undefined
+  /** The manifest's own `artifactType`. */
+  readonly artifactType: string | undefined
+  /** The digest of its `subject`. */
+  readonly subject: string | undefined
+  readonly annotations: Readonly<Record<string, string>> | undefined
 }
 
 const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u)
@@ -356,6 +594,13 @@ export const parseManifest = (text: string, declared: string | undefined): E.Eit
   if (own !== undefined && own !== mediaType)
     return E.left(`the manifest's mediaType ${own} does not match the declared media type ${mediaType}`)
   if (json.schemaVersion !== 2) return E.left('Invalid JSON syntax: schemaVersion must be 2')
+  const subject = json.subject === undefined ? E.right(undefined) : descriptorOf(json.subject, 'subject')
+  if (E.isLeft(subject)) return subject
+  const artifactType = typeof json.artifactType === 'string' ? json.artifactType : undefined
+  const annotations = isRecord(json.annotations)
+    ? Object.fromEntries(Object.entries(json.annotations).filter((kv): kv is [string, string] => typeof kv[1] === 'string'))
+    : undefined
+  const referrer = { artifactType, subject: subject.right?.digest, annotations }
   if (isIndexMediaType(mediaType)) {
     if (!Array.isArray(json.manifests)) return E.left('an index needs a manifests array')
     return E.map((children: ReadonlyArray<Descriptor>) => ({
@@ -363,7 +608,8 @@ export const parseManifest = (text: string, declared: string | undefined): E.Eit
       config: undefined,
       layers: [],
       children,
-      artifactMediaType: undefined
+      artifactMediaType: undefined,
+      ...referrer
     }))(traverse(json.manifests, 'manifests', descriptorOf))
   }
   if (isManifestMediaType(mediaType)) {
@@ -372,13 +618,13 @@ export const parseManifest = (text: string, declared: string | undefined): E.Eit
     if (E.isLeft(config)) return config
     const layers = traverse(json.layers, 'layers', descriptorOf)
     if (E.isLeft(layers)) return layers
-    const artifactType = typeof json.artifactType === 'string' ? json.artifactType : undefined
     return E.right({
       mediaType,
       config: config.right,
       layers: layers.right,
       children: [],
-      artifactMediaType: artifactType ?? (config.right.mediaType === '' ? undefined : config.right.mediaType)
+      artifactMediaType: artifactType ?? (config.right.mediaType === '' ? undefined : config.right.mediaType),
+      ...referrer
     })
   }
   return E.left(`unsupported manifest media type ${mediaType}`)
@@ -424,10 +670,13 @@ export const putManifest = (
   const tag = input.tag
   const tagged = tag === undefined ? undefined : repo.tags.get(tag)
   const existing = repo.images.get(digest)
-  if (existing !== undefined && (tag === undefined || tagged === digest))
+  // ECR: pushing an image that is archived (or being restored) restores it at once.
+  const restoring = existing !== undefined && statusOf(store, repo, existing) !== 'ACTIVE'
+  if (existing !== undefined && !restoring && (tag === undefined || tagged === digest))
     return E.left({ _tag: 'ImageAlreadyExists', digest, tag })
-  if (tag !== undefined && tagged !== undefined && tagged !== digest && repo.imageTagMutability === 'IMMUTABLE')
+  if (tag !== undefined && tagged !== undefined && tagged !== digest && isTagImmutable(repo, tag))
     return E.left({ _tag: 'TagImmutable', tag, repositoryName: repo.name })
+  if (existing !== undefined && restoring) activate(repo, existing, store.now())
   const image = existing ?? insertImage(store, repo, digest, input.text, info, input.pushedAt)
   if (tag !== undefined) setTag(repo, tag, image)
   return E.right(image)
@@ -450,20 +699,36 @@ const insertImage = (
     children.length > 0
       ? children.reduce((n, c) => n + (repo.images.get(c.digest)?.sizeInBytes ?? 0), 0)
       : info.layers.reduce((n, l) => n + l.size, 0)
+  const at = nextPushedAt(store, pushedAt)
   const image: ImageRecord = {
     digest,
     manifest: text,
     mediaType: info.mediaType,
     artifactMediaType: info.artifactMediaType,
-    pushedAt: nextPushedAt(store, pushedAt),
+    artifactType: info.artifactType,
+    subject: info.subject,
+    annotations: info.annotations,
+    pushedAt: at,
     seq: nextSeq(store),
     tags: new Set(),
     sizeInBytes,
     config: info.config,
     layers: info.layers,
     children,
-    parents: new Set()
+    parents: new Set(),
+    status: 'ACTIVE',
+    activeAt: 0,
+    lastArchivedAt: undefined,
+    lastActivatedAt: undefined,
+    lastRecordedPullTime: undefined,
+    scan: undefined,
+    scanSeed: {},
+    replications: new Map(
+      destinationsOf(store, repo.name).map((d) => [destinationKey(d), { ...d, status: 'COMPLETE' as const }])
+    )
   }
+  // scan on push: images only (ECR does not scan an index itself)
+  if (repo.scanOnPush && children.length === 0) startScan(store, image)
   repo.images.set(digest, image)
   seqListAppend(repo.order, image.seq, image)
   for (const c of children) repo.images.get(c.digest)?.parents.add(digest)
@@ -489,6 +754,7 @@ export const removeTag = (repo: RepositoryRecord, tag: string): void => {
 
 /** @internal Deletes an image with all its tags. The caller checks `parents` first. */
 export const deleteImage = (repo: RepositoryRecord, image: ImageRecord): void => {
+  if (image.status !== 'ACTIVE') repo.inactive--
   for (const tag of image.tags) repo.tags.delete(tag)
   repo.images.delete(image.digest)
   seqListRemove(repo.order, image.seq)

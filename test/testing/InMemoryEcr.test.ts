@@ -255,6 +255,88 @@ describe('pushImage', () => {
   })
 })
 
+describe('pushImage: what the types admit but the twin cannot do is a Left', () => {
+  it('too many or too large layers, invalid dates, an empty platform list, a bad subject', () => {
+    const twin = InMemoryEcr.make()
+    const cases: ReadonlyArray<InMemoryEcr.PushImageOptions> = [
+      { layers: 129 },
+      { layers: -1 },
+      { layers: Number.NaN },
+      { layerBytes: 64 * 1024 * 1024 + 1 },
+      { layerBytes: Number.NaN },
+      { pushedAt: new Date(Number.NaN) },
+      { pulledAt: new Date('not a date') },
+      { archivedAt: new Date(Number.NaN) },
+      { platforms: [] },
+      { subject: 'latest' },
+      { subject: `sha256:${'a'.repeat(64)}`, platforms: [{ os: 'linux', architecture: 'amd64' }] }
+    ]
+    for (const options of cases) {
+      const r = twin.pushImage('app', options)
+      expect(E.isLeft(r) && r.left._tag, JSON.stringify(options)).toBe('InvalidArgument')
+    }
+    expect(twin.tagsOf('app').size).toBe(0)
+    expect(E.isRight(twin.pushImage('app', { layers: 128, layerBytes: 8 }))).toBe(true)
+  })
+
+  it('pushes a referrer: an OCI artifact with the subject, an empty config and its artifact type', () => {
+    const twin = InMemoryEcr.make()
+    const subject = push(twin, 'app', { tag: 'v1' })
+    const sig = push(twin, 'app', { subject: subject.imageDigest, artifactType: 'application/example', layers: 1 })
+    const manifest = JSON.parse(sig.manifest) as Record<string, unknown>
+    expect(manifest).toMatchObject({
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      artifactType: 'application/example',
+      config: { mediaType: 'application/vnd.oci.empty.v1+json', size: 2, digest: sha('{}') },
+      subject: {
+        mediaType: subject.mediaType,
+        size: Buffer.byteLength(subject.manifest),
+        digest: subject.imageDigest
+      }
+    })
+    expect(twin.hasBlob('app', sha('{}'))).toBe(true)
+  })
+})
+
+describe('the twin on a clock', () => {
+  it('imageStatus follows archive and restore; settle finishes restores and scans', async () => {
+    const twin = InMemoryEcr.make({ restoreMs: 60_000, scanMs: 60_000 })
+    push(twin, 'app', { tag: 'v1', archivedAt: new Date() })
+    expect(twin.imageStatus('app', 'v1')).toEqual(O.some('ARCHIVED'))
+    expect(twin.imageStatus('app', 'v2')).toEqual(O.none)
+    expect(twin.imageStatus('nope', 'v1')).toEqual(O.none)
+    push(twin, 'app', { tag: 'v2' })
+    twin.settle()
+    expect(twin.imageStatus('app', 'v1')).toEqual(O.some('ARCHIVED'))
+  })
+
+  it('rateLimits: calls over an operation quota in one second of the twin clock are throttled', async () => {
+    let t = Date.parse('2025-01-01T00:00:00Z')
+    const twin = InMemoryEcr.make({ now: () => new Date(t), rateLimits: { PutImage: 2 } })
+    const a = push(twin, 'app')
+    const put = (imageTag: string) =>
+      twin.ecr.send(new PutImageCommand({ repositoryName: 'app', imageManifest: a.manifest, imageTag }))
+    await put('t1')
+    await put('t2')
+    const throttled = await rejection(put('t3'))
+    expect([throttled.name, throttled.message]).toEqual(['ThrottlingException', 'Rate exceeded'])
+    expect(twin.tagsOf('app').has('t3')).toBe(false)
+    // other operations have no quota
+    await twin.ecr.send(new ListImagesCommand({ repositoryName: 'app' }))
+    t += 1000
+    await put('t3')
+    expect(twin.tagsOf('app').get('t3')).toBe(a.imageDigest)
+  })
+
+  it('make takes any string for the endpoints: one that is no URL is never reached', async () => {
+    const twin = InMemoryEcr.make({ proxyEndpoint: 'not a url', storageOrigin: 'nor this' })
+    expect(twin.proxyEndpoint).toBe('not a url')
+    push(twin, 'app', { tag: 'v1' })
+    const out = await twin.ecr.send(new DescribeImagesCommand({ repositoryName: 'app' }))
+    expect(out.imageDetails).toHaveLength(1)
+  })
+})
+
 describe('createRepository', () => {
   it('creates with tags, refuses duplicates and invalid names', async () => {
     const twin = InMemoryEcr.make()

@@ -7,7 +7,7 @@ import {
   DeleteLifecyclePolicyCommand,
   DeleteRepositoryCommand,
   DescribeImagesCommand,
-  DescribeImageScanFindingsCommand,
+  GetRegistryPolicyCommand,
   DescribeRegistryCommand,
   DescribeRepositoriesCommand,
   GetAuthorizationTokenCommand,
@@ -325,7 +325,8 @@ describe('ListImages and DescribeImages', () => {
         imageSizeInBytes: 200,
         imagePushedAt: now,
         imageManifestMediaType: DOCKER,
-        artifactMediaType: 'application/vnd.docker.container.image.v1+json'
+        artifactMediaType: 'application/vnd.docker.container.image.v1+json',
+        imageStatus: 'ACTIVE'
       },
       expect.objectContaining({
         imageDigest: b.imageDigest,
@@ -861,13 +862,9 @@ describe('registry settings', () => {
 describe('send', () => {
   it('rejects a command it does not implement with UnsupportedOperation', async () => {
     const twin = InMemoryEcr.make()
-    const e = await rejection(
-      twin.ecr.send(new DescribeImageScanFindingsCommand({ repositoryName: 'app', imageId: { imageTag: 'x' } }))
-    )
+    const e = await rejection(twin.ecr.send(new GetRegistryPolicyCommand({})))
     expect(e.name).toBe('UnsupportedOperation')
-    expect(twin.calls).toEqual([
-      { operation: 'DescribeImageScanFindings', input: { repositoryName: 'app', imageId: { imageTag: 'x' } } }
-    ])
+    expect(twin.calls).toEqual([{ operation: 'GetRegistryPolicy', input: {} }])
   })
 
   it('dispatches on the constructor name when the class is another copy', async () => {

@@ -186,3 +186,77 @@ describe('nextPushedAt', () => {
     )
   })
 })
+
+// -------------------------------------------------------------------------------------
+// tag mutability with exclusion filters
+// -------------------------------------------------------------------------------------
+
+const tagChar = fc.constantFrom(...'abcXYZ019._-'.split(''))
+const tagText = fc.array(tagChar, { minLength: 1, maxLength: 20 }).map((cs) => cs.join(''))
+
+/** A filter built from a tag by replacing some runs of it with `*`: it must match that tag. */
+const filterOf = (tag: string, cuts: ReadonlyArray<readonly [number, number]>): string => {
+  let out = tag
+  for (const [a, b] of cuts) {
+    const i = Math.min(a, out.length)
+    const j = Math.min(out.length, i + b)
+    out = `${out.slice(0, i)}*${out.slice(j)}`
+  }
+  return out
+}
+
+describe('wildcardMatches', () => {
+  it('a filter without * matches exactly itself; a lone * matches every tag', () => {
+    fc.assert(
+      fc.property(tagText, tagText, (a, b) => {
+        expect(Store.wildcardMatches(a, b)).toBe(a === b)
+        expect(Store.wildcardMatches('*', b)).toBe(true)
+      })
+    )
+  })
+
+  it('a tag matches every filter made by replacing parts of it with *; dots and dashes are literal', () => {
+    fc.assert(
+      fc.property(tagText, fc.array(fc.tuple(fc.nat({ max: 20 }), fc.nat({ max: 5 })), { maxLength: 3 }), (tag, cuts) => {
+        expect(Store.wildcardMatches(filterOf(tag, cuts), tag)).toBe(true)
+      })
+    )
+    expect(Store.wildcardMatches('v1.0', 'v1x0')).toBe(false)
+    expect(Store.wildcardMatches('sha256-*.sig', 'sha256-abc.sig')).toBe(true)
+    expect(Store.wildcardMatches('sha256-*.sig', 'sha256-abc.att')).toBe(false)
+  })
+})
+
+describe('isTagImmutable and exclusionProblem', () => {
+  const repoWith = (imageTagMutability: Store.TagMutability, exclusionFilters: ReadonlyArray<string>) => {
+    const store = fixedStore()
+    const created = Store.createRepository(store, 'app', { imageTagMutability, exclusionFilters })
+    if (E.isLeft(created)) throw new Error('no repository')
+    return created.right
+  }
+
+  it('an exclusion flips the mode for the tags it matches, and only for them', () => {
+    fc.assert(
+      fc.property(tagText, fc.array(tagText, { minLength: 1, maxLength: 5 }), (tag, filters) => {
+        const excluded = filters.some((f) => Store.wildcardMatches(f, tag))
+        expect(Store.isTagImmutable(repoWith('MUTABLE', []), tag)).toBe(false)
+        expect(Store.isTagImmutable(repoWith('IMMUTABLE', []), tag)).toBe(true)
+        expect(Store.isTagImmutable(repoWith('IMMUTABLE_WITH_EXCLUSION', filters), tag)).toBe(!excluded)
+        expect(Store.isTagImmutable(repoWith('MUTABLE_WITH_EXCLUSION', filters), tag)).toBe(excluded)
+      })
+    )
+  })
+
+  it('filters go with the *_WITH_EXCLUSION modes only: 1 to 5 of [0-9a-zA-Z._*-]{1,128}', () => {
+    const modes: ReadonlyArray<Store.TagMutability> = ['MUTABLE', 'IMMUTABLE', 'MUTABLE_WITH_EXCLUSION', 'IMMUTABLE_WITH_EXCLUSION']
+    fc.assert(
+      fc.property(fc.constantFrom(...modes), fc.array(fc.string({ maxLength: 130 }), { maxLength: 7 }), (mode, filters) => {
+        const withExclusion = mode.endsWith('_WITH_EXCLUSION')
+        const valid =
+          (withExclusion ? filters.length >= 1 && filters.length <= 5 : filters.length === 0) &&
+          filters.every((f) => /^[0-9a-zA-Z._*-]{1,128}$/.test(f))
+        expect(Store.exclusionProblem(mode, filters) === undefined).toBe(valid)
+      })
+    )
+  })
+})
