@@ -15,7 +15,7 @@ import * as EcrError from '../EcrError'
 import type { Descriptor } from '../Manifest'
 import type { ImageDigest, RepositoryName } from '../Primitives'
 import { allBounded } from './concurrency'
-import { loginSecrets, redactor } from './redact'
+import { loginRedactor } from './redact'
 import { headBlob, mountBlob, sizeMismatch, type RegistryHttpEnv } from './registry'
 import { openBlob, streamError, uploadBlob } from './registryStream'
 
@@ -134,7 +134,7 @@ const stream = (c: CopyBlobs, d: Descriptor): TE.TaskEither<EcrError.EcrError, v
         const body = opened.right.body
         body.once('error', (e: unknown) => {
           // a download that breaks off: the source's failure, not the upload's it cut short
-          if (!counter.destroyed) sourceFailure = streamError(e, blobUrlOf(c.source, d.digest), redactor(loginSecrets(c.source.login)).text)
+          if (!counter.destroyed) sourceFailure = streamError(e, blobUrlOf(c.source, d.digest), loginRedactor(c.source.login).text)
         })
         pipeline(body, counter, () => undefined)
       },

@@ -65,13 +65,14 @@ const HTML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt
 
 /**
  * The forms in which `secret` may come back from a server: as is, JSON-escaped (with and without
- * `\/`), URL-encoded (either hex case), HTML-escaped, base64 and base64url (alone, and the
- * characters that depend only on the secret when it is encoded inside longer content, at each of
- * the three byte alignments), and the URL-encoded base64.
+ * `\/`, and as `\uXXXX` escapes), URL-encoded (either hex case), HTML-escaped, base64 and
+ * base64url (alone, and the characters that depend only on the secret when it is encoded inside
+ * longer content, at each of the three byte alignments), and the URL-encoded base64.
  */
 export const encodingsOf = (secret: string): ReadonlyArray<string> => {
   const bytes = Buffer.from(secret, 'utf8')
   const json = JSON.stringify(secret).slice(1, -1)
+  const unicode = Array.from({ length: secret.length }, (_, i) => `\\u${secret.charCodeAt(i).toString(16).padStart(4, '0')}`).join('')
   const url = encodeURIComponent(secret)
   const b64 = bytes.toString('base64')
   const embedded = [0, 1, 2].map((k) => {
@@ -82,6 +83,8 @@ export const encodingsOf = (secret: string): ReadonlyArray<string> => {
     secret,
     json,
     json.replace(/\//g, '\\/'),
+    unicode,
+    unicode.toUpperCase().replace(/\\U/g, '\\u'),
     url,
     url.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
     secret.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c),
@@ -94,13 +97,19 @@ export const encodingsOf = (secret: string): ReadonlyArray<string> => {
   return [...new Set(forms)].filter((f) => f.length >= MIN_LITERAL)
 }
 
+/** A registry login, as far as its secrets go. */
+export interface Credentials {
+  readonly username: string
+  readonly password: string
+}
+
 /** The secrets of a registry login: the password, the `user:password` token and the Authorization value. */
-export const loginSecrets = (login: { readonly username: string; readonly password: string }): ReadonlyArray<string> => {
+export const loginSecrets = (login: Credentials): ReadonlyArray<string> => {
   const token = `${login.username}:${login.password}`
   return [login.password, token, `Basic ${Buffer.from(token, 'utf8').toString('base64')}`]
 }
 
-/** The secrets of a URL: its query string and each query value (a pre-signed URL's signature, an upload's state). */
+/** The secrets of a URL: each query value, raw and decoded (a pre-signed URL's signature, an upload's state). */
 export const urlSecrets = (url: string): ReadonlyArray<string> => {
   const q = url.indexOf('?')
   if (q < 0) return []
@@ -114,7 +123,7 @@ export const urlSecrets = (url: string): ReadonlyArray<string> => {
       return [raw]
     }
   })
-  return [query, ...values].filter((s) => s.length >= FRAGMENT)
+  return [...new Set(values)].filter((s) => s.length >= FRAGMENT)
 }
 
 interface Index {
@@ -155,8 +164,14 @@ const removeWith = (index: Index, text: string): string => {
   let out = ''
   for (let i = 0; i < text.length; ) {
     if (marked[i] === 1) {
+      // whitespace at the edges of a run (`Basic <token>` starts with one) tells nothing: kept
+      let start = i
       while (i < text.length && marked[i] === 1) i++
-      out += REDACTED
+      let end = i
+      while (start < end && /\s/.test(text.charAt(start))) out += text.charAt(start++)
+      while (end > start && /\s/.test(text.charAt(end - 1))) end--
+      out += start < end ? REDACTED : ''
+      out += text.slice(end, i)
     } else {
       const start = i
       while (i < text.length && marked[i] !== 1) i++
@@ -204,3 +219,17 @@ const chain = (removers: ReadonlyArray<(text: string) => string>): Redactor => {
  * of their encodings is replaced by `<redacted>`, then the patterns apply.
  */
 export const redactor = (secrets: ReadonlyArray<string>): Redactor => chain([remover(secrets)])
+
+// Indexing the encodings of a 2 KB ECR password takes about 0.1 s: each login object gets one
+// redactor, shared by the operations that use the login (a memo of derived data; it holds nothing
+// the login does not, and goes with it).
+const byLogin = new WeakMap<Credentials, Redactor>()
+
+/** The redactor of a login's secrets (one per login object). */
+export const loginRedactor = (login: Credentials): Redactor => {
+  const known = byLogin.get(login)
+  if (known !== undefined) return known
+  const made = redactor(loginSecrets(login))
+  byLogin.set(login, made)
+  return made
+}

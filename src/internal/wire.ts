@@ -18,7 +18,7 @@ import type * as RTE from 'fp-ts/ReaderTaskEither'
 import { pipeline, Readable, Transform, type TransformCallback } from 'node:stream'
 import type { EcrLogin, HttpEnv, Logger } from '../Env'
 import * as EcrError from '../EcrError'
-import { loginSecrets, redactor, urlSecrets, type Redactor } from './redact'
+import { loginRedactor, urlSecrets, type Redactor } from './redact'
 import { httpDefault, retrying, type RetryPolicy } from './retry'
 
 // -------------------------------------------------------------------------------------
@@ -331,7 +331,7 @@ export const statusFailure = async (method: string, wire: Wire): Promise<Failure
 
 /** The registry of a login; its `proxyEndpoint` (from ECR's answer) must be an http(s) URL. */
 export const targetOf = (login: EcrLogin): E.Either<EcrError.EcrError, Target> => {
-  const redact = redactor(loginSecrets(login))
+  const redact = loginRedactor(login)
   try {
     const u = new URL(login.proxyEndpoint)
     if (u.protocol !== 'https:' && u.protocol !== 'http:')
