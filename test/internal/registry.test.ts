@@ -488,3 +488,43 @@ describe('ociErrorMessage', () => {
     expect(ociErrorMessage(502, '<html>Bad   gateway</html>')).toBe('HTTP 502: <html>Bad gateway</html>')
   })
 })
+
+// -------------------------------------------------------------------------------------
+// descriptor sizes
+// -------------------------------------------------------------------------------------
+
+describe('sizes that descriptors declare', () => {
+  /** Serves `bytes` with a Content-Length, or chunked without one. */
+  const serving = (bytes: Buffer, withLength: boolean) =>
+    serve((_req, _b, res) => {
+      res.writeHead(200, { 'content-type': OCI_MANIFEST, ...(withLength ? { 'content-length': bytes.length } : { 'transfer-encoding': 'chunked' }) })
+      res.end(bytes)
+    })
+
+  it('a manifest whose descriptor lies about its size is a DigestMismatch, with or without Content-Length', async () => {
+    for (const withLength of [true, false]) {
+      const s = await serving(Buffer.from(MANIFEST), withLength)
+      const lying = await getManifest(loginFor(s.url), name('app'), MANIFEST_DIGEST, { expectedSize: 1 })(envWith())()
+      expect(E.isLeft(lying) && lying.left._tag).toBe('DigestMismatch')
+      expect(E.isLeft(lying) && lying.left.message).toBe(
+        `size mismatch for ${MANIFEST_DIGEST}: its descriptor says 1 bytes, the registry has ${Buffer.byteLength(MANIFEST)}`
+      )
+      const honest = await getManifest(loginFor(s.url), name('app'), MANIFEST_DIGEST, { expectedSize: Buffer.byteLength(MANIFEST) })(envWith())()
+      expect(E.isRight(honest)).toBe(true)
+    }
+  })
+
+  it('a blob of any content is refused for any size but its own', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 2048 }), fc.nat({ max: 4096 }), fc.boolean(), async (content, declared, withLength) => {
+        const bytes = Buffer.from(content)
+        const s = await serving(bytes, withLength)
+        const r = await getBlob(loginFor(s.url), name('app'), sha256(bytes), { expectedSize: declared })(envWith())()
+        await s.close()
+        if (declared === bytes.length) expect(E.isRight(r) && r.right.equals(bytes)).toBe(true)
+        else expect(E.isLeft(r) && r.left._tag).toBe('DigestMismatch')
+      }),
+      { numRuns: 30 }
+    )
+  })
+})

@@ -340,3 +340,32 @@ describe('module split', () => {
     expect(hasPackage(env.inputs, 'undici')).toBe(false)
   })
 })
+
+describe('openBlob with the size a descriptor declares', () => {
+  it('a Content-Length that differs is a DigestMismatch before anything is read', async () => {
+    const s = await serve((_req, _b, res) => {
+      res.writeHead(200, { 'content-length': CONFIG.length })
+      res.end(CONFIG)
+    })
+    const r = await openBlob(loginFor(s.url), name('app'), CONFIG_DIGEST, { expectedSize: 5 })(envWith())()
+    expect(E.isLeft(r) && r.left._tag).toBe('DigestMismatch')
+    const ok = await openBlob(loginFor(s.url), name('app'), CONFIG_DIGEST, { expectedSize: CONFIG.length })(envWith())()
+    expect(E.isRight(ok)).toBe(true)
+    if (E.isRight(ok)) expect((await collect(ok.right.body)).equals(CONFIG)).toBe(true)
+  })
+
+  it('without a Content-Length, the verified stream errors at its end', async () => {
+    const s = await serve((_req, _b, res) => {
+      res.writeHead(200, { 'transfer-encoding': 'chunked' })
+      res.end(CONFIG)
+    })
+    const r = await openBlob(loginFor(s.url), name('app'), CONFIG_DIGEST, { expectedSize: CONFIG.length + 1 })(envWith())()
+    expect(E.isRight(r)).toBe(true)
+    if (E.isLeft(r)) return
+    const failure = await collect(r.right.body).then(
+      () => undefined,
+      (e: unknown) => e
+    )
+    expect(streamError(failure)._tag).toBe('DigestMismatch')
+  })
+})
