@@ -124,7 +124,7 @@ export const sizeMismatch = (digest: ImageDigest, expected: number, actual: numb
   )
 
 /** A declared `Content-Length` that contradicts the descriptor's size, before reading the body. */
-const declaredSizeFailure = async (wire: Wire, digest: ImageDigest, expectedSize: number | undefined): Promise<E.Either<Failure, void>> => {
+export const declaredSizeFailure = async (wire: Wire, digest: ImageDigest, expectedSize: number | undefined): Promise<E.Either<Failure, void>> => {
   const declared = contentLength(wire)
   if (expectedSize === undefined || declared === undefined || declared === expectedSize) return E.right(undefined)
   await wire.discard()

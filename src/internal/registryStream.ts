@@ -15,7 +15,7 @@ import type { EcrLogin } from '../Env'
 import * as EcrError from '../EcrError'
 import type { ImageDigest, RepositoryName } from '../Primitives'
 import { redactText } from './redact'
-import { blobOperation, sizeMismatch, uploadsUrl } from './registry'
+import { blobOperation, declaredSizeFailure, uploadsUrl } from './registry'
 import { algorithmOf, digestOf, findDigestMismatch, verifyingStream, type VerifyResult } from './sha256Stream'
 import {
   contentLength,
@@ -23,10 +23,12 @@ import {
   exchange,
   fatal,
   operation,
+  readBody,
   statusFailure,
   viaFetch,
   within,
   withQueryParam,
+  type Chunks,
   type Deadline,
   type Failure,
   type HopBody,
@@ -67,40 +69,10 @@ export interface StreamWire extends Omit<Wire, 'redact'> {
 // transport
 // -------------------------------------------------------------------------------------
 
-/** A Node stream's bytes, at most `limit`, each chunk within `idleMs` of the previous one. */
-const readNodeStream = async (
-  body: Readable,
-  limit: number,
-  deadline: Deadline,
-  idleMs: number
-): Promise<E.Either<'too-large' | { readonly error: unknown }, Buffer>> => {
-  const chunks: Array<Buffer> = []
-  let n = 0
-  const what = 'no response body bytes'
+/** The chunks of a Node stream. */
+const nodeChunks = (body: Readable): Chunks => {
   const iterator = body[Symbol.asyncIterator]()
-  deadline.arm(idleMs, what)
-  try {
-    for (;;) {
-      const next = await within(deadline, iterator.next() as Promise<IteratorResult<Buffer | string>>)
-      if (E.isLeft(next)) {
-        body.destroy()
-        return E.left({ error: next.left })
-      }
-      if (next.right.done === true) break
-      deadline.arm(idleMs, what)
-      const chunk = next.right.value
-      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
-      n += buf.length
-      if (n > limit) {
-        body.destroy()
-        return E.left('too-large')
-      }
-      chunks.push(buf)
-    }
-  } finally {
-    deadline.clear()
-  }
-  return E.right(Buffer.concat(chunks))
+  return { next: () => iterator.next() as Promise<IteratorResult<Buffer | string>>, cancel: () => body.destroy() }
 }
 
 const fromUndici = (url: string, res: Dispatcher.ResponseData, deadline: Deadline, idleMs: number): StreamWire => ({
@@ -110,7 +82,7 @@ const fromUndici = (url: string, res: Dispatcher.ResponseData, deadline: Deadlin
     const v = res.headers[name.toLowerCase()]
     return Array.isArray(v) ? v[0] : v
   },
-  bytes: (limit) => readNodeStream(res.body, limit, deadline, idleMs),
+  bytes: (limit) => readBody(nodeChunks(res.body), limit, deadline, idleMs),
   stream: () => res.body,
   discard: async () => {
     try {
@@ -160,11 +132,9 @@ export const openBlob = (
   options: OpenBlobOptions = {}
 ): RegistryHttp<OpenedBlob> =>
   blobOperation(login, repositoryName, digest, viaDispatcher, async (wire) => {
+    const declared = await declaredSizeFailure(wire, digest, options.expectedSize)
+    if (E.isLeft(declared)) return declared
     const size = contentLength(wire)
-    if (options.expectedSize !== undefined && size !== undefined && size !== options.expectedSize) {
-      await wire.discard()
-      return E.left(fatal(sizeMismatch(digest, options.expectedSize, size)))
-    }
     const raw = wire.stream()
     if (options.verify === false) return E.right({ body: raw, size })
     const expectedSize = options.expectedSize ?? size

@@ -359,47 +359,60 @@ const originOf = (url: string): string | undefined => {
 // fetch transport
 // -------------------------------------------------------------------------------------
 
-/** A web stream's bytes, at most `limit`, each chunk within `idleMs` of the previous one. */
-const readWebStream = async (
-  body: ReadableStream<Uint8Array> | null,
+/** A response body, chunk by chunk: a web stream's reader or a Node stream's iterator. */
+export interface Chunks {
+  readonly next: () => Promise<{ readonly done?: boolean; readonly value?: Uint8Array | string }>
+  /** Stops the body (best effort; the connection is not reused). */
+  readonly cancel: () => void
+}
+
+/** A body's bytes, at most `limit` of them, each chunk within `idleMs` of the previous one. */
+export const readBody = async (
+  chunks: Chunks,
   limit: number,
   deadline: Deadline,
   idleMs: number
 ): Promise<E.Either<'too-large' | { readonly error: unknown }, Buffer>> => {
-  if (body === null) return E.right(Buffer.alloc(0))
-  const reader = body.getReader()
-  const chunks: Array<Uint8Array> = []
+  const out: Array<Uint8Array> = []
   let n = 0
   const what = 'no response body bytes'
   deadline.arm(idleMs, what)
   try {
     for (;;) {
-      const read = await within(deadline, reader.read())
+      const read = await within(deadline, chunks.next())
       if (E.isLeft(read)) {
-        reader.cancel().catch(() => undefined)
+        chunks.cancel()
         return E.left({ error: read.left })
       }
       const { done, value } = read.right
-      if (done) break
+      if (done === true || value === undefined) break
       deadline.arm(idleMs, what)
-      n += value.byteLength
+      const bytes = typeof value === 'string' ? Buffer.from(value) : value
+      n += bytes.byteLength
       if (n > limit) {
-        await reader.cancel().catch(() => undefined)
+        chunks.cancel()
         return E.left('too-large')
       }
-      chunks.push(value)
+      out.push(bytes)
     }
   } finally {
     deadline.clear()
   }
-  return E.right(Buffer.concat(chunks))
+  return E.right(Buffer.concat(out))
+}
+
+/** The chunks of a web stream (`null`: no body). */
+const webChunks = (body: ReadableStream<Uint8Array> | null): Chunks => {
+  if (body === null) return { next: async () => ({ done: true }), cancel: () => undefined }
+  const reader = body.getReader()
+  return { next: () => reader.read(), cancel: () => void reader.cancel().catch(() => undefined) }
 }
 
 const fromFetch = (url: string, res: Response, deadline: Deadline, idleMs: number): Omit<Wire, 'redact'> => ({
   status: res.status,
   url,
   header: (name) => res.headers.get(name) ?? undefined,
-  bytes: (limit) => readWebStream(res.body, limit, deadline, idleMs),
+  bytes: (limit) => readBody(webChunks(res.body), limit, deadline, idleMs),
   discard: async () => {
     try {
       await res.body?.cancel()

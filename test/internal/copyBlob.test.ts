@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import * as E from 'fp-ts/Either'
 import { copyBlob, copyBlobs, type BlobEvent } from '../../src/internal/copyBlob'
 import type { Descriptor } from '../../src/Manifest'
-import { closeServers, envWith, loginFor, name, serve, sha256, type Server } from './registryServer'
+import { acceptsUploads, closeServers, envWith, loginFor, name, serve, sha256, type Server } from './registryServer'
 
 afterEach(closeServers)
 
@@ -19,25 +19,6 @@ const source = () =>
     res.end(LAYER)
   })
 
-/** A destination registry that has blobs of the given sizes, and takes uploads. */
-const destination = (has: ReadonlyMap<string, number> = new Map()) =>
-  serve((req, body, res) => {
-    const digest = req.url?.split('/').pop()?.split('?')[0] ?? ''
-    if (req.method === 'HEAD') {
-      const size = has.get(decodeURIComponent(digest))
-      res.writeHead(size === undefined ? 404 : 200, size === undefined ? {} : { 'content-length': size })
-      res.end()
-      return
-    }
-    if (req.method === 'POST') {
-      res.writeHead(202, { location: '/v2/app/blobs/uploads/u1' })
-      res.end()
-      return
-    }
-    res.writeHead(201, { 'docker-content-digest': sha256(body) })
-    res.end()
-  })
-
 const sides = (src: Server, dst: Server) => ({
   source: { env: envWith(), login: loginFor(src.url), repositoryName: name('app') },
   destination: { env: envWith(), login: loginFor(dst.url), repositoryName: name('app') },
@@ -48,7 +29,7 @@ const completePuts = (s: Server) => s.seen.filter((x) => x.method === 'PUT' && x
 
 describe('copyBlob', () => {
   it('copies a blob whose descriptor tells the truth', async () => {
-    const [src, dst] = [await source(), await destination()]
+    const [src, dst] = [await source(), await acceptsUploads()]
     const events: Array<BlobEvent> = []
     const r = await copyBlob({ ...sides(src, dst), onEvent: (e) => events.push(e) }, descriptor(LAYER.length))()
     expect(r).toEqual(E.right('copied'))
@@ -58,7 +39,7 @@ describe('copyBlob', () => {
 
   it('a descriptor that lies about the size is a DigestMismatch, and nothing is uploaded whole', async () => {
     for (const size of [1, LAYER.length - 1, LAYER.length + 1, 10 * LAYER.length]) {
-      const [src, dst] = [await source(), await destination()]
+      const [src, dst] = [await source(), await acceptsUploads()]
       const r = await copyBlob(sides(src, dst), descriptor(size))()
       expect(E.isLeft(r) && r.left._tag).toBe('DigestMismatch')
       expect(E.isLeft(r) && r.left.message).toMatch(/size mismatch/)
@@ -67,7 +48,7 @@ describe('copyBlob', () => {
   })
 
   it('a destination that has the digest with another size than the descriptor says is a DigestMismatch', async () => {
-    const [src, dst] = [await source(), await destination(new Map([[LAYER_DIGEST, LAYER.length]]))]
+    const [src, dst] = [await source(), await acceptsUploads(new Map([[LAYER_DIGEST, LAYER.length]]))]
     expect(await copyBlob(sides(src, dst), descriptor(LAYER.length))()).toEqual(E.right('exists'))
     const lying = await copyBlob(sides(src, dst), descriptor(5))()
     expect(E.isLeft(lying) && lying.left._tag).toBe('DigestMismatch')
@@ -75,7 +56,7 @@ describe('copyBlob', () => {
   })
 
   it('copyBlobs stops at the first lying descriptor', async () => {
-    const [src, dst] = [await source(), await destination()]
+    const [src, dst] = [await source(), await acceptsUploads()]
     const r = await copyBlobs(sides(src, dst), [descriptor(LAYER.length), descriptor(3)], 1)()
     expect(E.isLeft(r) && r.left._tag).toBe('DigestMismatch')
   })

@@ -14,7 +14,7 @@ import { getBlob, getManifest } from '../../src/internal/registry'
 import { openBlob, streamError, uploadBlob } from '../../src/internal/registryStream'
 import { limitRetries } from '../../src/internal/retry'
 import type { RegistryHttpEnv } from '../../src/internal/wire'
-import { closeServers, collect, envWith, loginFor, name, serve, sha256, tag, type Logged } from './registryServer'
+import { acceptsUploads, closeServers, collect, envWith, loginFor, name, serve, sha256, tag, type Logged } from './registryServer'
 
 afterEach(closeServers)
 
@@ -144,20 +144,7 @@ describe('a registry that stalls a streamed layer', () => {
 
   it('a blob copy from a source that stalls mid-way is a Left within the bound, and nothing is committed', async () => {
     const source = await stallsBody(BLOB.length, 100_000)
-    const destination = await serve((req, body, res) => {
-      if (req.method === 'HEAD') {
-        res.writeHead(404)
-        res.end()
-        return
-      }
-      if (req.method === 'POST') {
-        res.writeHead(202, { location: '/v2/app/blobs/uploads/u1' })
-        res.end()
-        return
-      }
-      res.writeHead(201, { 'docker-content-digest': sha256(body) })
-      res.end()
-    })
+    const destination = await acceptsUploads()
     const side = (url: string) => ({ env: stalling(), login: loginFor(url), repositoryName: name('app') })
     const { result, ms } = await elapsed(() =>
       copyBlob(
@@ -172,15 +159,7 @@ describe('a registry that stalls a streamed layer', () => {
 
   it('an upload the registry reads slowly but steadily is not cut short; one it stops reading is', async () => {
     const data = Buffer.alloc(64 * 1024, 3)
-    const s = await serve((req, body, res) => {
-      if (req.method === 'POST') {
-        res.writeHead(202, { location: '/v2/app/blobs/uploads/u1' })
-        res.end()
-        return
-      }
-      res.writeHead(201, { 'docker-content-digest': sha256(body) })
-      res.end()
-    })
+    const s = await acceptsUploads()
     // the source gives 8 chunks, 80 ms apart: 640 ms in all, more than the 300 ms answer deadline
     const slow = () =>
       Readable.from(

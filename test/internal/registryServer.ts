@@ -94,6 +94,27 @@ export const digest = (s: string): ImageDigest => {
   return s
 }
 
+/**
+ * A registry that takes uploads (POST: a session at `/v2/app/blobs/uploads/u1`; PUT: stored, its
+ * digest answered) and has the blobs of `has` (digest to size) for HEAD; other blobs are 404.
+ */
+export const acceptsUploads = (has: ReadonlyMap<string, number> = new Map()): Promise<Server> =>
+  serve((req, body, res) => {
+    if (req.method === 'HEAD') {
+      const size = has.get(decodeURIComponent(req.url?.split('/').pop()?.split('?')[0] ?? ''))
+      res.writeHead(size === undefined ? 404 : 200, size === undefined ? {} : { 'content-length': size })
+      res.end()
+      return
+    }
+    if (req.method === 'POST') {
+      res.writeHead(202, { location: '/v2/app/blobs/uploads/u1' })
+      res.end()
+      return
+    }
+    res.writeHead(201, { 'docker-content-digest': sha256(body) })
+    res.end()
+  })
+
 export const sha256 = (b: Uint8Array | string): ImageDigest => digest(`sha256:${createHash('sha256').update(b).digest('hex')}`)
 
 export const PASSWORD = 'eyJwYXlsb2FkIjoiVGhpc0lzQVRlc3RQYXNzd29yZCJ9'

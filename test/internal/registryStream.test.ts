@@ -9,6 +9,7 @@ import { Agent, type Dispatcher } from 'undici'
 import { getBlob } from '../../src/internal/registry'
 import { openBlob, streamError, uploadBlob } from '../../src/internal/registryStream'
 import {
+  acceptsUploads,
   basic,
   closeServers,
   collect,
@@ -76,15 +77,7 @@ describe('transports', () => {
   })
 
   it('uploadBlob opens the session through env.fetch and streams the PUT through env.dispatcher', async () => {
-    const s = await serve((req, body, res) => {
-      if (req.method === 'POST') {
-        res.writeHead(202, { location: '/v2/app/blobs/uploads/u1' })
-        res.end()
-        return
-      }
-      res.writeHead(201, { 'docker-content-digest': sha256(body) })
-      res.end()
-    })
+    const s = await acceptsUploads()
     const agent = recordingAgent()
     const fetch = recordingFetch()
     const data = Buffer.alloc(100_000, 9)
