@@ -13,7 +13,6 @@ import type { EcrLogin } from '../Env'
 import * as EcrError from '../EcrError'
 import { isImageDigest, type ImageDigest, type ImageTag, type RepositoryName } from '../Primitives'
 import { acceptManifests } from './mediaType'
-import type { Redactor } from './redact'
 import { algorithmOf, digestOf } from './sha256Stream'
 import {
   contentLength,
@@ -23,6 +22,7 @@ import {
   operation,
   statusFailure,
   viaFetch,
+  type Answer,
   type Attempt,
   type Failure,
   type RegistryHttp,
@@ -281,12 +281,12 @@ export const putManifest = (
  * A blob GET through `transport`, its 404 (`NotFound('Layer')`) and other non-200 answers handled;
  * `read` takes the 200 answer. Shared by the buffered read here and the streamed one.
  */
-export const blobOperation = <W extends Omit<Wire, 'redact'>, A>(
+export const blobOperation = <W extends Answer, A>(
   login: EcrLogin,
   repositoryName: RepositoryName,
   digest: ImageDigest,
   transport: Transport<W>,
-  read: (wire: W & { readonly redact: Redactor }) => Attempt<A>
+  read: (wire: W & Wire) => Attempt<A>
 ): RegistryHttp<A> =>
   operation(login, `GET blob ${repositoryName}@${digest}`, async (env, t) => {
     const res = await exchange(env, t, { transport, method: 'GET', url: blobUrl(t, repositoryName, digest) })

@@ -28,13 +28,13 @@ import {
   viaFetch,
   within,
   withQueryParam,
+  type Answer,
   type Chunks,
   type Deadline,
   type Failure,
   type HopBody,
   type RegistryHttp,
-  type Transport,
-  type Wire
+  type Transport
 } from './wire'
 
 // -------------------------------------------------------------------------------------
@@ -61,7 +61,7 @@ export interface OpenBlobOptions {
 }
 
 /** An answer through the dispatcher: also readable as a Node stream, at the consumer's pace. */
-export interface StreamWire extends Omit<Wire, 'redact'> {
+export interface StreamWire extends Answer {
   readonly stream: () => Readable
 }
 

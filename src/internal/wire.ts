@@ -82,6 +82,9 @@ export interface Wire {
   readonly redact: Redactor
 }
 
+/** A response as a transport hands it over; `exchange` adds the redactor that makes it a `Wire`. */
+export type Answer = Omit<Wire, 'redact'>
+
 /** A request body for one hop; `undefined` for none. */
 export type HopBody = string | Uint8Array | Readable | undefined
 
@@ -98,7 +101,7 @@ export interface Hop {
  * It passes `deadline.signal` on (aborted when a deadline passes) and reads bodies under
  * `timeouts.idleMs`.
  */
-export type Transport<W extends Omit<Wire, 'redact'>> = (
+export type Transport<W extends Answer> = (
   env: RegistryHttpEnv,
   hop: Hop,
   deadline: Deadline,
@@ -408,7 +411,7 @@ const webChunks = (body: ReadableStream<Uint8Array> | null): Chunks => {
   return { next: () => reader.read(), cancel: () => void reader.cancel().catch(() => undefined) }
 }
 
-const fromFetch = (url: string, res: Response, deadline: Deadline, idleMs: number): Omit<Wire, 'redact'> => ({
+const fromFetch = (url: string, res: Response, deadline: Deadline, idleMs: number): Answer => ({
   status: res.status,
   url,
   header: (name) => res.headers.get(name) ?? undefined,
@@ -423,7 +426,7 @@ const fromFetch = (url: string, res: Response, deadline: Deadline, idleMs: numbe
 })
 
 /** One hop through `env.fetch`, redirects left to `exchange`; the deadline's signal aborts it. */
-export const viaFetch: Transport<Omit<Wire, 'redact'>> = async (env, hop, deadline, timeouts) => {
+export const viaFetch: Transport<Answer> = async (env, hop, deadline, timeouts) => {
   const init: RequestInit = { method: hop.method, headers: { ...hop.headers }, redirect: 'manual', signal: deadline.signal }
   if (hop.body !== undefined) init.body = hop.body as BodyInit
   const res = await within(
@@ -437,7 +440,7 @@ export const viaFetch: Transport<Omit<Wire, 'redact'>> = async (env, hop, deadli
 // exchange: redirects, deadlines
 // -------------------------------------------------------------------------------------
 
-export interface Exchange<W extends Omit<Wire, 'redact'>> {
+export interface Exchange<W extends Answer> {
   readonly transport: Transport<W>
   readonly method: string
   readonly url: string
@@ -474,11 +477,11 @@ const safeLog = (env: RegistryHttpEnv, level: keyof Logger, message: string, met
  * headers, re-armed while a request body is being sent); the transport reads the body under the
  * idle deadline. Resolves to the final response, whatever its status.
  */
-export const exchange = async <W extends Omit<Wire, 'redact'>>(
+export const exchange = async <W extends Answer>(
   env: RegistryHttpEnv,
   target: Target,
   x: Exchange<W>
-): Attempt<W & { readonly redact: Redactor }> => {
+): Attempt<W & Wire> => {
   const timeouts = timeoutsOf(env)
   let method = x.method
   let url = x.url
