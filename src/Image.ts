@@ -43,7 +43,7 @@ import type { ImageRef, RepositoryRef } from './internal/refs'
 import { inRegion } from './internal/region'
 import * as G from './internal/guard'
 import { total } from './internal/total'
-import { getBlob } from './internal/registryHttp'
+import { getBlob } from './internal/registry'
 import { send } from './internal/send'
 
 // -------------------------------------------------------------------------------------

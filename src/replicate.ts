@@ -14,7 +14,7 @@ import * as EcrError from './EcrError'
 import * as Image from './Image'
 import * as ImageUri from './ImageUri'
 import * as Manifest from './Manifest'
-import { isAccountId, isImageDigest, isImageTag, isRegion, isRepositoryName, type ImageDigest } from './Primitives'
+import { isAccountId, isImageDigest, isImageTag, isRegion, isRepositoryName, type ImageDigest, type ImageTag, type RepositoryName } from './Primitives'
 import { allBounded } from './internal/concurrency'
 import { DEFAULT_CONCURRENCY } from './internal/concurrency'
 import { copyBlobs, sameRegistry, type BlobStatus, type Side } from './internal/copyBlob'
@@ -24,7 +24,7 @@ import type { ImageRef, RepositoryRef } from './internal/refs'
 import { inRegion } from './internal/region'
 import * as G from './internal/guard'
 import { total } from './internal/total'
-import { getManifest, headManifest, putManifest } from './internal/registryHttp'
+import { getManifest, headManifest, putManifest } from './internal/registry'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -422,7 +422,7 @@ const pushManifests = (destination: RepositoryRef, login: EcrLogin, p: Plan): Pr
  * One tag: nothing to do when it already names the digest (HEAD); else PUT the manifest under it.
  * A refused PUT with the tag on another digest (an immutable repository) is `AlreadyExists`.
  */
-const pushTag = (destination: RepositoryRef, login: EcrLogin, top: PlannedManifest, tag: string): Program<'pushed' | 'exists'> => {
+const pushTag = (destination: RepositoryRef, login: EcrLogin, top: PlannedManifest, tag: ImageTag): Program<'pushed' | 'exists'> => {
   const head = onDestinationRegistry(destination, headManifest(login, destination.repositoryName, tag))
   const taken = (e: EcrError.EcrError): Program<'pushed' | 'exists'> =>
     e._tag === 'HttpError' && (e.status === 400 || e.status === 409)
@@ -472,7 +472,7 @@ const copyAll = (
   pipe(
     RTE.ask<ReplicateEnv>(),
     RTE.flatMapTaskEither((r) => {
-      const side = (env: SideEnv, login: EcrLogin, repositoryName: string): Side => ({ env, login, repositoryName })
+      const side = (env: SideEnv, login: EcrLogin, repositoryName: RepositoryName): Side => ({ env, login, repositoryName })
       return copyBlobs(
         {
           source: side(r.source, logins.source, source.repositoryName),
@@ -582,7 +582,7 @@ export const replicateImage = (request: ReplicateRequest): RTE.ReaderTaskEither<
     RTE.bind('blobs', ({ source, destination, logins, plan }) => copyAll(source, destination, logins, plan)),
     RTE.bind('manifests', ({ destination, logins, plan }) => pushManifests(destination, logins.destination, plan)),
     RTE.bind('tagged', ({ destination, logins, plan, tags }) => (r: ReplicateEnv) =>
-      parallel(concurrencyOf(r), tags.map((tag) => pushTag(destination, logins.destination, plan.top, tag)))(r)
+      parallel(concurrencyOf(r), tags.filter(isImageTag).map((tag) => pushTag(destination, logins.destination, plan.top, tag)))(r)
     ),
     RTE.map(({ destination, plan, blobs, manifests, tagged }) => {
       const image: ImageRef = {

@@ -8,7 +8,8 @@ import type { AccountId, ImageDigest, Region, RepositoryName } from '../src/Prim
 import { replicateImage, type Progress, type ReplicateEnv, type ReplicateRequest } from '../src/replicate'
 import type { ImageRef, RepositoryRef } from '../src/internal/refs'
 import { getLogin } from '../src/internal/login'
-import { putManifest } from '../src/internal/registryHttp'
+import { putManifest } from '../src/internal/registry'
+import { name, tag } from './internal/registryServer'
 import { concat, constantDelay, limitRetries } from '../src/internal/retry'
 import * as InMemoryEcr from '../src/testing/InMemoryEcr'
 
@@ -436,7 +437,7 @@ describe('replicateImage limits and checks', () => {
     expect(wrong).not.toBe(image.manifest)
     const login = await getLogin()(src.env)()
     if (E.isLeft(login)) throw new Error(login.left.message)
-    const put = await putManifest(login.right, 'app', 'bad', wrong, image.mediaType)(src.env)()
+    const put = await putManifest(login.right, name('app'), tag('bad'), wrong, image.mediaType)(src.env)()
     if (E.isLeft(put)) throw new Error(put.left.message)
     const r = await run({ source: uri(SRC, 'app:bad'), destination: repoRef(DST, 'app') }, { source: sideEnv(src), destination: sideEnv(dst) })
     expect(E.isLeft(r) && r.left._tag).toBe('DigestMismatch')

@@ -13,9 +13,10 @@ import { pipeline, Transform, type TransformCallback } from 'node:stream'
 import type { EcrLogin } from '../Env'
 import * as EcrError from '../EcrError'
 import type { Descriptor } from '../Manifest'
-import type { ImageDigest } from '../Primitives'
+import type { ImageDigest, RepositoryName } from '../Primitives'
 import { allBounded } from './concurrency'
-import { headBlob, mountBlob, type RegistryHttpEnv } from './registryHttp'
+import { loginRedactor } from './redact'
+import { headBlob, mountBlob, sizeMismatch, type RegistryHttpEnv } from './registry'
 import { openBlob, streamError, uploadBlob } from './registryStream'
 
 // -------------------------------------------------------------------------------------
@@ -37,7 +38,7 @@ export interface BlobEvent {
 export interface Side {
   readonly env: RegistryHttpEnv
   readonly login: EcrLogin
-  readonly repositoryName: string
+  readonly repositoryName: RepositoryName
 }
 
 export interface CopyBlobs {
@@ -119,7 +120,7 @@ const stream = (c: CopyBlobs, d: Descriptor): TE.TaskEither<EcrError.EcrError, v
     sourceFailure = undefined
     event(0)
     const counter = countingStream(every, event)
-    void openBlob(c.source.login, c.source.repositoryName, d.digest, { verify: false })(c.source.env)().then(
+    void openBlob(c.source.login, c.source.repositoryName, d.digest, { verify: false, expectedSize: d.size })(c.source.env)().then(
       (opened) => {
         if (E.isLeft(opened)) {
           sourceFailure = opened.left
@@ -133,7 +134,7 @@ const stream = (c: CopyBlobs, d: Descriptor): TE.TaskEither<EcrError.EcrError, v
         const body = opened.right.body
         body.once('error', (e: unknown) => {
           // a download that breaks off: the source's failure, not the upload's it cut short
-          if (!counter.destroyed) sourceFailure = streamError(e, blobUrlOf(c.source, d.digest))
+          if (!counter.destroyed) sourceFailure = streamError(e, blobUrlOf(c.source, d.digest), loginRedactor(c.source.login).text)
         })
         pipeline(body, counter, () => undefined)
       },
@@ -148,7 +149,9 @@ const stream = (c: CopyBlobs, d: Descriptor): TE.TaskEither<EcrError.EcrError, v
 
 /**
  * Copies one blob and tells how: `exists` (the destination has it), `mounted` or `copied`.
- * Events: `copying` as bytes flow (from 0 again on a retry), then the final status.
+ * Events: `copying` as bytes flow (from 0 again on a retry), then the final status. The
+ * descriptor's size is checked against what the destination has, what the source sends and what is
+ * uploaded: a descriptor that lies about it is a `DigestMismatch` (size mismatch).
  */
 export const copyBlob =
   (c: CopyBlobs, d: Descriptor): TE.TaskEither<EcrError.EcrError, Exclude<BlobStatus, 'copying'>> =>
@@ -159,7 +162,8 @@ export const copyBlob =
     }
     const head = await headBlob(c.destination.login, c.destination.repositoryName, d.digest)(c.destination.env)()
     if (E.isLeft(head)) return head
-    if (O.isSome(head.right)) return done('exists')
+    if (O.isSome(head.right))
+      return head.right.value === d.size ? done('exists') : E.left(sizeMismatch(d.digest, d.size, head.right.value))
     if (c.sameRegistry && c.source.repositoryName !== c.destination.repositoryName) {
       const mounted = await mountBlob(c.destination.login, c.destination.repositoryName, d.digest, c.source.repositoryName)(
         c.destination.env

@@ -12,10 +12,10 @@ import type * as RTE from 'fp-ts/ReaderTaskEither'
 import type { EcrLogin } from '../Env'
 import * as EcrError from '../EcrError'
 import * as Manifest from '../Manifest'
-import type { ImageDigest } from '../Primitives'
+import type { ImageDigest, RepositoryName } from '../Primitives'
 import { allBounded } from './concurrency'
 import { DEFAULT_CONCURRENCY } from './concurrency'
-import { getManifest, type RegistryHttpEnv } from './registryHttp'
+import { getManifest, type RegistryHttpEnv } from './registry'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -186,7 +186,7 @@ interface Walked {
 type Source = RTE.ReaderTaskEither<RegistryHttpEnv & { readonly concurrency?: number }, EcrError.EcrError, Walked>
 
 /** A manifest by digest from the source registry (its bytes checked against the digest). */
-const fetchChild = (login: EcrLogin, repositoryName: string, d: Manifest.Descriptor) =>
+const fetchChild = (login: EcrLogin, repositoryName: RepositoryName, d: Manifest.Descriptor) =>
   (env: RegistryHttpEnv) =>
   async (): Promise<E.Either<EcrError.EcrError, PlannedManifest>> => {
     const got = await getManifest(login, repositoryName, d.digest)(env)()
@@ -194,7 +194,7 @@ const fetchChild = (login: EcrLogin, repositoryName: string, d: Manifest.Descrip
   }
 
 const walk =
-  (login: EcrLogin, repositoryName: string, m: PlannedManifest, depth: number): Source =>
+  (login: EcrLogin, repositoryName: RepositoryName, m: PlannedManifest, depth: number): Source =>
   (env) =>
   async () => {
     if (!Manifest.isIndex(m.manifest)) return E.right({ self: m, all: [m] })
@@ -223,7 +223,7 @@ const walk =
 export const plan =
   (
     login: EcrLogin,
-    repositoryName: string,
+    repositoryName: RepositoryName,
     top: PlannedManifest,
     platforms: PlatformSelection,
     label: string

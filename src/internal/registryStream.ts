@@ -2,7 +2,9 @@
  * Streamed blob transfer through an undici `Dispatcher`: `openBlob` hands out a blob as a Node
  * stream and `uploadBlob` sends one in a single streamed PUT, without holding it in memory (WHATWG
  * fetch buffers a streamed request body). The only registry module that loads undici's runtime;
- * requests, redirects, retries and errors are `registryHttp`'s, with a dispatcher transport.
+ * requests, redirects, deadlines, retries and errors are the wire layer's, with a dispatcher
+ * transport: undici's own `headersTimeout` and `bodyTimeout` carry the deadlines (its body timeout
+ * does not run while the consumer holds the stream back).
  *
  * @internal
  */
@@ -11,34 +13,36 @@ import { pipeline, type Readable } from 'node:stream'
 import { request as undiciRequest, type Dispatcher } from 'undici'
 import type { EcrLogin } from '../Env'
 import * as EcrError from '../EcrError'
+import type { ImageDigest, RepositoryName } from '../Primitives'
+import { redactText } from './redact'
+import { blobOperation, declaredSizeFailure, uploadsUrl } from './registry'
+import { algorithmOf, digestOf, findDigestMismatch, verifyingStream, type VerifyResult } from './sha256Stream'
 import {
-  blobOperation,
-  checkDigest,
-  checkRepository,
   contentLength,
   errorText,
   exchange,
   fatal,
   operation,
-  readNodeStream,
+  readBody,
   statusFailure,
-  uploadsUrl,
   viaFetch,
+  within,
   withQueryParam,
+  type Answer,
+  type Chunks,
+  type Deadline,
   type Failure,
   type HopBody,
   type RegistryHttp,
-  type Transport,
-  type Wire
-} from './registryHttp'
-import { algorithmOf, digestOf, findDigestMismatch, verifyingStream, type VerifyResult } from './sha256Stream'
+  type Transport
+} from './wire'
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
 
 export interface OpenedBlob {
-  /** The blob's bytes; when verified, the stream errors at the end on a digest mismatch (see `streamError`). */
+  /** The blob's bytes; when verified, the stream errors at the end on a mismatch (see `streamError`). */
   readonly body: Readable
   readonly size: number | undefined
 }
@@ -47,22 +51,38 @@ export interface OpenedBlob {
 export type BlobBody = Readable | Uint8Array | (() => Readable | Uint8Array)
 
 export interface OpenBlobOptions {
-  /** Verify the digest while streaming (default `true`): the stream errors at its end on a mismatch. */
+  /** Verify the digest (and size) while streaming (default `true`): the stream errors at its end on a mismatch. */
   readonly verify?: boolean
+  /**
+   * The size its descriptor declares: a `Content-Length` that differs is a `DigestMismatch` before
+   * any byte is read, and a verified stream of another length errors at its end.
+   */
+  readonly expectedSize?: number
+}
+
+/** An answer through the dispatcher: also readable as a Node stream, at the consumer's pace. */
+export interface StreamWire extends Answer {
+  readonly stream: () => Readable
 }
 
 // -------------------------------------------------------------------------------------
 // transport
 // -------------------------------------------------------------------------------------
 
-const fromUndici = (url: string, res: Dispatcher.ResponseData): Wire => ({
+/** The chunks of a Node stream. */
+const nodeChunks = (body: Readable): Chunks => {
+  const iterator = body[Symbol.asyncIterator]()
+  return { next: () => iterator.next() as Promise<IteratorResult<Buffer | string>>, cancel: () => body.destroy() }
+}
+
+const fromUndici = (url: string, res: Dispatcher.ResponseData, deadline: Deadline, idleMs: number): StreamWire => ({
   status: res.statusCode,
   url,
   header: (name) => {
     const v = res.headers[name.toLowerCase()]
     return Array.isArray(v) ? v[0] : v
   },
-  bytes: (limit) => readNodeStream(res.body, limit),
+  bytes: (limit) => readBody(nodeChunks(res.body), limit, deadline, idleMs),
   stream: () => res.body,
   discard: async () => {
     try {
@@ -73,19 +93,26 @@ const fromUndici = (url: string, res: Dispatcher.ResponseData): Wire => ({
   }
 })
 
-/** One hop through undici's `request` on `env.dispatcher` (undici's global dispatcher when absent). */
-export const viaDispatcher: Transport = async (env, hop) => {
-  try {
-    const res = await undiciRequest(hop.url, {
-      method: hop.method as Dispatcher.HttpMethod,
-      headers: { ...hop.headers },
-      body: hop.body === undefined ? null : hop.body,
-      ...(env.dispatcher === undefined ? {} : { dispatcher: env.dispatcher })
-    })
-    return E.right(fromUndici(hop.url, res))
-  } catch (e) {
-    return E.left(e)
-  }
+/**
+ * One hop through undici's `request` on `env.dispatcher` (undici's global dispatcher when absent),
+ * with undici's headers and body timeouts set from the environment's deadlines.
+ */
+export const viaDispatcher: Transport<StreamWire> = async (env, hop, deadline, timeouts) => {
+  const res = await within(
+    deadline,
+    Promise.resolve().then(() =>
+      undiciRequest(hop.url, {
+        method: hop.method as Dispatcher.HttpMethod,
+        headers: { ...hop.headers },
+        body: hop.body === undefined ? null : hop.body,
+        signal: deadline.signal,
+        headersTimeout: timeouts.headersMs,
+        bodyTimeout: timeouts.idleMs,
+        ...(env.dispatcher === undefined ? {} : { dispatcher: env.dispatcher })
+      })
+    )
+  )
+  return E.map((r: Dispatcher.ResponseData) => fromUndici(hop.url, r, deadline, timeouts.idleMs))(res)
 }
 
 // -------------------------------------------------------------------------------------
@@ -94,33 +121,38 @@ export const viaDispatcher: Transport = async (env, hop) => {
 
 /**
  * Opens a blob as a Node stream through `env.dispatcher` (undici's global dispatcher by default);
- * the caller consumes it. With verification on, a digest mismatch makes the stream error at its end
- * with an error that `streamError` maps to `DigestMismatch`. 404: `NotFound('Layer')`.
+ * the caller consumes it. With verification on, a digest (or `expectedSize`) mismatch makes the
+ * stream error at its end with an error that `streamError` maps to `DigestMismatch`; a body that
+ * stalls longer than the idle deadline errors the stream. 404: `NotFound('Layer')`.
  */
 export const openBlob = (
   login: EcrLogin,
-  repositoryName: string,
-  digest: string,
+  repositoryName: RepositoryName,
+  digest: ImageDigest,
   options: OpenBlobOptions = {}
 ): RegistryHttp<OpenedBlob> =>
   blobOperation(login, repositoryName, digest, viaDispatcher, async (wire) => {
+    const declared = await declaredSizeFailure(wire, digest, options.expectedSize)
+    if (E.isLeft(declared)) return declared
     const size = contentLength(wire)
     const raw = wire.stream()
     if (options.verify === false) return E.right({ body: raw, size })
-    const verifier = verifyingStream(digest, size === undefined ? {} : { expectedSize: size })
+    const expectedSize = options.expectedSize ?? size
+    const verifier = verifyingStream(digest, expectedSize === undefined ? {} : { expectedSize })
     pipeline(raw, verifier, () => undefined)
     return E.right({ body: verifier, size })
   })
 
 /**
  * Maps an error a blob stream failed with to an `EcrError`: a verification failure is a
- * `DigestMismatch`, anything else an `HttpError` for the blob's URL.
+ * `DigestMismatch`, anything else an `HttpError` for the blob's URL, its text redacted (with
+ * `redact`, a login's redactor, when the caller has one).
  */
-export const streamError = (e: unknown, url = 'blob stream'): EcrError.EcrError => {
+export const streamError = (e: unknown, url = 'blob stream', redact: (text: string) => string = redactText): EcrError.EcrError => {
   const mismatch = findDigestMismatch(e)
   return mismatch !== undefined
     ? EcrError.digestMismatch(mismatch.expected, mismatch.actual)
-    : EcrError.httpError('GET', url, 0, `the blob stream failed: ${errorText(e)}`)
+    : EcrError.httpError('GET', url, 0, `the blob stream failed: ${redact(errorText(e))}`)
 }
 
 /** Opens the upload source; a one-shot stream only once. */
@@ -158,23 +190,17 @@ const bodyOpener = (body: BlobBody): { readonly open: () => E.Either<Failure, Re
  */
 export const uploadBlob = (
   login: EcrLogin,
-  repositoryName: string,
-  digest: string,
+  repositoryName: RepositoryName,
+  digest: ImageDigest,
   body: BlobBody,
   size?: number
 ): RegistryHttp<void> => {
+  if (size !== undefined && (!Number.isSafeInteger(size) || size < 0))
+    return () => async () => E.left(EcrError.invalidArgument(`not a valid blob size: ${size}`))
   const opener = bodyOpener(body)
   return operation(
     login,
     `upload blob ${repositoryName}@${digest}`,
-    () =>
-      E.flatMap(
-        E.flatMap(checkRepository(repositoryName), () => checkDigest(digest)),
-        (): E.Either<EcrError.EcrError, unknown> =>
-          size !== undefined && (!Number.isSafeInteger(size) || size < 0)
-            ? E.left(EcrError.invalidArgument(`not a valid blob size: ${size}`))
-            : E.right(undefined)
-      ),
     async (env, t) => {
       // 1. an upload session
       const post = await exchange(env, t, {
@@ -189,12 +215,12 @@ export const uploadBlob = (
       await session.discard()
       const location = session.header('location')
       if (location === undefined || location === '')
-        return E.left(fatal(EcrError.httpError('POST', session.url, session.status, 'upload session without a Location header')))
+        return E.left(fatal(EcrError.httpError('POST', session.redact.url(session.url), session.status, 'upload session without a Location header')))
       let putUrl: string
       try {
         putUrl = withQueryParam(new URL(location, session.url).toString(), 'digest', digest)
       } catch {
-        return E.left(fatal(EcrError.httpError('POST', session.url, session.status, 'upload session with an invalid Location')))
+        return E.left(fatal(EcrError.httpError('POST', session.redact.url(session.url), session.status, 'upload session with an invalid Location')))
       }
       // 2. the bytes, in one PUT
       let verdict: VerifyResult | undefined
@@ -241,8 +267,10 @@ export const uploadBlob = (
       }
       await wire.discard()
       const claimed = wire.header('docker-content-digest')?.trim()
-      if (claimed !== undefined && claimed !== '' && algorithmOf(claimed) === algorithmOf(digest) && claimed !== digest)
-        return E.left(fatal(EcrError.digestMismatch(digest, claimed, `the registry stored the blob as ${claimed}, expected ${digest}`)))
+      if (claimed !== undefined && claimed !== '' && algorithmOf(claimed) === algorithmOf(digest) && claimed !== digest) {
+        const shown = wire.redact.text(claimed)
+        return E.left(fatal(EcrError.digestMismatch(digest, shown, `the registry stored the blob as ${shown}, expected ${digest}`)))
+      }
       return E.right(undefined)
     }
   )

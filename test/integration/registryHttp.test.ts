@@ -6,9 +6,10 @@ import { Readable } from 'node:stream'
 import { Agent, type Dispatcher } from 'undici'
 import type { EcrLogin } from '../../src/Env'
 import * as EcrError from '../../src/EcrError'
-import { getBlob, getManifest, headBlob, headManifest, mountBlob, putManifest, type RegistryHttpEnv } from '../../src/internal/registryHttp'
+import { getBlob, getManifest, headBlob, headManifest, mountBlob, putManifest, type RegistryHttpEnv } from '../../src/internal/registry'
 import { openBlob, streamError, uploadBlob } from '../../src/internal/registryStream'
 import { concat, constantDelay, limitRetries } from '../../src/internal/retry'
+import { digest as asDigest, name, tag } from '../internal/registryServer'
 import { pushTestImage, sha256, startLoopbackRegistry, startRegistry, type PushedImage, type Registry } from './harness'
 
 const PASSWORD = `pw-${randomBytes(12).toString('hex')}`
@@ -44,23 +45,23 @@ afterAll(async () => {
 
 describe('against docker-registry', () => {
   it('getManifest by tag and by digest gives the pushed bytes and digest', async () => {
-    const byTag = await getManifest(loginOf(reg), 'team/app', 'v1')(env)()
+    const byTag = await getManifest(loginOf(reg), name('team/app'), tag('v1'))(env)()
     expect(byTag).toEqual(E.right({ text: image.text, mediaType: image.mediaType, digest: image.digest }))
-    const byDigest = await getManifest(loginOf(reg), 'team/app', image.digest)(env)()
+    const byDigest = await getManifest(loginOf(reg), name('team/app'), asDigest(image.digest))(env)()
     expect(E.isRight(byDigest) && byDigest.right.digest).toBe(image.digest)
   })
 
   it('getManifest of a multi-platform tag is the index', async () => {
-    const r = await getManifest(loginOf(reg), 'team/multi', 'latest')(env)()
+    const r = await getManifest(loginOf(reg), name('team/multi'), tag('latest'))(env)()
     expect(E.isRight(r) && r.right.mediaType).toBe('application/vnd.oci.image.index.v1+json')
     expect(E.isRight(r) && r.right.digest).toBe(multi.digest)
   })
 
   it('a missing tag is NotFound; headManifest gives None', async () => {
-    const r = await getManifest(loginOf(reg), 'team/app', 'nope')(env)()
+    const r = await getManifest(loginOf(reg), name('team/app'), tag('nope'))(env)()
     expect(E.isLeft(r) && r.left._tag).toBe('NotFound')
-    expect(await headManifest(loginOf(reg), 'team/app', 'nope')(env)()).toEqual(E.right(O.none))
-    expect(await headManifest(loginOf(reg), 'team/app', 'v1')(env)()).toEqual(
+    expect(await headManifest(loginOf(reg), name('team/app'), tag('nope'))(env)()).toEqual(E.right(O.none))
+    expect(await headManifest(loginOf(reg), name('team/app'), tag('v1'))(env)()).toEqual(
       E.right(O.some({ digest: image.digest, mediaType: image.mediaType, size: Buffer.byteLength(image.text) }))
     )
   })
@@ -69,45 +70,45 @@ describe('against docker-registry', () => {
     const config = image.manifests[0]?.config
     expect(config).toBeDefined()
     if (config === undefined) return
-    const r = await getBlob(loginOf(reg), 'team/app', config.digest)(env)()
+    const r = await getBlob(loginOf(reg), name('team/app'), asDigest(config.digest))(env)()
     expect(E.isRight(r) && JSON.parse(r.right.toString()).architecture).toBe('amd64')
-    expect(await headBlob(loginOf(reg), 'team/app', config.digest)(env)()).toEqual(E.right(O.some(config.size)))
-    expect(await headBlob(loginOf(reg), 'team/app', sha256('absent'))(env)()).toEqual(E.right(O.none))
-    const missing = await getBlob(loginOf(reg), 'team/app', sha256('absent'))(env)()
+    expect(await headBlob(loginOf(reg), name('team/app'), asDigest(config.digest))(env)()).toEqual(E.right(O.some(config.size)))
+    expect(await headBlob(loginOf(reg), name('team/app'), asDigest(sha256('absent')))(env)()).toEqual(E.right(O.none))
+    const missing = await getBlob(loginOf(reg), name('team/app'), asDigest(sha256('absent')))(env)()
     expect(E.isLeft(missing) && missing.left._tag).toBe('NotFound')
   })
 
   it('uploadBlob stores a blob; a wrong digest is a DigestMismatch and nothing is stored', async () => {
     const data = randomBytes(100_000)
     const digest = sha256(data)
-    expect(await uploadBlob(loginOf(reg), 'team/uploads', digest, () => Readable.from([data]), data.length)(env)()).toEqual(
+    expect(await uploadBlob(loginOf(reg), name('team/uploads'), asDigest(digest), () => Readable.from([data]), data.length)(env)()).toEqual(
       E.right(undefined)
     )
-    expect(await headBlob(loginOf(reg), 'team/uploads', digest)(env)()).toEqual(E.right(O.some(data.length)))
+    expect(await headBlob(loginOf(reg), name('team/uploads'), asDigest(digest))(env)()).toEqual(E.right(O.some(data.length)))
     const other = randomBytes(1000)
-    const wrong = await uploadBlob(loginOf(reg), 'team/uploads', sha256('claimed'), () => Readable.from([other]))(env)()
+    const wrong = await uploadBlob(loginOf(reg), name('team/uploads'), asDigest(sha256('claimed')), () => Readable.from([other]))(env)()
     expect(E.isLeft(wrong) && wrong.left._tag).toBe('DigestMismatch')
-    expect(await headBlob(loginOf(reg), 'team/uploads', sha256(other))(env)()).toEqual(E.right(O.none))
+    expect(await headBlob(loginOf(reg), name('team/uploads'), asDigest(sha256(other)))(env)()).toEqual(E.right(O.none))
   })
 
   it('mountBlob mounts within the registry, and answers false for an unknown blob', async () => {
     const layer = image.manifests[0]?.layers[0]
     if (layer === undefined) throw new Error('no layer')
-    expect(await mountBlob(loginOf(reg), 'team/copy', layer.digest, 'team/app')(env)()).toEqual(E.right(true))
-    expect(await headBlob(loginOf(reg), 'team/copy', layer.digest)(env)()).toEqual(E.right(O.some(layer.size)))
-    expect(await mountBlob(loginOf(reg), 'team/copy', sha256('unknown'), 'team/app')(env)()).toEqual(E.right(false))
+    expect(await mountBlob(loginOf(reg), name('team/copy'), asDigest(layer.digest), name('team/app'))(env)()).toEqual(E.right(true))
+    expect(await headBlob(loginOf(reg), name('team/copy'), asDigest(layer.digest))(env)()).toEqual(E.right(O.some(layer.size)))
+    expect(await mountBlob(loginOf(reg), name('team/copy'), asDigest(sha256('unknown')), name('team/app'))(env)()).toEqual(E.right(false))
   })
 
   it('putManifest copies an image to another repository', async () => {
     const m = image.manifests[0]
     if (m === undefined) throw new Error('no manifest')
     for (const b of [m.config, ...m.layers]) {
-      const mounted = await mountBlob(loginOf(reg), 'team/replica', b.digest, 'team/app')(env)()
+      const mounted = await mountBlob(loginOf(reg), name('team/replica'), asDigest(b.digest), name('team/app'))(env)()
       expect(mounted).toEqual(E.right(true))
     }
-    const put = await putManifest(loginOf(reg), 'team/replica', 'copied', m.text, m.mediaType)(env)()
+    const put = await putManifest(loginOf(reg), name('team/replica'), tag('copied'), m.text, m.mediaType)(env)()
     expect(put).toEqual(E.right(m.digest))
-    const back = await getManifest(loginOf(reg), 'team/replica', m.digest)(env)()
+    const back = await getManifest(loginOf(reg), name('team/replica'), asDigest(m.digest))(env)()
     expect(E.isRight(back) && back.right.text).toBe(m.text)
   })
 
@@ -118,14 +119,14 @@ describe('against docker-registry', () => {
       config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256('missing config'), size: 14 },
       layers: []
     })
-    const r = await putManifest(loginOf(reg), 'team/app', 'broken', text, 'application/vnd.oci.image.manifest.v1+json')(env)()
+    const r = await putManifest(loginOf(reg), name('team/app'), tag('broken'), text, 'application/vnd.oci.image.manifest.v1+json')(env)()
     expect(E.isLeft(r) && r.left._tag === 'HttpError' && r.left.status).toBe(400)
     expect(E.isLeft(r) && r.left.message).toMatch(/MANIFEST_BLOB_UNKNOWN|BLOB_UNKNOWN/)
   })
 
   it('a wrong password is an HttpError 401 that does not show the password', async () => {
     const wrong = `wrong-${randomBytes(8).toString('hex')}`
-    const r = await getManifest(loginOf(reg, wrong), 'team/app', 'v1')(env)()
+    const r = await getManifest(loginOf(reg, wrong), name('team/app'), tag('v1'))(env)()
     expect(E.isLeft(r) && r.left._tag === 'HttpError' && r.left.status).toBe(401)
     const shown = JSON.stringify(r) + (E.isLeft(r) ? EcrError.message(r.left) : '')
     expect(shown).not.toContain(wrong)
@@ -158,12 +159,12 @@ describe('against docker-registry', () => {
       }
     )
     const streamed: RegistryHttpEnv = { ...env, dispatcher }
-    const up = await uploadBlob(loginOf(reg), 'team/big', digest, source, size)(streamed)()
+    const up = await uploadBlob(loginOf(reg), name('team/big'), asDigest(digest), source, size)(streamed)()
     expect(up).toEqual(E.right(undefined))
     const afterUpload = dispatched
     expect(afterUpload).toBeGreaterThanOrEqual(1)
 
-    const opened = await openBlob(loginOf(reg), 'team/big', digest)(streamed)()
+    const opened = await openBlob(loginOf(reg), name('team/big'), asDigest(digest))(streamed)()
     expect(E.isRight(opened)).toBe(true)
     if (E.isLeft(opened)) return
     expect(opened.right.size).toBe(size)
@@ -186,16 +187,16 @@ describe('against loopback registries', () => {
     const big = randomBytes(2 * 1024 * 1024)
     const lb = await startLoopbackRegistry({ password: PASSWORD, blobs: [config, big], redirectBlobs: true })
     try {
-      const a = await getBlob(loginOf(lb), 'team/app', sha256(config))(env)()
+      const a = await getBlob(loginOf(lb), name('team/app'), asDigest(sha256(config)))(env)()
       expect(E.isRight(a) && a.right.equals(config)).toBe(true)
-      const b = await openBlob(loginOf(lb), 'team/app', sha256(big))(env)()
+      const b = await openBlob(loginOf(lb), name('team/app'), asDigest(sha256(big)))(env)()
       expect(E.isRight(b)).toBe(true)
       if (E.isRight(b)) {
         const chunks: Array<Buffer> = []
         for await (const c of b.right.body) chunks.push(c as Buffer)
         expect(Buffer.concat(chunks).equals(big)).toBe(true)
       }
-      expect(await headBlob(loginOf(lb), 'team/app', sha256(big))(env)()).toEqual(E.right(O.some(big.length)))
+      expect(await headBlob(loginOf(lb), name('team/app'), asDigest(sha256(big)))(env)()).toEqual(E.right(O.some(big.length)))
       const storageHits = lb.requests.filter((r) => r.server === 'storage')
       expect(storageHits.length).toBeGreaterThanOrEqual(3)
       expect(lb.authLeaks).toEqual([])
@@ -213,9 +214,9 @@ describe('against loopback registries', () => {
       tamper: (_d, bytes) => Buffer.concat([bytes.subarray(0, bytes.length - 1), Buffer.from('!')])
     })
     try {
-      const a = await getBlob(loginOf(lb), 'team/app', sha256(config))(env)()
+      const a = await getBlob(loginOf(lb), name('team/app'), asDigest(sha256(config)))(env)()
       expect(E.isLeft(a) && a.left._tag).toBe('DigestMismatch')
-      const b = await openBlob(loginOf(lb), 'team/app', sha256(config))(env)()
+      const b = await openBlob(loginOf(lb), name('team/app'), asDigest(sha256(config)))(env)()
       expect(E.isRight(b)).toBe(true)
       if (E.isRight(b)) {
         const failure = await (async () => {
@@ -241,7 +242,7 @@ describe('against loopback registries', () => {
       failFirst: [503, 503]
     })
     try {
-      const r = await getManifest(loginOf(lb), 'team/app', 'v1')({ fetch: globalThis.fetch })()
+      const r = await getManifest(loginOf(lb), name('team/app'), tag('v1'))({ fetch: globalThis.fetch })()
       expect(E.isRight(r) && r.right.digest).toBe(sha256(text))
       expect(lb.requests).toHaveLength(3)
     } finally {

@@ -5,8 +5,16 @@ import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Readable } from 'node:stream'
 import type { EcrLogin, Logger } from '../../src/Env'
-import type { RegistryHttpEnv } from '../../src/internal/registryHttp'
 import { concat, constantDelay, limitRetries } from '../../src/internal/retry'
+import type { RegistryHttpEnv } from '../../src/internal/wire'
+import {
+  isImageDigest,
+  isImageTag,
+  isRepositoryName,
+  type ImageDigest,
+  type ImageTag,
+  type RepositoryName
+} from '../../src/Primitives'
 
 export interface Seen {
   readonly method: string
@@ -72,7 +80,42 @@ export const serve = async (handler: Handler, options: { readonly eager?: boolea
   return s
 }
 
-export const sha256 = (b: Buffer | string): string => `sha256:${createHash('sha256').update(b).digest('hex')}`
+/** A repository name, a tag, a digest: branded after a check, as callers of the registry client hold them. */
+export const name = (s: string): RepositoryName => {
+  if (!isRepositoryName(s)) throw new Error(`not a repository name: ${s}`)
+  return s
+}
+export const tag = (s: string): ImageTag => {
+  if (!isImageTag(s)) throw new Error(`not a tag: ${s}`)
+  return s
+}
+export const digest = (s: string): ImageDigest => {
+  if (!isImageDigest(s)) throw new Error(`not a digest: ${s}`)
+  return s
+}
+
+/**
+ * A registry that takes uploads (POST: a session at `/v2/app/blobs/uploads/u1`; PUT: stored, its
+ * digest answered) and has the blobs of `has` (digest to size) for HEAD; other blobs are 404.
+ */
+export const acceptsUploads = (has: ReadonlyMap<string, number> = new Map()): Promise<Server> =>
+  serve((req, body, res) => {
+    if (req.method === 'HEAD') {
+      const size = has.get(decodeURIComponent(req.url?.split('/').pop()?.split('?')[0] ?? ''))
+      res.writeHead(size === undefined ? 404 : 200, size === undefined ? {} : { 'content-length': size })
+      res.end()
+      return
+    }
+    if (req.method === 'POST') {
+      res.writeHead(202, { location: '/v2/app/blobs/uploads/u1' })
+      res.end()
+      return
+    }
+    res.writeHead(201, { 'docker-content-digest': sha256(body) })
+    res.end()
+  })
+
+export const sha256 = (b: Uint8Array | string): ImageDigest => digest(`sha256:${createHash('sha256').update(b).digest('hex')}`)
 
 export const PASSWORD = 'eyJwYXlsb2FkIjoiVGhpc0lzQVRlc3RQYXNzd29yZCJ9'
 export const loginFor = (url: string, password = PASSWORD): EcrLogin => ({
@@ -89,14 +132,26 @@ export interface Logged {
   readonly meta: unknown
 }
 
-export const envWith = (logs: Array<Logged> = []): RegistryHttpEnv => {
+/**
+ * An environment for the loopback registries: the global fetch, a logger into `logs`, 5 retries 1 ms
+ * apart, and a `sleep` that records each wait in `slept` and waits 1 ms instead.
+ */
+export const envWith = (logs: Array<Logged> = [], slept: Array<number> = []): RegistryHttpEnv => {
   const log =
     (level: string) =>
     (message: string, meta?: unknown): void => {
       logs.push({ level, message, meta })
     }
   const logger: Logger = { debug: log('debug'), info: log('info'), warn: log('warn') }
-  return { fetch: globalThis.fetch, logger, retryPolicy: concat(limitRetries(5), constantDelay(1)) }
+  return {
+    fetch: globalThis.fetch,
+    logger,
+    retryPolicy: concat(limitRetries(5), constantDelay(1)),
+    sleep: (ms) => {
+      slept.push(ms)
+      return new Promise((resolve) => setTimeout(resolve, 1))
+    }
+  }
 }
 
 export const json = (res: http.ServerResponse, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}): void => {

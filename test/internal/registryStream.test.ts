@@ -6,9 +6,10 @@ import type * as http from 'node:http'
 import * as path from 'node:path'
 import { Readable } from 'node:stream'
 import { Agent, type Dispatcher } from 'undici'
-import { getBlob } from '../../src/internal/registryHttp'
+import { getBlob } from '../../src/internal/registry'
 import { openBlob, streamError, uploadBlob } from '../../src/internal/registryStream'
 import {
+  acceptsUploads,
   basic,
   closeServers,
   collect,
@@ -17,6 +18,7 @@ import {
   envWith,
   json,
   loginFor,
+  name,
   ociError,
   serve,
   sha256,
@@ -62,12 +64,12 @@ describe('transports', () => {
     const agent = recordingAgent()
     const fetch = recordingFetch()
     const env = { ...envWith(), fetch: fetch.fetch, dispatcher: agent.dispatcher }
-    const opened = await openBlob(loginFor(s.url), 'app', CONFIG_DIGEST)(env)()
+    const opened = await openBlob(loginFor(s.url), name('app'), CONFIG_DIGEST)(env)()
     expect(E.isRight(opened)).toBe(true)
     if (E.isRight(opened)) expect((await collect(opened.right.body)).equals(CONFIG)).toBe(true)
     expect(agent.seen).toEqual([`GET /v2/app/blobs/${CONFIG_DIGEST}`])
     expect(fetch.seen).toEqual([])
-    const got = await getBlob(loginFor(s.url), 'app', CONFIG_DIGEST)(env)()
+    const got = await getBlob(loginFor(s.url), name('app'), CONFIG_DIGEST)(env)()
     expect(E.isRight(got) && got.right.equals(CONFIG)).toBe(true)
     expect(agent.seen).toHaveLength(1)
     expect(fetch.seen).toEqual([`GET /v2/app/blobs/${CONFIG_DIGEST}`])
@@ -75,20 +77,12 @@ describe('transports', () => {
   })
 
   it('uploadBlob opens the session through env.fetch and streams the PUT through env.dispatcher', async () => {
-    const s = await serve((req, body, res) => {
-      if (req.method === 'POST') {
-        res.writeHead(202, { location: '/v2/app/blobs/uploads/u1' })
-        res.end()
-        return
-      }
-      res.writeHead(201, { 'docker-content-digest': sha256(body) })
-      res.end()
-    })
+    const s = await acceptsUploads()
     const agent = recordingAgent()
     const fetch = recordingFetch()
     const data = Buffer.alloc(100_000, 9)
     const env = { ...envWith(), fetch: fetch.fetch, dispatcher: agent.dispatcher }
-    const r = await uploadBlob(loginFor(s.url), 'app', sha256(data), () => Readable.from([data]), data.length)(env)()
+    const r = await uploadBlob(loginFor(s.url), name('app'), sha256(data), () => Readable.from([data]), data.length)(env)()
     expect(r).toEqual(E.right(undefined))
     expect(fetch.seen).toEqual(['POST /v2/app/blobs/uploads/'])
     expect(agent.seen).toEqual([`PUT /v2/app/blobs/uploads/u1?digest=${encodeURIComponent(sha256(data))}`])
@@ -120,10 +114,10 @@ describe('transports', () => {
       fc.asyncProperty(fc.array(fc.uint8Array({ maxLength: 4096 }), { maxLength: 6 }), async (chunks) => {
         const data = Buffer.concat(chunks)
         const digest = sha256(data)
-        const up = await uploadBlob(loginFor(s.url), 'app', digest, () => Readable.from(chunks.map((c) => Buffer.from(c))), data.length)(envWith())()
+        const up = await uploadBlob(loginFor(s.url), name('app'), digest, () => Readable.from(chunks.map((c) => Buffer.from(c))), data.length)(envWith())()
         expect(up).toEqual(E.right(undefined))
         expect(stored.get(digest)?.equals(data)).toBe(true)
-        const opened = await openBlob(loginFor(s.url), 'app', digest)(envWith())()
+        const opened = await openBlob(loginFor(s.url), name('app'), digest)(envWith())()
         expect(E.isRight(opened)).toBe(true)
         if (E.isRight(opened)) {
           expect(opened.right.size).toBe(data.length)
@@ -146,7 +140,7 @@ describe('openBlob', () => {
       res.writeHead(200, { 'content-length': data.length })
       res.end(data)
     })
-    const r = await openBlob(loginFor(s.url), 'app', sha256(data))(envWith())()
+    const r = await openBlob(loginFor(s.url), name('app'), sha256(data))(envWith())()
     expect(E.isRight(r)).toBe(true)
     if (E.isRight(r)) {
       expect(r.right.size).toBe(data.length)
@@ -156,7 +150,7 @@ describe('openBlob', () => {
 
   it('a tampered stream errors at its end; streamError maps it to DigestMismatch', async () => {
     const s = await serve((_req, _b, res) => res.end(Buffer.from('tampered')))
-    const r = await openBlob(loginFor(s.url), 'app', CONFIG_DIGEST)(envWith())()
+    const r = await openBlob(loginFor(s.url), name('app'), CONFIG_DIGEST)(envWith())()
     expect(E.isRight(r)).toBe(true)
     if (E.isRight(r)) {
       const failure = await collect(r.right.body).then(
@@ -172,7 +166,7 @@ describe('openBlob', () => {
     const url = s.url
     await s.close()
     const logs: Array<Logged> = []
-    const r = await openBlob(loginFor(url), 'app', CONFIG_DIGEST)(envWith(logs))()
+    const r = await openBlob(loginFor(url), name('app'), CONFIG_DIGEST)(envWith(logs))()
     expect(E.isLeft(r) && r.left._tag === 'HttpError' && r.left.status).toBe(0)
     expect(logs.filter((l) => l.level === 'warn')).toHaveLength(5)
   })
@@ -206,7 +200,7 @@ describe('uploadBlob', () => {
   it('POSTs a session, then PUTs the bytes to Location with the digest merged into its query', async () => {
     const s = await uploadServer()
     const data = Buffer.from('layer bytes')
-    const r = await uploadBlob(loginFor(s.url), 'app', sha256(data), () => Readable.from([data]), data.length)(envWith())()
+    const r = await uploadBlob(loginFor(s.url), name('app'), sha256(data), () => Readable.from([data]), data.length)(envWith())()
     expect(r).toEqual(E.right(undefined))
     expect(s.seen.map((x) => x.method)).toEqual(['POST', 'PUT'])
     expect(s.seen[1]?.url).toBe(`/v2/app/blobs/uploads/abc?_state=xyz%3D&digest=${encodeURIComponent(sha256(data))}`)
@@ -218,22 +212,31 @@ describe('uploadBlob', () => {
   it('accepts bytes and one-shot streams', async () => {
     const s = await uploadServer()
     const data = Buffer.from('more bytes')
-    expect(await uploadBlob(loginFor(s.url), 'app', sha256(data), data)(envWith())()).toEqual(E.right(undefined))
-    expect(await uploadBlob(loginFor(s.url), 'app', sha256(data), Readable.from([data]))(envWith())()).toEqual(E.right(undefined))
+    expect(await uploadBlob(loginFor(s.url), name('app'), sha256(data), data)(envWith())()).toEqual(E.right(undefined))
+    expect(await uploadBlob(loginFor(s.url), name('app'), sha256(data), Readable.from([data]))(envWith())()).toEqual(E.right(undefined))
   })
 
   it('content that does not match the digest is a DigestMismatch and the registry never gets all of it', async () => {
     const s = await uploadServer()
     const data = Buffer.alloc(200_000, 3)
     const wrong = sha256('something else')
-    const r = await uploadBlob(loginFor(s.url), 'app', wrong, () => Readable.from([data.subarray(0, 100_000), data.subarray(100_000)]), data.length)(envWith())()
+    // the second half comes a moment later, once the PUT is on its way
+    const source = () =>
+      Readable.from(
+        (async function* () {
+          yield data.subarray(0, 100_000)
+          await new Promise((r) => setTimeout(r, 100))
+          yield data.subarray(100_000)
+        })()
+      )
+    const r = await uploadBlob(loginFor(s.url), name('app'), wrong, source, data.length)(envWith())()
     expect(E.isLeft(r) && r.left._tag).toBe('DigestMismatch')
     // the server notices the aborted request a moment later
     for (let i = 0; i < 100 && !s.seen.some((x) => x.method === 'PUT'); i++) await new Promise((r) => setTimeout(r, 10))
     const puts = s.seen.filter((x) => x.method === 'PUT')
     expect(puts.length).toBeGreaterThan(0)
     expect(puts.every((p) => !p.complete && p.body.length < data.length)).toBe(true)
-    const bytes = await uploadBlob(loginFor(s.url), 'app', wrong, data)(envWith())()
+    const bytes = await uploadBlob(loginFor(s.url), name('app'), wrong, data)(envWith())()
     expect(E.isLeft(bytes) && bytes.left._tag).toBe('DigestMismatch')
   })
 
@@ -245,7 +248,7 @@ describe('uploadBlob', () => {
     })
     const data = Buffer.from('retry me')
     let opened = 0
-    const r = await uploadBlob(loginFor(s.url), 'app', sha256(data), () => (opened++, Readable.from([data])))(envWith())()
+    const r = await uploadBlob(loginFor(s.url), name('app'), sha256(data), () => (opened++, Readable.from([data])))(envWith())()
     expect(r).toEqual(E.right(undefined))
     expect(opened).toBe(3)
     expect(s.seen.map((x) => x.method)).toEqual(['POST', 'PUT', 'POST', 'PUT', 'POST', 'PUT'])
@@ -257,7 +260,7 @@ describe('uploadBlob', () => {
       return true
     })
     const data = Buffer.from('once')
-    const r = await uploadBlob(loginFor(s.url), 'app', sha256(data), Readable.from([data]))(envWith())()
+    const r = await uploadBlob(loginFor(s.url), name('app'), sha256(data), Readable.from([data]))(envWith())()
     expect(E.isLeft(r) && r.left._tag === 'HttpError' && r.left.status).toBe(503)
     expect(s.seen.filter((x) => x.method === 'PUT')).toHaveLength(1)
   })
@@ -275,7 +278,7 @@ describe('uploadBlob', () => {
     })
     base = s.url
     const data = Buffer.from('abs')
-    expect(await uploadBlob(loginFor(s.url), 'app', sha256(data), data)(envWith())()).toEqual(E.right(undefined))
+    expect(await uploadBlob(loginFor(s.url), name('app'), sha256(data), data)(envWith())()).toEqual(E.right(undefined))
     expect(s.seen[1]?.url).toBe(`/v2/app/blobs/uploads/u1?digest=${encodeURIComponent(sha256(data))}`)
   })
 })
@@ -313,7 +316,8 @@ describe('module split', () => {
   it.each([
     ['Image.getConfig', "import { getConfig } from './src/Image'\nconsole.log(getConfig)"],
     ['Env.make', "import { make } from './src/Env'\nconsole.log(make)"],
-    ['the registry client', "import * as R from './src/internal/registryHttp'\nconsole.log(R)"],
+    ['the registry operations', "import * as R from './src/internal/registry'\nconsole.log(R)"],
+    ['the wire layer', "import * as W from './src/internal/wire'\nconsole.log(W)"],
     ['resolveImageUri', "import { resolveImageUri } from './src/resolve'\nconsole.log(resolveImageUri)"]
   ])('%s bundles without undici and without the STS client', async (_name, program) => {
     const b = await bundleOf(program)
@@ -327,5 +331,34 @@ describe('module split', () => {
     const env = await bundleOf("import { fromDefaults } from './src/Env'\nconsole.log(fromDefaults)")
     expect(hasPackage(env.inputs, '@aws-sdk/client-sts')).toBe(true)
     expect(hasPackage(env.inputs, 'undici')).toBe(false)
+  })
+})
+
+describe('openBlob with the size a descriptor declares', () => {
+  it('a Content-Length that differs is a DigestMismatch before anything is read', async () => {
+    const s = await serve((_req, _b, res) => {
+      res.writeHead(200, { 'content-length': CONFIG.length })
+      res.end(CONFIG)
+    })
+    const r = await openBlob(loginFor(s.url), name('app'), CONFIG_DIGEST, { expectedSize: 5 })(envWith())()
+    expect(E.isLeft(r) && r.left._tag).toBe('DigestMismatch')
+    const ok = await openBlob(loginFor(s.url), name('app'), CONFIG_DIGEST, { expectedSize: CONFIG.length })(envWith())()
+    expect(E.isRight(ok)).toBe(true)
+    if (E.isRight(ok)) expect((await collect(ok.right.body)).equals(CONFIG)).toBe(true)
+  })
+
+  it('without a Content-Length, the verified stream errors at its end', async () => {
+    const s = await serve((_req, _b, res) => {
+      res.writeHead(200, { 'transfer-encoding': 'chunked' })
+      res.end(CONFIG)
+    })
+    const r = await openBlob(loginFor(s.url), name('app'), CONFIG_DIGEST, { expectedSize: CONFIG.length + 1 })(envWith())()
+    expect(E.isRight(r)).toBe(true)
+    if (E.isLeft(r)) return
+    const failure = await collect(r.right.body).then(
+      () => undefined,
+      (e: unknown) => e
+    )
+    expect(streamError(failure)._tag).toBe('DigestMismatch')
   })
 })
