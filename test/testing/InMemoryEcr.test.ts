@@ -274,15 +274,10 @@ describe('the env', () => {
   it('runs library calls against the twin', async () => {
     const twin = InMemoryEcr.make()
     const img = push(twin, 'app', { tag: 'v1' })
-    const r = await libSend<{ imageDetails?: ReadonlyArray<{ imageDigest?: string }> }>(
-      'DescribeImages',
-      new DescribeImagesCommand({ repositoryName: 'app' })
-    )(twin.env)()
-    expect(
-      E.map((o: { imageDetails?: ReadonlyArray<{ imageDigest?: string }> }) =>
-        o.imageDetails?.map((d) => d.imageDigest)
-      )(r)
-    ).toEqual(E.right([img.imageDigest]))
+    const r = await libSend(new DescribeImagesCommand({ repositoryName: 'app' }))(twin.env)()
+    expect(E.map((o: { imageDetails?: ReadonlyArray<{ imageDigest?: string }> }) => o.imageDetails?.map((d) => d.imageDigest))(r)).toEqual(
+      E.right([img.imageDigest])
+    )
   })
 })
 
