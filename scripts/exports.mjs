@@ -23,10 +23,12 @@ export const MODULES = [
   'Manifest',
   'LifecyclePolicy',
   'ReplicationConfiguration',
+  'Retry',
   'Env',
   'Registry',
   'Repository',
   'Image',
+  'ImageConfig',
   'resolve',
   'replicate',
   'testing'

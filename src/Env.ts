@@ -388,7 +388,8 @@ export const make = (options: MakeOptions): EcrEnv & HttpEnv =>
 /**
  * Retries the environment's ECR calls that fail with a retryable error (throttling, a transient
  * service or network failure) under `policy`, waiting with `sleep` (default `setTimeout`); each retry
- * is told to `env.logger`. An env -> env function: compose it with `RTE.local`. Applied to an
+ * is told to `env.logger`. An env -> env function for `RTE.local` (`R`, the environment's type, is
+ * inferred there, or in `pipe(env, Env.withEcrRetries(policy))`). Applied to an
  * environment whose `send` retries already (one from `make`), the attempts multiply: build the
  * environment from its parts instead (`make` takes `retry.ecr` and `sleep`).
  *
@@ -400,6 +401,7 @@ export const make = (options: MakeOptions): EcrEnv & HttpEnv =>
  * import * as Retry from 'ecr-fp-ts/Retry'
  * import { InMemoryEcr } from 'ecr-fp-ts/testing'
  * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
  *
  * const twin = InMemoryEcr.make()
  * let throttled = 0
@@ -410,7 +412,7 @@ export const make = (options: MakeOptions): EcrEnv & HttpEnv =>
  *   return Promise.resolve()
  * }
  * // twin.ecr is the bare ECR API (the send of twin.env retries already)
- * const env = Env.withEcrRetries(Retry.concat(Retry.limitRetries(3), Retry.constantDelay(10)), sleep)({ ...twin.env, ecr: twin.ecr })
+ * const env = pipe({ ...twin.env, ecr: twin.ecr }, Env.withEcrRetries(Retry.concat(Retry.limitRetries(3), Retry.constantDelay(10)), sleep))
  * Registry.listRepositories()(env)().then((r) => {
  *   assert.deepStrictEqual(r, E.right([]))
  *   assert.deepStrictEqual(waits, [10, 10])
@@ -418,8 +420,8 @@ export const make = (options: MakeOptions): EcrEnv & HttpEnv =>
  * })
  */
 export const withEcrRetries =
-  (policy: Retry.RetryPolicy, sleep: (ms: number) => Promise<void> = defaultSleep) =>
-  <R extends EcrEnv>(env: R): R => ({
+  <R extends EcrEnv>(policy: Retry.RetryPolicy, sleep: (ms: number) => Promise<void> = defaultSleep) =>
+  (env: R): R => ({
     ...env,
     ecr: { send: retryingSend(env.ecr, policy, sleep, env.logger) }
   })
@@ -427,7 +429,7 @@ export const withEcrRetries =
 /**
  * Tells `logger` of every ECR call the environment makes (`debug`, `ecr call`, with the operation)
  * and of every failure (`ecr call failed`, with its code); messages carry no credentials. An
- * env -> env function: compose it with `RTE.local`.
+ * env -> env function for `RTE.local`, as `withEcrRetries`.
  *
  * @category middleware
  * @since 0.2.0
@@ -451,8 +453,8 @@ export const withEcrRetries =
  * })
  */
 export const withEcrLogging =
-  (logger: Logger) =>
-  <R extends EcrEnv>(env: R): R => ({
+  <R extends EcrEnv>(logger: Logger) =>
+  (env: R): R => ({
     ...env,
     ecr: { send: loggingSend(env.ecr, logger) }
   })

@@ -554,16 +554,14 @@ describe('replicateImage refusals', () => {
     expect(src.calls.length + dst.calls.length + src.httpCalls.length + dst.httpCalls.length).toBe(0)
   })
 
-  it('invalid tags, platforms and refs are InvalidArgument', async () => {
+  it('invalid tags and an empty platform list are InvalidArgument', async () => {
     const { src, dst } = twins()
     const image = push(src, 'app', { tag: 'v1' })
     const env = { source: sideEnv(src), destination: sideEnv(dst) }
     const source = imageRef(SRC, 'app', image.imageDigest)
     const cases: ReadonlyArray<ReplicateRequest> = [
       { source, destination: repoRef(DST, 'app'), tags: ['bad tag'] },
-      { source, destination: repoRef(DST, 'app'), platforms: [] },
-      { source, destination: repoRef(DST, 'Bad Name') },
-      { source: { ...source, imageDigest: 'sha256:nope' as ImageDigest }, destination: repoRef(DST, 'app') }
+      { source, destination: repoRef(DST, 'app'), platforms: [] }
     ]
     for (const c of cases) {
       const r = await run(c, env)
