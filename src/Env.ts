@@ -132,11 +132,14 @@ export interface LoginCache {
  * @since 0.2.0
  * @example
  * import type { RegistryEnv } from 'ecr-fp-ts/Env'
+ * import * as RegistryUri from 'ecr-fp-ts/RegistryUri'
  * import * as Repository from 'ecr-fp-ts/Repository'
  * import * as E from 'fp-ts/Either'
  *
+ * const registry = RegistryUri.parse('123456789012.dkr.ecr.eu-west-1.amazonaws.com')
+ * assert.ok(E.isRight(registry))
  * // a reference needs the registry only, no ECR client
- * const env: RegistryEnv = { accountId: '123456789012' as any, region: 'eu-west-1' as any }
+ * const env: RegistryEnv = RegistryUri.toRef(registry.right)
  * Repository.make('team/app')(env)().then((r) => {
  *   assert.deepStrictEqual(r, E.right({ accountId: '123456789012', region: 'eu-west-1', repositoryName: 'team/app' }))
  * })

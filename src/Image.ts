@@ -463,15 +463,17 @@ const toLayer = (d: Manifest.Descriptor): Layer => ({
  * @since 0.1.0
  * @example
  * import * as Image from 'ecr-fp-ts/Image'
- * import * as Repository from 'ecr-fp-ts/Repository'
  * import { InMemoryEcr } from 'ecr-fp-ts/testing'
  * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
  *
  * const twin = InMemoryEcr.make()
  * const pushed = twin.pushImage('app', { tag: 'v1' })
  * assert.ok(E.isRight(pushed))
- * const ref = { accountId: twin.accountId, region: twin.region, repositoryName: 'app', imageDigest: pushed.right.imageDigest } as Repository.ImageRef
- * Image.getManifest(ref)(twin.env)().then((r) => {
+ * // a digest URI makes a ref without its manifest: getManifest reads it with one call
+ * const program = pipe(Image.fromUri(`123456789012.dkr.ecr.us-east-1.amazonaws.com/app@${pushed.right.imageDigest}`), RTE.flatMap(Image.getManifest))
+ * program(twin.env)().then((r) => {
  *   assert.deepStrictEqual(r, E.right(pushed.right.manifest))
  *   assert.strictEqual(twin.callCount('BatchGetImage'), 1)
  * })

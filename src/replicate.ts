@@ -285,25 +285,13 @@ const repositoryOf = (ref: RepositoryRef): RepositoryRef => ({
 })
 
 /** The source image by digest: a digest URI or ref as it is, a tag URI resolved (one ECR call). */
-const resolveSource = (source: ImageRef | ImageUri.ImageUri): Program<ImageRef> => {
-  if (typeof source === 'string')
-    return pipe(
-      RTE.fromEither(ImageUri.parse(source)),
-      RTE.map(ImageUri.toRef),
-      RTE.flatMap((u) =>
-        u.digest !== undefined
-          ? pipe(
-              onSource(inRegion(u)),
-              RTE.map((): ImageRef => ({ ...repositoryOf(u), imageDigest: u.digest as ImageDigest }))
-            )
-          : onSource(Image.fromUri(source))
+const resolveSource = (source: ImageRef | ImageUri.ImageUri): Program<ImageRef> =>
+  typeof source === 'string'
+    ? onSource(Image.fromUri(source))
+    : pipe(
+        onSource(inRegion(source)),
+        RTE.map(() => source)
       )
-    )
-  return pipe(
-    onSource(inRegion(source)),
-    RTE.map(() => source)
-  )
-}
 
 const resolveDestination = (destination: RepositoryRef): Program<RepositoryRef> =>
   pipe(
