@@ -358,7 +358,8 @@ const base = (options: MakeOptions): EcrEnv & HttpEnv => {
 
 /**
  * Builds an environment from explicit parts; pure. `fetch` defaults to Node's built-in fetch (undici),
- * looked up when a request is made. `concurrency` defaults to 8, and the environment gets a fresh
+ * looked up when a request is made: in a runtime without a global `fetch`, registry calls fail with
+ * an `InvalidArgument` asking for one. `concurrency` defaults to 8, and the environment gets a fresh
  * login cache. ECR calls are retried under `retry.ecr` (default `Retry.ecrDefault`, `withEcrRetries`)
  * and, with a `logger`, logged (`withEcrLogging`, each attempt); registry requests are retried under
  * `retry.http` (default `Retry.httpDefault`). Every retry waits with `sleep`.
@@ -462,8 +463,18 @@ export const withEcrLogging =
     ecr: { send: loggingSend(env.ecr, logger) }
   })
 
-/** `globalThis.fetch` (Node 20 and later have one), looked up per call so a test may replace it. */
-const defaultFetch: HttpEnv['fetch'] = (input, init) => globalThis.fetch(input, init)
+/** The code of the error `defaultFetch` fails with; the registry client turns it into an `InvalidArgument`. */
+const NO_GLOBAL_FETCH = 'ERR_ECR_NO_GLOBAL_FETCH'
+
+/** `globalThis.fetch`, looked up per call: a runtime without one fails the request, not the import. */
+const defaultFetch: HttpEnv['fetch'] = (input, init) =>
+  typeof globalThis.fetch === 'function'
+    ? globalThis.fetch(input, init)
+    : Promise.reject(
+        Object.assign(new Error('no global fetch in this runtime (Node 18 or later has one): pass `fetch` to Env.make'), {
+          code: NO_GLOBAL_FETCH
+        })
+      )
 
 /**
  * @category model
