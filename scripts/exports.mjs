@@ -24,10 +24,12 @@ export const MODULES = [
   'Platform',
   'LifecyclePolicy',
   'ReplicationConfiguration',
+  'Retry',
   'Env',
   'Registry',
   'Repository',
   'Image',
+  'ImageConfig',
   'resolve',
   'replicate',
   'testing'

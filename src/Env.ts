@@ -8,14 +8,18 @@
  */
 import { ECRClient } from '@aws-sdk/client-ecr'
 import * as E from 'fp-ts/Either'
-import type * as TE from 'fp-ts/TaskEither'
+import { identity, pipe } from 'fp-ts/function'
+import * as TE from 'fp-ts/TaskEither'
 import type { Dispatcher } from 'undici'
 import * as EcrError from './EcrError'
-import { redactUrl } from './internal/redact'
-import { callerAccount } from './internal/sts'
-import { limitRetries } from './internal/retry'
-import type { RetryEnv } from './internal/send'
 import { isAccountId, isRegion, type AccountId, type Region } from './Primitives'
+import * as Retry from './Retry'
+import { unexpected } from './internal/awsError'
+import { showValue } from './internal/codec'
+import { redactUrl } from './internal/redact'
+import { defaultSleep } from './internal/retry'
+import { loggingSend, retryingSend } from './internal/send'
+import { callerAccount } from './internal/sts'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -28,6 +32,7 @@ import { isAccountId, isRegion, type AccountId, type Region } from './Primitives
  * @since 0.1.0
  * @example
  * import type { Logger } from 'ecr-fp-ts/Env'
+ * import * as Env from 'ecr-fp-ts/Env'
  * import * as Registry from 'ecr-fp-ts/Registry'
  * import { InMemoryEcr } from 'ecr-fp-ts/testing'
  *
@@ -38,13 +43,16 @@ import { isAccountId, isRegion, type AccountId, type Region } from './Primitives
  *   warn: (message) => lines.push(message)
  * }
  * const twin = InMemoryEcr.make()
- * Registry.listRepositories()({ ...twin.env, logger })().then(() => {
+ * Registry.listRepositories()(Env.withEcrLogging(logger)(twin.env))().then(() => {
  *   assert.deepStrictEqual(lines, ['ecr call DescribeRepositories'])
  * })
  */
 export interface Logger {
+  /** Details: every ECR call and retry, every registry request. */
   readonly debug: (message: string, meta?: Readonly<Record<string, unknown>>) => void
+  /** Progress worth telling a user. */
   readonly info: (message: string, meta?: Readonly<Record<string, unknown>>) => void
+  /** Trouble the library recovers from, such as a registry request that will be retried. */
   readonly warn: (message: string, meta?: Readonly<Record<string, unknown>>) => void
 }
 
@@ -70,15 +78,20 @@ export interface Logger {
  * })
  */
 export interface EcrLogin {
+  /** The user name of the Basic credentials (`AWS` for ECR). */
   readonly username: string
+  /** The password of the Basic credentials: a secret, never logged. */
   readonly password: string
   /** Base URL of the registry API, e.g. `https://123456789012.dkr.ecr.us-west-2.amazonaws.com`. */
   readonly proxyEndpoint: string
+  /** When the credentials stop working (ECR: 12 hours after they were issued). */
   readonly expiresAt: Date
 }
 
 /**
- * Where logins are kept between calls; a login is reused until half its lifetime has passed.
+ * Where logins are kept between calls; a login is reused until half its lifetime has passed. A
+ * cache with `share` also makes concurrent logins for one registry share one GetAuthorizationToken
+ * call (the caches of `makeLoginCache` do).
  *
  * @category model
  * @since 0.1.0
@@ -98,8 +111,44 @@ export interface EcrLogin {
  * })
  */
 export interface LoginCache {
+  /** The entry kept for a registry (`<account>/<region>`), if any. */
   readonly get: (key: string) => { readonly login: EcrLogin; readonly obtainedAt: Date } | undefined
+  /** Keeps a fresh login for a registry. */
   readonly set: (key: string, entry: { readonly login: EcrLogin; readonly obtainedAt: Date }) => void
+  /**
+   * Runs `login` for `key` unless a login for `key` is already running, whose result is then shared;
+   * without it, each concurrent login makes its own call.
+   */
+  readonly share?: (
+    key: string,
+    login: () => Promise<E.Either<EcrError.EcrError, EcrLogin>>
+  ) => Promise<E.Either<EcrError.EcrError, EcrLogin>>
+}
+
+/**
+ * The registry an environment acts for: its account, and the region of every registry it reaches.
+ *
+ * @category model
+ * @since 0.2.0
+ * @example
+ * import type { RegistryEnv } from 'ecr-fp-ts/Env'
+ * import * as RegistryUri from 'ecr-fp-ts/RegistryUri'
+ * import * as Repository from 'ecr-fp-ts/Repository'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const registry = RegistryUri.parse('123456789012.dkr.ecr.eu-west-1.amazonaws.com')
+ * assert.ok(E.isRight(registry))
+ * // a reference needs the registry only, no ECR client
+ * const env: RegistryEnv = RegistryUri.toRef(registry.right)
+ * Repository.make('team/app')(env)().then((r) => {
+ *   assert.deepStrictEqual(r, E.right({ accountId: '123456789012', region: 'eu-west-1', repositoryName: 'team/app' }))
+ * })
+ */
+export interface RegistryEnv {
+  /** The account of the registry (default of every operation that takes an optional registry). */
+  readonly accountId: AccountId
+  /** The region: a ref from another region is an `InvalidArgument` (one environment per region). */
+  readonly region: Region
 }
 
 /**
@@ -123,14 +172,31 @@ export interface LoginCache {
  *   assert.deepStrictEqual(r, E.right(true))
  * })
  */
-export interface EcrEnv {
+export interface EcrEnv extends RegistryEnv {
+  /** The ECR API: an `ECRClient`, or anything with its `send` (the promise form is the one called). */
   readonly ecr: { readonly send: ECRClient['send'] }
-  readonly accountId: AccountId
-  readonly region: Region
   /** How many independent calls may be in flight at once (default 8). */
   readonly concurrency?: number
+  /** Where retries of ECR calls are told (`withEcrRetries`); `make` also logs every call with it. */
   readonly logger?: Logger
+  /** Where logins are kept; without one, every login makes a GetAuthorizationToken call. */
   readonly loginCache?: LoginCache
+}
+
+/**
+ * Deadlines of one registry request, in milliseconds. A request that misses one fails with a
+ * retryable `HttpError` (status 0), so the whole request stays bounded by the retry policy.
+ *
+ * @category model
+ * @since 0.2.0
+ */
+export interface Timeouts {
+  /** To connect (TCP and TLS); default 10 s. */
+  readonly connectMs?: number
+  /** From the request (its body sent) to the response headers; default 30 s. */
+  readonly headersMs?: number
+  /** Between two chunks of a response body; default 60 s. */
+  readonly idleMs?: number
 }
 
 /**
@@ -138,6 +204,8 @@ export interface EcrEnv {
  * (undici) by default); `dispatcher` (an undici `Dispatcher`, undici's global one by default) serves
  * streamed blob transfers, because WHATWG fetch buffers streamed request bodies. Only the streamed
  * transfers of `replicate` load the undici package; reading manifests and configs does not.
+ * Requests that fail transiently (408, 429, 5xx, a network error) are retried under `retryPolicy`,
+ * waiting with `sleep`.
  *
  * @category model
  * @since 0.1.0
@@ -166,8 +234,18 @@ export interface EcrEnv {
  * })
  */
 export interface HttpEnv {
+  /** For small registry requests (manifests, configs, HEADs). */
   readonly fetch: (input: string, init?: RequestInit) => Promise<Response>
+  /** For streamed blob transfers; default: undici's global dispatcher. */
   readonly dispatcher?: Dispatcher
+  /** How transient failures of registry requests are retried; default `Retry.httpDefault`. */
+  readonly retryPolicy?: Retry.RetryPolicy
+  /** How retries wait; default `setTimeout` (tests pass `() => Promise.resolve()`). */
+  readonly sleep?: (ms: number) => Promise<void>
+  /** Where registry requests and their retries are told. */
+  readonly logger?: Logger
+  /** Deadlines of every registry request, streamed ones included; defaults 10 s / 30 s / 60 s. */
+  readonly timeouts?: Timeouts
 }
 
 /**
@@ -195,22 +273,43 @@ export type Env = EcrEnv & HttpEnv
 // -------------------------------------------------------------------------------------
 
 /**
- * A login cache over a private `Map`: each environment made by `make` gets its own.
+ * A login cache over a private `Map`, sharing concurrent logins for one registry: each environment
+ * made by `make` gets its own.
  *
  * @category constructors
  * @since 0.1.0
  * @example
  * import { makeLoginCache } from 'ecr-fp-ts/Env'
  *
+ * import * as E from 'fp-ts/Either'
+ *
  * const cache = makeLoginCache()
  * assert.strictEqual(cache.get('123456789012/us-west-2'), undefined)
+ * // two logins for one registry at once: the second shares the first's call
+ * let calls = 0
+ * const login = () => {
+ *   calls++
+ *   return Promise.resolve(E.right({ username: 'AWS', password: 'pw', proxyEndpoint: 'https://r', expiresAt: new Date() }))
+ * }
+ * Promise.all([cache.share?.('k', login), cache.share?.('k', login)]).then(([a, b]) => {
+ *   assert.strictEqual(a, b)
+ *   assert.strictEqual(calls, 1)
+ * })
  */
 export const makeLoginCache = (): LoginCache => {
   const entries = new Map<string, { readonly login: EcrLogin; readonly obtainedAt: Date }>()
+  const running = new Map<string, Promise<E.Either<EcrError.EcrError, EcrLogin>>>()
   return {
     get: (key) => entries.get(key),
     set: (key, entry) => {
       entries.set(key, entry)
+    },
+    share: (key, login) => {
+      const pending = running.get(key)
+      if (pending !== undefined) return pending
+      const started = login().finally(() => running.delete(key))
+      running.set(key, started)
+      return started
     }
   }
 }
@@ -221,6 +320,7 @@ export const makeLoginCache = (): LoginCache => {
  * @example
  * import type { MakeOptions } from 'ecr-fp-ts/Env'
  * import * as Env from 'ecr-fp-ts/Env'
+ * import * as Retry from 'ecr-fp-ts/Retry'
  * import { InMemoryEcr } from 'ecr-fp-ts/testing'
  *
  * const twin = InMemoryEcr.make({ accountId: '111122223333', region: 'eu-west-1' })
@@ -229,26 +329,61 @@ export const makeLoginCache = (): LoginCache => {
  * assert.strictEqual(env.concurrency, 2)
  * assert.strictEqual(env.region, 'eu-west-1')
  * assert.strictEqual(Env.make({ ...options, concurrency: 0 }).concurrency, 8)
+ * // in tests: fewer registry retries, and no waiting between retries
+ * const http = Retry.limitRetries(2)
+ * const fast = Env.make({ ...options, retry: { http }, sleep: () => Promise.resolve() })
+ * assert.strictEqual(fast.retryPolicy, http)
  */
 export interface MakeOptions {
+  /** The ECR API: an `ECRClient`, or anything with its `send`. */
   readonly ecr: EcrEnv['ecr']
+  /** The account of the registry the environment acts for. */
   readonly accountId: AccountId
+  /** The region of the registries the environment reaches. */
   readonly region: Region
   /** For small registry requests; default: Node's built-in fetch (undici), `globalThis.fetch`. */
   readonly fetch?: HttpEnv['fetch']
   /** For streamed blob transfers; default: undici's global dispatcher. */
   readonly dispatcher?: Dispatcher
+  /** How many independent calls may be in flight at once; default 8 (a value below 1 too). */
   readonly concurrency?: number
+  /** Logs every ECR call (`withEcrLogging`) and registry request. */
   readonly logger?: Logger
+  /** Retry policies: `ecr` for ECR calls (default `Retry.ecrDefault`), `http` for registry requests (default `Retry.httpDefault`). */
+  readonly retry?: { readonly ecr?: Retry.RetryPolicy; readonly http?: Retry.RetryPolicy }
+  /** How retries wait; default `setTimeout`. */
+  readonly sleep?: (ms: number) => Promise<void>
+  /** Deadlines of every registry request (`HttpEnv.timeouts`); defaults 10 s / 30 s / 60 s. */
+  readonly timeouts?: Timeouts
+}
+
+const DEFAULT_CONCURRENCY = 8
+
+/** The environment of `options` as given, without middleware. */
+const base = (options: MakeOptions): EcrEnv & HttpEnv => {
+  const { concurrency } = options
+  return {
+    ecr: options.ecr,
+    accountId: options.accountId,
+    region: options.region,
+    fetch: options.fetch ?? defaultFetch,
+    ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
+    concurrency: concurrency !== undefined && concurrency >= 1 ? Math.floor(concurrency) : DEFAULT_CONCURRENCY,
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+    ...(options.retry?.http === undefined ? {} : { retryPolicy: options.retry.http }),
+    ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
+    ...(options.timeouts === undefined ? {} : { timeouts: options.timeouts }),
+    loginCache: makeLoginCache()
+  }
 }
 
 /**
  * Builds an environment from explicit parts; pure. `fetch` defaults to Node's built-in fetch (undici),
  * looked up when a request is made: in a runtime without a global `fetch`, registry calls fail with
  * an `InvalidArgument` asking for one. `concurrency` defaults to 8, and the environment gets a fresh
- * login cache. Given options that are not an object, or a `fetch`, `dispatcher`, `concurrency` or
- * `logger` of the wrong type, the default is used instead (`ecr`, `accountId` and `region` are
- * taken as given).
+ * login cache. ECR calls are retried under `retry.ecr` (default `Retry.ecrDefault`, `withEcrRetries`)
+ * and, with a `logger`, logged (`withEcrLogging`, each attempt); registry requests are retried under
+ * `retry.http` (default `Retry.httpDefault`). Every retry waits with `sleep`.
  *
  * @category constructors
  * @since 0.1.0
@@ -264,35 +399,103 @@ export interface MakeOptions {
  * assert.strictEqual(env.concurrency, 8)
  * assert.strictEqual(typeof env.fetch, 'function')
  */
-export const make = (options: MakeOptions): EcrEnv & HttpEnv => {
-  const o: Partial<MakeOptions> = typeof options === 'object' && options !== null ? options : {}
-  const { concurrency } = o
-  return {
-    ecr: o.ecr as EcrEnv['ecr'],
-    accountId: o.accountId as AccountId,
-    region: o.region as Region,
-    fetch: typeof o.fetch === 'function' ? o.fetch : defaultFetch,
-    ...(typeof o.dispatcher === 'object' && o.dispatcher !== null ? { dispatcher: o.dispatcher } : {}),
-    concurrency: typeof concurrency === 'number' && concurrency >= 1 ? Math.floor(concurrency) : 8,
-    ...(typeof o.logger === 'object' && o.logger !== null ? { logger: o.logger } : {}),
-    loginCache: makeLoginCache()
-  }
-}
+export const make = (options: MakeOptions): EcrEnv & HttpEnv =>
+  pipe(
+    base(options),
+    options.logger === undefined ? identity : withEcrLogging(options.logger),
+    withEcrRetries(options.retry?.ecr ?? Retry.ecrDefault, options.sleep)
+  )
+
+// -------------------------------------------------------------------------------------
+// middleware
+// -------------------------------------------------------------------------------------
+
+/**
+ * Retries the environment's ECR calls that fail with a retryable error (throttling, a transient
+ * service or network failure) under `policy`, waiting with `sleep` (default `setTimeout`); each retry
+ * is told to `env.logger`. An env -> env function for `RTE.local` (`R`, the environment's type, is
+ * inferred there, or in `pipe(env, Env.withEcrRetries(policy))`). Applied to an
+ * environment whose `send` retries already (one from `make`), the attempts multiply: build the
+ * environment from its parts instead (`make` takes `retry.ecr` and `sleep`).
+ *
+ * @category middleware
+ * @since 0.2.0
+ * @example
+ * import * as Env from 'ecr-fp-ts/Env'
+ * import * as Registry from 'ecr-fp-ts/Registry'
+ * import * as Retry from 'ecr-fp-ts/Retry'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ *
+ * const twin = InMemoryEcr.make()
+ * let throttled = 0
+ * twin.setFault((call) => (call.kind === 'ecr' && throttled++ < 2 ? 'throttle' : undefined))
+ * const waits: Array<number> = []
+ * const sleep = (ms: number) => {
+ *   waits.push(ms)
+ *   return Promise.resolve()
+ * }
+ * // twin.ecr is the bare ECR API (the send of twin.env retries already)
+ * const env = pipe({ ...twin.env, ecr: twin.ecr }, Env.withEcrRetries(Retry.concat(Retry.limitRetries(3), Retry.constantDelay(10)), sleep))
+ * Registry.listRepositories()(env)().then((r) => {
+ *   assert.deepStrictEqual(r, E.right([]))
+ *   assert.deepStrictEqual(waits, [10, 10])
+ *   assert.strictEqual(twin.callCount('DescribeRepositories'), 3)
+ * })
+ */
+export const withEcrRetries =
+  <R extends EcrEnv>(policy: Retry.RetryPolicy, sleep: (ms: number) => Promise<void> = defaultSleep) =>
+  (env: R): R => ({
+    ...env,
+    ecr: { send: retryingSend(env.ecr, policy, sleep, env.logger) }
+  })
+
+/**
+ * Tells `logger` of every ECR call the environment makes (`debug`, `ecr call`, with the operation)
+ * and of every failure (`ecr call failed`, with its code); messages carry no credentials. An
+ * env -> env function for `RTE.local`, as `withEcrRetries`.
+ *
+ * @category middleware
+ * @since 0.2.0
+ * @example
+ * import * as Env from 'ecr-fp-ts/Env'
+ * import * as Repository from 'ecr-fp-ts/Repository'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * const twin = InMemoryEcr.make()
+ * const lines: Array<string> = []
+ * const logger: Env.Logger = {
+ *   debug: (message, meta) => lines.push(`${message}: ${String(meta?.operation)}`),
+ *   info: () => undefined,
+ *   warn: () => undefined
+ * }
+ * const program = pipe(Repository.make('app'), RTE.flatMap(Repository.exists), RTE.local(Env.withEcrLogging(logger)))
+ * program(twin.env)().then(() => {
+ *   assert.deepStrictEqual(lines, ['ecr call: DescribeRepositories', 'ecr call failed: DescribeRepositories'])
+ * })
+ */
+export const withEcrLogging =
+  <R extends EcrEnv>(logger: Logger) =>
+  (env: R): R => ({
+    ...env,
+    ecr: { send: loggingSend(env.ecr, logger) }
+  })
 
 /** The code of the error `defaultFetch` fails with; the registry client turns it into an `InvalidArgument`. */
 const NO_GLOBAL_FETCH = 'ERR_ECR_NO_GLOBAL_FETCH'
 
 /** `globalThis.fetch`, looked up per call: a runtime without one fails the request, not the import. */
-const defaultFetch: HttpEnv['fetch'] = async (input, init) => {
-  const f: unknown = globalThis.fetch
-  return typeof f === 'function'
-    ? (f as HttpEnv['fetch'])(input, init)
+const defaultFetch: HttpEnv['fetch'] = (input, init) =>
+  typeof globalThis.fetch === 'function'
+    ? globalThis.fetch(input, init)
     : Promise.reject(
         Object.assign(new Error('no global fetch in this runtime (Node 18 or later has one): pass `fetch` to Env.make'), {
           code: NO_GLOBAL_FETCH
         })
       )
-}
 
 /**
  * @category model
@@ -325,7 +528,9 @@ export interface FromDefaultsOptions {
   readonly fetch?: HttpEnv['fetch']
   /** For streamed blob transfers; default: undici's global dispatcher. */
   readonly dispatcher?: Dispatcher
+  /** How many independent calls may be in flight at once; default 8. */
   readonly concurrency?: number
+  /** Logs every ECR call (`withEcrLogging`) and registry request. */
   readonly logger?: Logger
 }
 
@@ -334,14 +539,44 @@ const DEFAULT_MAX_ATTEMPTS = 6
 
 const MIN_MAX_ATTEMPTS = 5
 
-const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e))
+const isHttpUrl = (s: string): boolean => {
+  try {
+    return /^https?:$/.test(new URL(s).protocol)
+  } catch {
+    return false
+  }
+}
+
+/** The strings of `options` checked: a region and an account id when given, and an http(s) endpoint. */
+const checkDefaults = (options: FromDefaultsOptions): E.Either<EcrError.EcrError, FromDefaultsOptions> =>
+  options.region !== undefined && !isRegion(options.region)
+    ? E.left(EcrError.invalidArgument(`not a valid AWS region: ${JSON.stringify(options.region.slice(0, 64))}`))
+    : options.accountId !== undefined && !isAccountId(options.accountId)
+    ? E.left(EcrError.invalidArgument(`not a valid AWS account id (12 digits): ${JSON.stringify(options.accountId.slice(0, 64))}`))
+    : options.endpoint !== undefined && !isHttpUrl(options.endpoint)
+    ? E.left(EcrError.invalidArgument(`not a valid endpoint URL: ${JSON.stringify(redactUrl(options.endpoint))}`))
+    : E.right(options)
+
+/** The region the client resolved (the option, `AWS_REGION`, the profile's). */
+const regionOf = (ecr: ECRClient): TE.TaskEither<EcrError.EcrError, Region> =>
+  pipe(
+    TE.tryCatch(
+      () => ecr.config.region(),
+      (e) =>
+        EcrError.invalidArgument(
+          `no AWS region: pass one, set AWS_REGION, or set a region in the profile (${e instanceof Error ? e.message : 'no region'})`
+        )
+    ),
+    TE.filterOrElse(isRegion, (region) => EcrError.invalidArgument(`not a valid AWS region: ${showValue(region, 64)}`))
+  )
 
 /**
  * Builds an environment from the AWS SDK defaults: an `ECRClient` with the default credential chain
  * and region resolution, retrying throttling and transient failures in the SDK's adaptive mode
- * (at least 5 attempts, with backoff). The account is `accountId` when given, else the caller's
- * account from STS `GetCallerIdentity`. `fetch` defaults to Node's built-in fetch (undici), as in
- * `make`. An invalid or missing region or account is an `InvalidArgument`; nothing throws.
+ * (at least 5 attempts, with backoff): the library adds no ECR retries of its own. The account is
+ * `accountId` when given, else the caller's account from STS `GetCallerIdentity`. `fetch` defaults
+ * to Node's built-in fetch (undici), as in `make`; with a `logger`, every ECR call is logged. An
+ * invalid or missing region or account is an `InvalidArgument`; nothing throws.
  *
  * @category constructors
  * @since 0.1.0
@@ -362,70 +597,37 @@ const messageOf = (e: unknown): string => (e instanceof Error ? e.message : Stri
  *   assert.ok(E.isLeft(result) && result.left._tag === 'InvalidArgument')
  * })
  */
-export const fromDefaults =
-  (options: FromDefaultsOptions = {}): TE.TaskEither<EcrError.EcrError, EcrEnv & HttpEnv> =>
-  async () => {
-    try {
-      if (options.region !== undefined && !isRegion(options.region))
-        return E.left(EcrError.invalidArgument(`not a valid AWS region: ${JSON.stringify(String(options.region).slice(0, 64))}`))
-      if (options.accountId !== undefined && !isAccountId(options.accountId))
-        return E.left(
-          EcrError.invalidArgument(`not a valid AWS account id (12 digits): ${JSON.stringify(String(options.accountId).slice(0, 64))}`)
-        )
-      if (options.endpoint !== undefined) {
-        const endpoint = options.endpoint
-        const valid = ((): boolean => {
-          try {
-            return /^https?:$/.test(new URL(endpoint).protocol)
-          } catch {
-            return false
-          }
-        })()
-        if (!valid) return E.left(EcrError.invalidArgument(`not a valid endpoint URL: ${JSON.stringify(redactUrl(endpoint))}`))
-      }
-      const maxAttempts = Math.max(MIN_MAX_ATTEMPTS, Math.floor(options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS))
-      const common = {
-        ...(options.region === undefined ? {} : { region: options.region }),
-        ...(options.profile === undefined ? {} : { profile: options.profile }),
-        ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-        maxAttempts,
-        retryMode: 'adaptive'
-      }
-      const ecr = new ECRClient(common)
-      let region: string
-      try {
-        region = await ecr.config.region()
-      } catch (e) {
-        return E.left(
-          EcrError.invalidArgument(
-            `no AWS region: pass one, set AWS_REGION, or set a region in the profile (${messageOf(e)})`
-          )
-        )
-      }
-      if (!isRegion(region))
-        return E.left(EcrError.invalidArgument(`not a valid AWS region: ${JSON.stringify(String(region).slice(0, 64))}`))
-      let accountId: AccountId
-      if (options.accountId !== undefined) {
-        accountId = options.accountId as AccountId
-      } else {
-        const account = await callerAccount({ ...common, region, credentials: ecr.config.credentials })()
-        if (E.isLeft(account)) return account
-        accountId = account.right
-      }
-      const env = make({
-        ecr,
-        accountId,
-        region,
-        ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-        ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
-        ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
-        ...(options.logger === undefined ? {} : { logger: options.logger })
-      })
-      // the SDK client retries (adaptive, maxAttempts): the library's own ECR retry layer stands down,
-      // so a throttled call is tried maxAttempts times in all, not maxAttempts x 5
-      const sdkRetries: RetryEnv = { ecrRetryPolicy: limitRetries(0) }
-      return E.right({ ...env, ...sdkRetries })
-    } catch (e) {
-      return E.left(EcrError.invalidArgument(`cannot configure the AWS client: ${messageOf(e)}`))
-    }
+export const fromDefaults = (options: FromDefaultsOptions = {}): TE.TaskEither<EcrError.EcrError, EcrEnv & HttpEnv> => {
+  const common = {
+    ...(options.region === undefined ? {} : { region: options.region }),
+    ...(options.profile === undefined ? {} : { profile: options.profile }),
+    ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+    maxAttempts: Math.max(MIN_MAX_ATTEMPTS, Math.floor(options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS)),
+    retryMode: 'adaptive'
   }
+  return pipe(
+    TE.fromEither(checkDefaults(options)),
+    TE.flatMapEither(() => E.tryCatch(() => new ECRClient(common), unexpected('ECRClient'))),
+    TE.bindTo('ecr'),
+    TE.bind('region', ({ ecr }) => regionOf(ecr)),
+    TE.bind('accountId', ({ ecr, region }) =>
+      options.accountId !== undefined && isAccountId(options.accountId)
+        ? TE.right(options.accountId)
+        : callerAccount({ ...common, region, credentials: ecr.config.credentials })
+    ),
+    TE.map(({ ecr, region, accountId }) =>
+      pipe(
+        base({
+          ecr,
+          accountId,
+          region,
+          ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+          ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
+          ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+          ...(options.logger === undefined ? {} : { logger: options.logger })
+        }),
+        options.logger === undefined ? identity : withEcrLogging(options.logger)
+      )
+    )
+  )
+}

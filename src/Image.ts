@@ -17,32 +17,17 @@ import * as RTE from 'fp-ts/ReaderTaskEither'
 import * as t from 'io-ts'
 import type { EcrEnv, HttpEnv } from './Env'
 import * as EcrError from './EcrError'
+import * as ImageConfigs from './ImageConfig'
 import * as ImageUri from './ImageUri'
 import * as Manifest from './Manifest'
-import {
-  AccountIdC,
-  ImageDigestC,
-  RegionC,
-  RepositoryNameC,
-  type ImageDigest
-} from './Primitives'
+import { AccountIdC, ImageDigestC, RegionC, RepositoryNameC, type ImageDigest } from './Primitives'
+import type { RepositoryRef } from './Repository'
 import * as RepositoryUri from './RepositoryUri'
 import { traverseRTE } from './internal/concurrency'
-import {
-  checkTag,
-  describeOne,
-  getOne,
-  imageLabel,
-  toImageRef,
-  type FetchedImage,
-  type ImageDetail,
-  type Layer
-} from './internal/images'
+import { checkTag, describeOne, getOne, imageLabel, toImageRef } from './internal/images'
 import { getLogin } from './internal/login'
-import type { ImageRef, RepositoryRef } from './internal/refs'
+import type { FetchedImage } from './internal/output'
 import { inRegion } from './internal/region'
-import * as G from './internal/guard'
-import { total } from './internal/total'
 import { getBlob } from './internal/registry'
 import { send } from './internal/send'
 
@@ -50,78 +35,111 @@ import { send } from './internal/send'
 // model
 // -------------------------------------------------------------------------------------
 
-export type {
-  /**
-   * An image of a repository, by digest. `imageManifest` (and its media type), when present, is the
-   * manifest's exact text, so reading it needs no call.
-   *
-   * @category model
-   * @since 0.1.0
-   * @example
-   * import type { ImageRef } from 'ecr-fp-ts/Image'
-   * import * as Image from 'ecr-fp-ts/Image'
-   * import { InMemoryEcr } from 'ecr-fp-ts/testing'
-   * import * as E from 'fp-ts/Either'
-   *
-   * const twin = InMemoryEcr.make()
-   * const pushed = twin.pushImage('app', { tag: 'v1' })
-   * Image.fromUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1')(twin.env)().then((r) => {
-   *   assert.ok(E.isRight(r) && E.isRight(pushed))
-   *   const ref: ImageRef = r.right
-   *   assert.strictEqual(ref.repositoryName, 'app')
-   *   assert.strictEqual(ref.imageDigest, pushed.right.imageDigest)
-   *   assert.strictEqual(ref.imageManifest, pushed.right.manifest)
-   * })
-   */
-  ImageRef,
-  /**
-   * What DescribeImages tells about an image.
-   *
-   * @category model
-   * @since 0.1.0
-   * @example
-   * import type { ImageDetail } from 'ecr-fp-ts/Image'
-   * import * as Image from 'ecr-fp-ts/Image'
-   * import { InMemoryEcr } from 'ecr-fp-ts/testing'
-   * import * as E from 'fp-ts/Either'
-   * import { pipe } from 'fp-ts/function'
-   * import * as RTE from 'fp-ts/ReaderTaskEither'
-   *
-   * const twin = InMemoryEcr.make()
-   * const pushedAt = new Date('2024-05-01T12:00:00Z')
-   * const pushed = twin.pushImage('app', { tag: 'v1', pushedAt })
-   * pipe(Image.fromUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1'), RTE.flatMap(Image.getDetail))(twin.env)().then((r) => {
-   *   assert.ok(E.isRight(r) && E.isRight(pushed))
-   *   const detail: ImageDetail = r.right
-   *   assert.strictEqual(detail.imageDigest, pushed.right.imageDigest)
-   *   assert.deepStrictEqual(detail.imageTags, ['v1'])
-   *   assert.deepStrictEqual(detail.imagePushedAt, pushedAt)
-   * })
-   */
-  ImageDetail,
-  /**
-   * A layer (or the config blob) of an image, in the shape of ECR's `Layer`, read from the manifest.
-   *
-   * @category model
-   * @since 0.1.0
-   * @example
-   * import type { Layer } from 'ecr-fp-ts/Image'
-   * import * as Image from 'ecr-fp-ts/Image'
-   * import { InMemoryEcr } from 'ecr-fp-ts/testing'
-   * import * as E from 'fp-ts/Either'
-   * import { pipe } from 'fp-ts/function'
-   * import * as RTE from 'fp-ts/ReaderTaskEither'
-   *
-   * const twin = InMemoryEcr.make()
-   * const pushed = twin.pushImage('app', { tag: 'v1', layers: 2, layerBytes: 100 })
-   * pipe(Image.fromUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1'), RTE.flatMap((ref) => Image.getLayers(ref)))(twin.env)().then((r) => {
-   *   assert.ok(E.isRight(r) && E.isRight(pushed))
-   *   const layers: ReadonlyArray<Layer> = r.right
-   *   assert.deepStrictEqual(layers.map((l) => l.layerDigest), pushed.right.layerDigests)
-   *   assert.deepStrictEqual(layers.map((l) => l.layerSize), [100, 100])
-   * })
-   */
-  Layer
+/**
+ * An image of a repository, by digest. `imageManifest` (and its media type), when present, is the
+ * manifest's exact text, so reading it needs no call.
+ *
+ * @category model
+ * @since 0.1.0
+ * @example
+ * import type { ImageRef } from 'ecr-fp-ts/Image'
+ * import * as Image from 'ecr-fp-ts/Image'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const twin = InMemoryEcr.make()
+ * const pushed = twin.pushImage('app', { tag: 'v1' })
+ * Image.fromUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1')(twin.env)().then((r) => {
+ *   assert.ok(E.isRight(r) && E.isRight(pushed))
+ *   const ref: ImageRef = r.right
+ *   assert.strictEqual(ref.repositoryName, 'app')
+ *   assert.strictEqual(ref.imageDigest, pushed.right.imageDigest)
+ *   assert.strictEqual(ref.imageManifest, pushed.right.manifest)
+ * })
+ */
+export interface ImageRef extends RepositoryRef {
+  /** The digest of the image's manifest (or index). */
+  readonly imageDigest: ImageDigest
+  /** The manifest's exact text, when known. */
+  readonly imageManifest?: string
+  /** The manifest's media type, when known. */
+  readonly imageManifestMediaType?: string
+}
+
+/**
+ * What DescribeImages tells about an image.
+ *
+ * @category model
+ * @since 0.1.0
+ * @example
+ * import type { ImageDetail } from 'ecr-fp-ts/Image'
+ * import * as Image from 'ecr-fp-ts/Image'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * const twin = InMemoryEcr.make()
+ * const pushedAt = new Date('2024-05-01T12:00:00Z')
+ * const pushed = twin.pushImage('app', { tag: 'v1', pushedAt })
+ * pipe(Image.fromUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1'), RTE.flatMap(Image.getDetail))(twin.env)().then((r) => {
+ *   assert.ok(E.isRight(r) && E.isRight(pushed))
+ *   const detail: ImageDetail = r.right
+ *   assert.strictEqual(detail.imageDigest, pushed.right.imageDigest)
+ *   assert.deepStrictEqual(detail.imageTags, ['v1'])
+ *   assert.deepStrictEqual(detail.imagePushedAt, pushedAt)
+ * })
+ */
+export interface ImageDetail {
+  /** The image's digest. */
+  readonly imageDigest: ImageDigest
+  /** Its tags; none for an untagged image. */
+  readonly imageTags: ReadonlyArray<string>
+  /** When it was pushed, if ECR says. */
+  readonly imagePushedAt?: Date
+  /** Its size as ECR counts it (the compressed layers). */
+  readonly imageSizeInBytes?: number
+  /** The media type of its manifest. */
+  readonly imageManifestMediaType?: string
+  /** Its storage state: `ACTIVE`, `ARCHIVED`, or `ACTIVATING` while it is restored. */
+  readonly status?: 'ACTIVE' | 'ARCHIVED' | 'ACTIVATING'
+  /** When it was last pulled, as ECR records it (at least daily). */
+  readonly lastRecordedPullTime?: Date
+  /** When it was archived. */
+  readonly lastArchivedAt?: Date
+}
+
+/**
+ * A layer (or the config blob) of an image, in the shape of ECR's `Layer`, read from the manifest.
+ *
+ * @category model
+ * @since 0.1.0
+ * @example
+ * import type { Layer } from 'ecr-fp-ts/Image'
+ * import * as Image from 'ecr-fp-ts/Image'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * const twin = InMemoryEcr.make()
+ * const pushed = twin.pushImage('app', { tag: 'v1', layers: 2, layerBytes: 100 })
+ * pipe(Image.fromUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1'), RTE.flatMap((ref) => Image.getLayers(ref)))(twin.env)().then((r) => {
+ *   assert.ok(E.isRight(r) && E.isRight(pushed))
+ *   const layers: ReadonlyArray<Layer> = r.right
+ *   assert.deepStrictEqual(layers.map((l) => l.layerDigest), pushed.right.layerDigests)
+ *   assert.deepStrictEqual(layers.map((l) => l.layerSize), [100, 100])
+ * })
+ */
+export interface Layer {
+  /** The blob's digest. */
+  readonly layerDigest: ImageDigest
+  /** Its size in bytes. */
+  readonly layerSize: number
+  /** Its media type. */
+  readonly mediaType: string
+  /** Always `AVAILABLE`: a layer a manifest in ECR names is there. */
+  readonly layerAvailability: 'AVAILABLE'
 }
 
 /**
@@ -169,11 +187,17 @@ export type Platform = Manifest.Platform
  * assert.deepStrictEqual(E.map(Image.codec.encode)(ref), E.right(json))
  */
 export interface ImageRefJson {
+  /** The registry's account. */
   readonly accountId: string
+  /** The registry's region. */
   readonly region: string
+  /** The repository's name. */
   readonly repositoryName: string
+  /** The image's digest. */
   readonly imageDigest: string
+  /** The manifest's exact text, when the ref carries it. */
   readonly imageManifest?: string
+  /** The manifest's media type, when the ref carries it. */
   readonly imageManifestMediaType?: string
 }
 
@@ -201,48 +225,8 @@ export interface PlatformOptions {
   readonly platform?: Platform
 }
 
-const nullable = <C extends t.Mixed>(codec: C) => t.union([codec, t.null])
-
-const ContainerConfigC = /*#__PURE__*/ t.partial(
-  {
-    User: t.string,
-    ExposedPorts: /*#__PURE__*/ nullable(t.record(t.string, t.unknown)),
-    Env: /*#__PURE__*/ nullable(t.readonlyArray(t.string)),
-    Entrypoint: /*#__PURE__*/ nullable(t.readonlyArray(t.string)),
-    Cmd: /*#__PURE__*/ nullable(t.readonlyArray(t.string)),
-    Volumes: /*#__PURE__*/ nullable(t.record(t.string, t.unknown)),
-    WorkingDir: t.string,
-    Labels: /*#__PURE__*/ nullable(t.record(t.string, t.string)),
-    StopSignal: t.string
-  },
-  'ContainerConfig'
-)
-
-const HistoryC = /*#__PURE__*/ t.partial(
-  { created: t.string, created_by: t.string, author: t.string, comment: t.string, empty_layer: t.boolean },
-  'History'
-)
-
-const RootFsC = /*#__PURE__*/ t.type({ type: t.string, diff_ids: /*#__PURE__*/ t.readonlyArray(t.string) }, 'RootFs')
-
-const ImageConfigShape = /*#__PURE__*/ t.intersection(
-  [
-    /*#__PURE__*/ t.type({ architecture: t.string, os: t.string, rootfs: RootFsC }),
-    /*#__PURE__*/ t.partial({
-      variant: t.string,
-      'os.version': t.string,
-      created: t.string,
-      author: t.string,
-      config: ContainerConfigC,
-      history: /*#__PURE__*/ t.readonlyArray(HistoryC)
-    })
-  ],
-  'ImageConfig'
-)
-
 /**
- * An OCI / Docker image config (the blob the manifest's `config` points at). Fields this type does
- * not name are kept as they are.
+ * An OCI / Docker image config: see the `ImageConfig` module.
  *
  * @category model
  * @since 0.1.0
@@ -255,45 +239,30 @@ const ImageConfigShape = /*#__PURE__*/ t.intersection(
  * import * as RTE from 'fp-ts/ReaderTaskEither'
  *
  * const twin = InMemoryEcr.make()
- * twin.pushImage('app', { tag: 'v1', layers: 2, env: ['MODE=prod'] })
+ * twin.pushImage('app', { tag: 'v1', env: ['MODE=prod'] })
  * pipe(Image.fromUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1'), RTE.flatMap((ref) => Image.getConfig(ref)))(twin.env)().then((r) => {
  *   assert.ok(E.isRight(r))
  *   const config: ImageConfig = r.right
- *   assert.strictEqual(config.os, 'linux')
  *   assert.deepStrictEqual(config.config?.Env, ['MODE=prod'])
- *   assert.strictEqual(config.rootfs.diff_ids.length, 2)
  * })
  */
-export interface ImageConfig extends t.TypeOf<typeof ImageConfigShape> {
-  readonly [key: string]: unknown
-}
+export type ImageConfig = ImageConfigs.ImageConfig
 
 /**
- * io-ts codec of `ImageConfig`; decoding keeps unknown fields, and accepts Docker's `null` for
- * empty `Labels`, `Env`, `Entrypoint`, `Cmd`, `ExposedPorts` and `Volumes`.
+ * io-ts codec of `ImageConfig`: the same as `ImageConfig.codec`.
  *
  * @category codecs
  * @since 0.1.0
  * @example
  * import * as Image from 'ecr-fp-ts/Image'
+ * import * as ImageConfig from 'ecr-fp-ts/ImageConfig'
  * import * as E from 'fp-ts/Either'
  *
- * const config = {
- *   architecture: 'amd64',
- *   os: 'linux',
- *   config: { Labels: { team: 'infra' }, Env: ['PATH=/usr/bin'], Entrypoint: null },
- *   rootfs: { type: 'layers', diff_ids: ['sha256:' + 'a'.repeat(64)] },
- *   'moby.buildkit.buildinfo.v1': 'e30='
- * }
+ * const config = { architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] }, config: { Entrypoint: null } }
  * assert.deepStrictEqual(Image.ImageConfigC.decode(config), E.right(config))
- * assert.strictEqual(E.isLeft(Image.ImageConfigC.decode({ os: 'linux' })), true)
+ * assert.strictEqual(Image.ImageConfigC, ImageConfig.codec)
  */
-export const ImageConfigC: t.Type<ImageConfig, ImageConfig, unknown> = /*#__PURE__*/ new t.Type<ImageConfig, ImageConfig, unknown>(
-  'ImageConfig',
-  (u): u is ImageConfig => ImageConfigShape.is(u),
-  (u, c) => ImageConfigShape.validate(u, t.appendContext(c, '', ImageConfigShape)) as t.Validation<ImageConfig>,
-  t.identity
-)
+export const ImageConfigC: t.Type<ImageConfig, ImageConfig, unknown> = ImageConfigs.codec
 
 // -------------------------------------------------------------------------------------
 // constructors
@@ -320,7 +289,6 @@ export const ImageConfigC: t.Type<ImageConfig, ImageConfig, unknown> = /*#__PURE
  * })
  */
 export const fromUri = (s: string): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, ImageRef> =>
-  total('Image.fromUri', [], () =>
   pipe(
     RTE.fromEither(ImageUri.parse(s)),
     RTE.map(ImageUri.toRef),
@@ -335,15 +303,13 @@ export const fromUri = (s: string): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrErr
           )
     })
   )
-  )
+
 // -------------------------------------------------------------------------------------
 // conversions
 // -------------------------------------------------------------------------------------
 
 /**
- * The image's URI in digest form. Given a value that is not an ImageRef, each part is read with
- * `String` (a missing part, or every part of a non-object, reads `"undefined"`), so the result is
- * then not a valid URI.
+ * The image's URI in digest form.
  *
  * @category conversions
  * @since 0.1.0
@@ -363,7 +329,8 @@ export const fromUri = (s: string): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrErr
  *   E.right('123456789012.dkr.ecr.us-west-2.amazonaws.com/app@sha256:' + 'a'.repeat(64))
  * )
  */
-export const toUri = (ref: ImageRef): ImageUri.ImageUri => `${RepositoryUri.fromRef(ref)}@${ref.imageDigest}` as ImageUri.ImageUri
+export const toUri = (ref: ImageRef): ImageUri.ImageUri =>
+  `${RepositoryUri.fromRef(ref)}@${ref.imageDigest}` as ImageUri.ImageUri
 
 // -------------------------------------------------------------------------------------
 // codecs
@@ -502,25 +469,25 @@ const toLayer = (d: Manifest.Descriptor): Layer => ({
  * @since 0.1.0
  * @example
  * import * as Image from 'ecr-fp-ts/Image'
- * import * as Repository from 'ecr-fp-ts/Repository'
  * import { InMemoryEcr } from 'ecr-fp-ts/testing'
  * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
  *
  * const twin = InMemoryEcr.make()
  * const pushed = twin.pushImage('app', { tag: 'v1' })
  * assert.ok(E.isRight(pushed))
- * const ref = { accountId: twin.accountId, region: twin.region, repositoryName: 'app', imageDigest: pushed.right.imageDigest } as Repository.ImageRef
- * Image.getManifest(ref)(twin.env)().then((r) => {
+ * // a digest URI makes a ref without its manifest: getManifest reads it with one call
+ * const program = pipe(Image.fromUri(`123456789012.dkr.ecr.us-east-1.amazonaws.com/app@${pushed.right.imageDigest}`), RTE.flatMap(Image.getManifest))
+ * program(twin.env)().then((r) => {
  *   assert.deepStrictEqual(r, E.right(pushed.right.manifest))
  *   assert.strictEqual(twin.callCount('BatchGetImage'), 1)
  * })
  */
 export const getManifest = (ref: ImageRef): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, string> =>
-  total('Image.getManifest', [G.imageRef(ref)], () =>
   pipe(
     manifestOf(ref),
     RTE.map((m) => m.text)
-  )
   )
 
 /**
@@ -543,11 +510,9 @@ export const getManifest = (ref: ImageRef): RTE.ReaderTaskEither<EcrEnv, EcrErro
  * })
  */
 export const getDetail = (ref: ImageRef): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, ImageDetail> =>
-  total('Image.getDetail', [G.imageRef(ref)], () =>
   pipe(
     inRegion(ref),
     RTE.flatMap(() => describeOne(ref, { imageDigest: ref.imageDigest }))
-  )
   )
 
 /**
@@ -568,11 +533,9 @@ export const getDetail = (ref: ImageRef): RTE.ReaderTaskEither<EcrEnv, EcrError.
  * program(twin.env)().then((r) => assert.deepStrictEqual(r, E.right(['v1'])))
  */
 export const getTags = (ref: ImageRef): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, ReadonlyArray<string>> =>
-  total('Image.getTags', [G.imageRef(ref)], () =>
   pipe(
     getDetail(ref),
     RTE.map((d) => d.imageTags)
-  )
   )
 
 /**
@@ -595,11 +558,9 @@ export const getTags = (ref: ImageRef): RTE.ReaderTaskEither<EcrEnv, EcrError.Ec
  * program(twin.env)().then((r) => assert.deepStrictEqual(r, E.right(O.some(pushedAt))))
  */
 export const getPushedAt = (ref: ImageRef): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, O.Option<Date>> =>
-  total('Image.getPushedAt', [G.imageRef(ref)], () =>
   pipe(
     getDetail(ref),
     RTE.map((d) => O.fromNullable(d.imagePushedAt))
-  )
   )
 
 /**
@@ -636,11 +597,9 @@ export const getLayers = (
   ref: ImageRef,
   options: PlatformOptions = {}
 ): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, ReadonlyArray<Layer>> =>
-  total('Image.getLayers', [G.imageRef(ref), G.options(options, 'PlatformOptions')], () =>
   pipe(
     singleManifest(ref, options),
     RTE.map((m) => Manifest.layers(m).map(toLayer))
-  )
   )
 
 /**
@@ -664,7 +623,6 @@ export const getLayers = (
  * })
  */
 export const getConfigLayer = (ref: ImageRef, options: PlatformOptions = {}): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, Layer> =>
-  total('Image.getConfigLayer', [G.imageRef(ref), G.options(options, 'PlatformOptions')], () =>
   pipe(
     singleManifest(ref, options),
     RTE.flatMapEither((m) =>
@@ -672,32 +630,6 @@ export const getConfigLayer = (ref: ImageRef, options: PlatformOptions = {}): RT
         Manifest.config(m),
         O.map(toLayer),
         E.fromOption(() => EcrError.decodeError('Manifest', ['/config: missing']))
-      )
-    )
-  )
-  )
-
-/** `/json/pointer: expected <type>` for an io-ts error; members of unions and intersections add no key. */
-const describeError = (e: t.ValidationError): string => {
-  const keys: Array<string> = []
-  for (let i = 1; i < e.context.length; i++) {
-    const parent = e.context[i - 1]?.type as unknown as { readonly _tag?: unknown } | undefined
-    const key = e.context[i]?.key ?? ''
-    if (key !== '' && parent?._tag !== 'IntersectionType' && parent?._tag !== 'UnionType') keys.push(key)
-  }
-  return `/${keys.join('/')}: expected ${e.context[e.context.length - 1]?.type.name ?? 'a valid value'}`
-}
-
-const decodeConfig = (bytes: Buffer): E.Either<EcrError.EcrError, ImageConfig> =>
-  pipe(
-    E.tryCatch(
-      () => JSON.parse(bytes.toString('utf8')) as unknown,
-      (e) => EcrError.decodeError('ImageConfig', [`/: not JSON: ${e instanceof Error ? e.message : String(e)}`])
-    ),
-    E.flatMap((u) =>
-      pipe(
-        ImageConfigC.decode(u),
-        E.mapLeft((errors) => EcrError.decodeError('ImageConfig', [...new Set(errors.map(describeError))]))
       )
     )
   )
@@ -727,14 +659,12 @@ export const getConfig = (
   ref: ImageRef,
   options: PlatformOptions = {}
 ): RTE.ReaderTaskEither<EcrEnv & HttpEnv, EcrError.EcrError, ImageConfig> =>
-  total('Image.getConfig', [G.imageRef(ref), G.options(options, 'PlatformOptions')], () =>
   pipe(
     RTE.Do,
     RTE.apS('layer', getConfigLayer(ref, options)),
     RTE.bind('login', () => getLogin(ref)),
     RTE.flatMap(({ layer, login }) => getBlob(login, ref.repositoryName, layer.layerDigest)),
-    RTE.flatMapEither(decodeConfig)
-  )
+    RTE.flatMapEither((bytes) => ImageConfigs.fromJson(bytes.toString('utf8')))
   )
 
 /** PutImage of the manifest (under `tag`, if any); "already there" answers are successes. */
@@ -745,7 +675,6 @@ const putManifest = (
 ): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, void> =>
   pipe(
     send(
-      'PutImage',
       new PutImageCommand({
         registryId: ref.accountId,
         repositoryName: ref.repositoryName,
@@ -795,7 +724,6 @@ const putManifest = (
  * program(twin.env)().then((r) => assert.deepStrictEqual(pipe(r, E.map((ts) => [...ts].sort())), E.right(['stable', 'v1'])))
  */
 export const put = (ref: ImageRef, options: { readonly tag?: string } = {}): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, void> =>
-  total('Image.put', [G.imageRef(ref), G.options(options, 'put options')], () =>
   pipe(
     RTE.fromEither(options.tag === undefined ? E.right(undefined) : checkTag(options.tag)),
     RTE.tap(() => inRegion(ref)),
@@ -805,7 +733,6 @@ export const put = (ref: ImageRef, options: { readonly tag?: string } = {}): RTE
         RTE.flatMap((m) => putManifest(ref, m, tag))
       )
     )
-  )
   )
 
 /**
@@ -830,7 +757,7 @@ export const put = (ref: ImageRef, options: { readonly tag?: string } = {}): RTE
  * )
  * program(twin.env)().then((r) => assert.deepStrictEqual(pipe(r, E.map((ts) => [...ts].sort())), E.right(['latest', 'v1', 'v1.0'])))
  */
-export const addTags = (ref: ImageRef, tags: ReadonlyArray<string>): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, void> => total('Image.addTags', [G.imageRef(ref), G.stringArray(tags, 'a list of tags')], () => {
+export const addTags = (ref: ImageRef, tags: ReadonlyArray<string>): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, void> => {
   const distinct = Array.from(new Set(tags))
   if (distinct.length === 0) return RTE.right(undefined)
   return pipe(
@@ -840,4 +767,4 @@ export const addTags = (ref: ImageRef, tags: ReadonlyArray<string>): RTE.ReaderT
     RTE.flatMap((m) => pipe(distinct, traverseRTE((tag: string) => putManifest(ref, m, tag)))),
     RTE.map(() => undefined)
   )
-})
+}

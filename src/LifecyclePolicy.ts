@@ -15,7 +15,7 @@ import { pipe } from 'fp-ts/function'
 import * as t from 'io-ts'
 import type { EcrError } from './EcrError'
 import { type Check, checked, decodeJson, type Item, invalid, report, showValue, stringArray, struct } from './internal/codec'
-import type { ImageDetail } from './internal/images'
+import type { ImageDetail } from './internal/refs'
 
 // -------------------------------------------------------------------------------------
 // model

@@ -4,68 +4,74 @@
  *
  * @since 0.1.0
  */
-import { DescribeRepositoriesCommand, type DescribeRepositoriesCommandOutput } from '@aws-sdk/client-ecr'
+import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr'
 import { pipe } from 'fp-ts/function'
 import * as RTE from 'fp-ts/ReaderTaskEither'
-import type { EcrEnv, EcrLogin } from './Env'
+import type * as Env from './Env'
 import type { EcrError } from './EcrError'
-import { isRepositoryName, type ResourceTag } from './Primitives'
+import type { AccountId, Region, ResourceTag } from './Primitives'
+import type { ReplicationConfiguration } from './ReplicationConfiguration'
 import * as Repository from './Repository'
 import { traverseRTE } from './internal/concurrency'
 import * as login from './internal/login'
+import * as Output from './internal/output'
 import { MAX_RESULTS, paginate } from './internal/paginate'
-import type { RegistryRef, RepositoryRef } from './internal/refs'
-import { listOf, stringOf } from './internal/output'
 import { inRegion } from './internal/region'
-import * as G from './internal/guard'
-import { total } from './internal/total'
+import * as replication from './internal/replication'
 import { send } from './internal/send'
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
 
-export type {
-  /**
-   * Credentials for the registry HTTP API: `{ username, password, proxyEndpoint, expiresAt }`.
-   *
-   * @category model
-   * @since 0.1.0
-   * @example
-   * import type { EcrLogin } from 'ecr-fp-ts/Registry'
-   * import * as Registry from 'ecr-fp-ts/Registry'
-   * import { InMemoryEcr } from 'ecr-fp-ts/testing'
-   * import * as E from 'fp-ts/Either'
-   *
-   * const twin = InMemoryEcr.make({ password: 'secret' })
-   * Registry.getLogin()(twin.env)().then((r) => {
-   *   assert.ok(E.isRight(r))
-   *   const login: EcrLogin = r.right
-   *   assert.deepStrictEqual([login.username, login.password, login.proxyEndpoint], ['AWS', 'secret', twin.proxyEndpoint])
-   *   assert.ok(login.expiresAt.getTime() > Date.now())
-   * })
-   */
-  EcrLogin,
-  /**
-   * @category model
-   * @since 0.1.0
-   * @example
-   * import type { RegistryRef } from 'ecr-fp-ts/Registry'
-   * import * as Registry from 'ecr-fp-ts/Registry'
-   * import * as RegistryUri from 'ecr-fp-ts/RegistryUri'
-   * import { InMemoryEcr } from 'ecr-fp-ts/testing'
-   * import * as E from 'fp-ts/Either'
-   *
-   * const twin = InMemoryEcr.make({ accountId: '123456789012', region: 'us-east-1' })
-   * const other = E.map(RegistryUri.toRef)(RegistryUri.parse('210987654321.dkr.ecr.eu-west-1.amazonaws.com'))
-   * assert.ok(E.isRight(other))
-   * const registry: RegistryRef = other.right
-   * Registry.listRepositories(registry)(twin.env)().then((r) => {
-   *   assert.strictEqual(E.isLeft(r) && r.left._tag, 'InvalidArgument')
-   *   assert.strictEqual(twin.callCount(), 0)
-   * })
-   */
-  RegistryRef
+/**
+ * Credentials for the registry HTTP API: `{ username, password, proxyEndpoint, expiresAt }` (the
+ * same type as `Env.EcrLogin`).
+ *
+ * @category model
+ * @since 0.1.0
+ * @example
+ * import type { EcrLogin } from 'ecr-fp-ts/Registry'
+ * import * as Registry from 'ecr-fp-ts/Registry'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const twin = InMemoryEcr.make({ password: 'secret' })
+ * Registry.getLogin()(twin.env)().then((r) => {
+ *   assert.ok(E.isRight(r))
+ *   const login: EcrLogin = r.right
+ *   assert.deepStrictEqual([login.username, login.password, login.proxyEndpoint], ['AWS', 'secret', twin.proxyEndpoint])
+ *   assert.ok(login.expiresAt.getTime() > Date.now())
+ * })
+ */
+export type EcrLogin = Env.EcrLogin
+
+/**
+ * A registry: one account in one region.
+ *
+ * @category model
+ * @since 0.1.0
+ * @example
+ * import type { RegistryRef } from 'ecr-fp-ts/Registry'
+ * import * as Registry from 'ecr-fp-ts/Registry'
+ * import * as RegistryUri from 'ecr-fp-ts/RegistryUri'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const twin = InMemoryEcr.make({ accountId: '123456789012', region: 'us-east-1' })
+ * const other = E.map(RegistryUri.toRef)(RegistryUri.parse('210987654321.dkr.ecr.eu-west-1.amazonaws.com'))
+ * assert.ok(E.isRight(other))
+ * const registry: RegistryRef = other.right
+ * Registry.listRepositories(registry)(twin.env)().then((r) => {
+ *   assert.strictEqual(E.isLeft(r) && r.left._tag, 'InvalidArgument')
+ *   assert.strictEqual(twin.callCount(), 0)
+ * })
+ */
+export interface RegistryRef {
+  /** The AWS account that owns the registry (its registry id). */
+  readonly accountId: AccountId
+  /** The region the registry is in. */
+  readonly region: Region
 }
 
 /**
@@ -92,7 +98,9 @@ export type {
  * })
  */
 export interface RepositoryFilter {
+  /** A string: the name contains it; a RegExp: the name matches it (`.test`). */
   readonly name?: string | RegExp
+  /** Resource tags the repository must all carry (same key and value). */
   readonly tags?: ReadonlyArray<ResourceTag>
 }
 
@@ -119,9 +127,7 @@ export interface RepositoryFilter {
  *   assert.strictEqual(r.right.proxyEndpoint, twin.proxyEndpoint)
  * })
  */
-export const getLogin = (registry?: RegistryRef): RTE.ReaderTaskEither<EcrEnv, EcrError, EcrLogin> =>
-  total('Registry.getLogin', [G.optionalRegistryRef(registry)], () => login.getLogin(registry)
-  )
+export const getLogin = (registry?: RegistryRef): RTE.ReaderTaskEither<Env.EcrEnv, EcrError, EcrLogin> => login.getLogin(registry)
 
 /**
  * Every repository of the registry (DescribeRepositories, pages of 1000).
@@ -141,32 +147,28 @@ export const getLogin = (registry?: RegistryRef): RTE.ReaderTaskEither<EcrEnv, E
  *   assert.deepStrictEqual(pipe(r, E.map((rs) => rs.map((x) => x.repositoryName).sort())), E.right(['team/app', 'team/db']))
  * })
  */
-export const listRepositories = (registry?: RegistryRef): RTE.ReaderTaskEither<EcrEnv, EcrError, ReadonlyArray<RepositoryRef>> =>
-  total('Registry.listRepositories', [G.optionalRegistryRef(registry)], () =>
+export const listRepositories = (
+  registry?: RegistryRef
+): RTE.ReaderTaskEither<Env.EcrEnv, EcrError, ReadonlyArray<Repository.RepositoryRef>> =>
   pipe(
     inRegion(registry),
     RTE.flatMap((r) =>
-      paginate('DescribeRepositories', (nextToken) =>
-        pipe(
-          send<DescribeRepositoriesCommandOutput>(
-            'DescribeRepositories',
-            new DescribeRepositoriesCommand({
-              registryId: r.accountId,
-              maxResults: MAX_RESULTS,
-              ...(nextToken === undefined ? {} : { nextToken })
-            })
-          ),
-          RTE.map((out) => ({
-            items: listOf(out.repositories).flatMap((repo): ReadonlyArray<RepositoryRef> => {
-              const name = repo?.repositoryName
-              return isRepositoryName(name) ? [{ accountId: r.accountId, region: r.region, repositoryName: name }] : []
-            }),
-            nextToken: stringOf(out.nextToken)
-          }))
-        )
+      pipe(
+        paginate('DescribeRepositories', (nextToken) =>
+          pipe(
+            send(
+              new DescribeRepositoriesCommand({
+                registryId: r.accountId,
+                maxResults: MAX_RESULTS,
+                ...(nextToken === undefined ? {} : { nextToken })
+              })
+            ),
+            RTE.flatMapEither(Output.describeRepositories)
+          )
+        ),
+        RTE.map((names) => names.map((repositoryName) => ({ accountId: r.accountId, region: r.region, repositoryName })))
       )
     )
-  )
   )
 
 const nameTest = (name: string | RegExp | undefined): ((s: string) => boolean) => {
@@ -206,7 +208,7 @@ const hasAll =
 export const getRepositories = (
   filter: RepositoryFilter,
   registry?: RegistryRef
-): RTE.ReaderTaskEither<EcrEnv, EcrError, ReadonlyArray<RepositoryRef>> => total('Registry.getRepositories', [G.record(filter, 'a RepositoryFilter'), G.optionalRegistryRef(registry)], () => {
+): RTE.ReaderTaskEither<Env.EcrEnv, EcrError, ReadonlyArray<Repository.RepositoryRef>> => {
   const byName = nameTest(filter.name)
   const wanted = filter.tags ?? []
   return pipe(
@@ -217,7 +219,7 @@ export const getRepositories = (
         ? RTE.right(repos)
         : pipe(
             repos,
-            traverseRTE((repo: RepositoryRef) =>
+            traverseRTE((repo: Repository.RepositoryRef) =>
               pipe(
                 Repository.getResourceTags(repo),
                 RTE.map(hasAll(wanted)),
@@ -229,14 +231,11 @@ export const getRepositories = (
           )
     )
   )
-})
+}
 
 // -------------------------------------------------------------------------------------
 // replication
 // -------------------------------------------------------------------------------------
-
-import type { ReplicationConfiguration } from './ReplicationConfiguration'
-import * as replication from './internal/replication'
 
 /**
  * The registry's replication configuration (DescribeRegistry): the rules ECR's own replication
@@ -258,9 +257,7 @@ import * as replication from './internal/replication'
  */
 export const getReplicationConfiguration = (
   registry?: RegistryRef
-): RTE.ReaderTaskEither<EcrEnv, EcrError, ReplicationConfiguration> =>
-  total('Registry.getReplicationConfiguration', [G.optionalRegistryRef(registry)], () => replication.get(registry)
-  )
+): RTE.ReaderTaskEither<Env.EcrEnv, EcrError, ReplicationConfiguration> => replication.get(registry)
 
 /**
  * Replaces the registry's replication configuration (PutReplicationConfiguration) and answers the
@@ -302,6 +299,4 @@ export const getReplicationConfiguration = (
 export const putReplicationConfiguration = (
   config: ReplicationConfiguration,
   registry?: RegistryRef
-): RTE.ReaderTaskEither<EcrEnv, EcrError, ReplicationConfiguration> =>
-  total('Registry.putReplicationConfiguration', [G.record(config, 'a ReplicationConfiguration'), G.optionalRegistryRef(registry)], () => replication.put(config, registry)
-  )
+): RTE.ReaderTaskEither<Env.EcrEnv, EcrError, ReplicationConfiguration> => replication.put(config, registry)

@@ -12,15 +12,10 @@ import {
   CreateRepositoryCommand,
   DeleteRepositoryCommand,
   DescribeImagesCommand,
-  type DescribeImagesCommandOutput,
   DescribeRepositoriesCommand,
-  type DescribeRepositoriesCommandOutput,
   GetLifecyclePolicyCommand,
-  type GetLifecyclePolicyCommandOutput,
   ListImagesCommand,
-  type ListImagesCommandOutput,
   ListTagsForResourceCommand,
-  type ListTagsForResourceCommandOutput,
   PutLifecyclePolicyCommand,
   TagResourceCommand,
   UntagResourceCommand
@@ -30,101 +25,94 @@ import { pipe } from 'fp-ts/function'
 import * as O from 'fp-ts/Option'
 import * as RTE from 'fp-ts/ReaderTaskEither'
 import * as RA from 'fp-ts/ReadonlyArray'
-import type { EcrEnv } from './Env'
+import type { EcrEnv, RegistryEnv } from './Env'
 import * as EcrError from './EcrError'
+import type * as Image from './Image'
 import * as LifecyclePolicy from './LifecyclePolicy'
-import {
-  isImageDigest,
-  isRepositoryName,
-  type ImageDigest,
-  type ResourceTag
-} from './Primitives'
+import { isImageDigest, isRepositoryName, type ImageDigest, type RepositoryName, type ResourceTag } from './Primitives'
+import type { RegistryRef } from './Registry'
 import type { RepositoryUri } from './RepositoryUri'
 import * as arn from './internal/arn'
+import { showValue } from './internal/codec'
 import { traverseRTE } from './internal/concurrency'
-import {
-  batchGetImage,
-  checkTag,
-  failureError,
-  getOne,
-  toImageDetail,
-  toImageRef,
-  type BatchGetImageResult,
-  type FetchedImage,
-  type ImageDetail,
-  type ImageId
-} from './internal/images'
+import { batchGetImage, checkTag, failureError, getOne, toImageRef, type ImageId } from './internal/images'
+import * as Output from './internal/output'
 import { BATCH_LIMIT, MAX_RESULTS, paginate } from './internal/paginate'
-import type { ImageRef, RegistryRef, RepositoryRef } from './internal/refs'
-import { listOf, stringOf } from './internal/output'
 import { inRegion } from './internal/region'
-import * as G from './internal/guard'
-import { total } from './internal/total'
 import { send } from './internal/send'
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
 
-export type {
-  /**
-   * @category model
-   * @since 0.1.0
-   * @example
-   * import type { RepositoryRef } from 'ecr-fp-ts/Repository'
-   * import * as Repository from 'ecr-fp-ts/Repository'
-   * import * as E from 'fp-ts/Either'
-   *
-   * const ref = Repository.fromArn('arn:aws:ecr:us-west-2:123456789012:repository/team/app')
-   * assert.ok(E.isRight(ref))
-   * const repo: RepositoryRef = ref.right
-   * assert.deepStrictEqual([repo.accountId, repo.region, repo.repositoryName], ['123456789012', 'us-west-2', 'team/app'])
-   * assert.strictEqual(Repository.toUri(repo), '123456789012.dkr.ecr.us-west-2.amazonaws.com/team/app')
-   */
-  RepositoryRef,
-  /**
-   * @category model
-   * @since 0.1.0
-   * @example
-   * import type { ImageRef } from 'ecr-fp-ts/Repository'
-   * import * as Repository from 'ecr-fp-ts/Repository'
-   * import { InMemoryEcr } from 'ecr-fp-ts/testing'
-   * import * as E from 'fp-ts/Either'
-   * import { pipe } from 'fp-ts/function'
-   * import * as RTE from 'fp-ts/ReaderTaskEither'
-   *
-   * const twin = InMemoryEcr.make()
-   * const pushed = twin.pushImage('app', { tag: 'v1' })
-   * pipe(Repository.make('app'), RTE.flatMap((repo) => Repository.getImage(repo, { tag: 'v1' })))(twin.env)().then((r) => {
-   *   assert.ok(E.isRight(r) && E.isRight(pushed))
-   *   const image: ImageRef = r.right
-   *   assert.strictEqual(image.imageDigest, pushed.right.imageDigest)
-   *   assert.strictEqual(image.imageManifestMediaType, pushed.right.mediaType)
-   * })
-   */
-  ImageRef,
-  /**
-   * @category model
-   * @since 0.1.0
-   * @example
-   * import type { ImageDetail } from 'ecr-fp-ts/Repository'
-   * import * as Repository from 'ecr-fp-ts/Repository'
-   * import { InMemoryEcr } from 'ecr-fp-ts/testing'
-   * import * as E from 'fp-ts/Either'
-   * import { pipe } from 'fp-ts/function'
-   * import * as RTE from 'fp-ts/ReaderTaskEither'
-   *
-   * const twin = InMemoryEcr.make()
-   * twin.pushImage('app', { tags: ['v1', 'latest'] })
-   * twin.pushImage('app')
-   * pipe(Repository.make('app'), RTE.flatMap((repo) => Repository.listImageDetails(repo)))(twin.env)().then((r) => {
-   *   assert.ok(E.isRight(r))
-   *   const details: ReadonlyArray<ImageDetail> = r.right
-   *   assert.deepStrictEqual(details.map((d) => [...d.imageTags].sort()).sort(), [[], ['latest', 'v1']])
-   * })
-   */
-  ImageDetail
+/**
+ * A repository of a registry.
+ *
+ * @category model
+ * @since 0.1.0
+ * @example
+ * import type { RepositoryRef } from 'ecr-fp-ts/Repository'
+ * import * as Repository from 'ecr-fp-ts/Repository'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const ref = Repository.fromArn('arn:aws:ecr:us-west-2:123456789012:repository/team/app')
+ * assert.ok(E.isRight(ref))
+ * const repo: RepositoryRef = ref.right
+ * assert.deepStrictEqual([repo.accountId, repo.region, repo.repositoryName], ['123456789012', 'us-west-2', 'team/app'])
+ * assert.strictEqual(Repository.toUri(repo), '123456789012.dkr.ecr.us-west-2.amazonaws.com/team/app')
+ */
+export interface RepositoryRef extends RegistryRef {
+  /** The repository's name, such as `team/app`. */
+  readonly repositoryName: RepositoryName
 }
+
+/**
+ * An image of a repository, by digest (the same type as `Image.ImageRef`).
+ *
+ * @category model
+ * @since 0.1.0
+ * @example
+ * import type { ImageRef } from 'ecr-fp-ts/Repository'
+ * import * as Repository from 'ecr-fp-ts/Repository'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * const twin = InMemoryEcr.make()
+ * const pushed = twin.pushImage('app', { tag: 'v1' })
+ * pipe(Repository.make('app'), RTE.flatMap((repo) => Repository.getImage(repo, { tag: 'v1' })))(twin.env)().then((r) => {
+ *   assert.ok(E.isRight(r) && E.isRight(pushed))
+ *   const image: ImageRef = r.right
+ *   assert.strictEqual(image.imageDigest, pushed.right.imageDigest)
+ *   assert.strictEqual(image.imageManifestMediaType, pushed.right.mediaType)
+ * })
+ */
+export type ImageRef = Image.ImageRef
+
+/**
+ * What DescribeImages tells about an image (the same type as `Image.ImageDetail`).
+ *
+ * @category model
+ * @since 0.1.0
+ * @example
+ * import type { ImageDetail } from 'ecr-fp-ts/Repository'
+ * import * as Repository from 'ecr-fp-ts/Repository'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * const twin = InMemoryEcr.make()
+ * twin.pushImage('app', { tags: ['v1', 'latest'] })
+ * twin.pushImage('app')
+ * pipe(Repository.make('app'), RTE.flatMap((repo) => Repository.listImageDetails(repo)))(twin.env)().then((r) => {
+ *   assert.ok(E.isRight(r))
+ *   const details: ReadonlyArray<ImageDetail> = r.right
+ *   assert.deepStrictEqual(details.map((d) => [...d.imageTags].sort()).sort(), [[], ['latest', 'v1']])
+ * })
+ */
+export type ImageDetail = Image.ImageDetail
 
 /**
  * Which images a listing returns: those with at least one tag, those without, or all.
@@ -252,8 +240,7 @@ export type TagMode = 'append' | 'overwrite'
  *   assert.strictEqual(E.isLeft(r) && r.left._tag, 'InvalidArgument')
  * })
  */
-export const make = (repositoryName: string, registry?: RegistryRef): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, RepositoryRef> =>
-  total('Repository.make', [G.string(repositoryName, 'a repository name'), G.optionalRegistryRef(registry)], () =>
+export const make = (repositoryName: string, registry?: RegistryRef): RTE.ReaderTaskEither<RegistryEnv, EcrError.EcrError, RepositoryRef> =>
   pipe(
     inRegion(registry),
     RTE.flatMapEither((r) =>
@@ -261,11 +248,10 @@ export const make = (repositoryName: string, registry?: RegistryRef): RTE.Reader
         ? E.right({ accountId: r.accountId, region: r.region, repositoryName })
         : E.left(
             EcrError.invalidArgument(
-              `not a valid repository name: ${JSON.stringify(repositoryName)} (2-256 characters: lower-case letters, digits and . _ - separators, components joined by /)`
+              `not a valid repository name: ${showValue(repositoryName)} (2-256 characters: lower-case letters, digits and . _ - separators, components joined by /)`
             )
           )
     )
-  )
   )
 
 /**
@@ -308,9 +294,7 @@ export const fromArn: (s: string) => E.Either<EcrError.EcrError, RepositoryRef> 
 // -------------------------------------------------------------------------------------
 
 /**
- * The repository's URI. Given a value that is not a RepositoryRef, each part is read with `String`
- * (a missing part, or every part of a non-object, reads `"undefined"`), so the result is then not a
- * valid URI.
+ * The repository's URI.
  *
  * @category conversions
  * @since 0.1.0
@@ -326,8 +310,7 @@ export const toUri: (ref: RepositoryRef) => RepositoryUri = arn.toUri
 
 /**
  * The repository's ARN; the partition follows the region (`aws-cn` for `cn-*`, `aws-us-gov` for
- * `us-gov-*`). Given a value that is not a RepositoryRef, each part is read with `String` (a missing
- * part, or every part of a non-object, reads `"undefined"`), so the result is then not a valid ARN.
+ * `us-gov-*`).
  *
  * @category conversions
  * @since 0.1.0
@@ -379,13 +362,12 @@ const dedupeTags = (tags: ReadonlyArray<ResourceTag>): ReadonlyArray<ResourceTag
  *   assert.deepStrictEqual(r, E.right([{ Key: 'team', Value: 'infra' }, { Key: 'cost', Value: 'ml' }]))
  * })
  */
-export const create = (ref: RepositoryRef, options: CreateOptions = {}): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, void> => total('Repository.create', [G.repositoryRef(ref), G.options(options, 'CreateOptions')], () => {
+export const create = (ref: RepositoryRef, options: CreateOptions = {}): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, void> => {
   const tags = dedupeTags(options.tags ?? [])
   return pipe(
     inRegion(ref),
     RTE.flatMap(() =>
       send(
-        'CreateRepository',
         new CreateRepositoryCommand({
           registryId: ref.accountId,
           repositoryName: ref.repositoryName,
@@ -402,7 +384,7 @@ export const create = (ref: RepositoryRef, options: CreateOptions = {}): RTE.Rea
         : RTE.left(e)
     )
   )
-})
+}
 
 /**
  * Whether the repository exists (one DescribeRepositories call).
@@ -426,12 +408,10 @@ export const create = (ref: RepositoryRef, options: CreateOptions = {}): RTE.Rea
  * })
  */
 export const exists = (ref: RepositoryRef): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, boolean> =>
-  total('Repository.exists', [G.repositoryRef(ref)], () =>
   pipe(
     inRegion(ref),
     RTE.flatMap(() =>
-      send<DescribeRepositoriesCommandOutput>(
-        'DescribeRepositories',
+      send(
         new DescribeRepositoriesCommand({ registryId: ref.accountId, repositoryNames: [ref.repositoryName] }),
         ref.repositoryName
       )
@@ -439,21 +419,17 @@ export const exists = (ref: RepositoryRef): RTE.ReaderTaskEither<EcrEnv, EcrErro
     RTE.map(() => true),
     RTE.orElse((e) => (e._tag === 'NotFound' && e.resource === 'Repository' ? RTE.right(false) : RTE.left(e)))
   )
-  )
 
 const delete_ = (ref: RepositoryRef, options: { readonly force?: boolean } = {}): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, void> =>
-  total('Repository.delete', [G.repositoryRef(ref), G.options(options, 'delete options')], () =>
   pipe(
     inRegion(ref),
     RTE.flatMap(() =>
       send(
-        'DeleteRepository',
         new DeleteRepositoryCommand({ registryId: ref.accountId, repositoryName: ref.repositoryName, force: options.force ?? false }),
         ref.repositoryName
       )
     ),
     RTE.map(() => undefined)
-  )
   )
 
 export {
@@ -522,7 +498,7 @@ const imagesPage = (ref: RepositoryRef, tagStatus: TagStatus, nextToken: string 
 export const listImageDetails = (
   ref: RepositoryRef,
   options: { readonly tagStatus?: TagStatus } = {}
-): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, ReadonlyArray<ImageDetail>> => total('Repository.listImageDetails', [G.repositoryRef(ref), G.options(options, 'list options')], () => {
+): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, ReadonlyArray<ImageDetail>> => {
   const tagStatus = options.tagStatus ?? 'ANY'
   const keep = keepByTagStatus(tagStatus)
   return pipe(
@@ -530,44 +506,27 @@ export const listImageDetails = (
     RTE.flatMap(() =>
       paginate('DescribeImages', (nextToken) =>
         pipe(
-          send<DescribeImagesCommandOutput>(
-            'DescribeImages',
-            new DescribeImagesCommand(imagesPage(ref, tagStatus, nextToken)),
-            ref.repositoryName
-          ),
-          RTE.flatMapEither((out) =>
-            pipe(
-              E.traverseArray(toImageDetail)(listOf(out.imageDetails)),
-              E.map((items) => ({ items, nextToken: stringOf(out.nextToken) }))
-            )
-          )
+          send(new DescribeImagesCommand(imagesPage(ref, tagStatus, nextToken)), ref.repositoryName),
+          RTE.flatMapEither(Output.describeImages)
         )
       )
     ),
     RTE.map((details) => details.filter((d) => keep(d.imageTags.length > 0)))
   )
-})
+}
 
 /** The distinct digests ListImages names, in first-seen order, kept by `tagStatus` (applied here too). */
 const listDigests = (ref: RepositoryRef, tagStatus: TagStatus): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, ReadonlyArray<ImageDigest>> =>
   pipe(
     paginate('ListImages', (nextToken) =>
       pipe(
-        send<ListImagesCommandOutput>(
-          'ListImages',
-          new ListImagesCommand(imagesPage(ref, tagStatus, nextToken)),
-          ref.repositoryName
-        ),
-        RTE.map((out) => ({ items: listOf(out.imageIds), nextToken: stringOf(out.nextToken) }))
+        send(new ListImagesCommand(imagesPage(ref, tagStatus, nextToken)), ref.repositoryName),
+        RTE.flatMapEither(Output.listImages)
       )
     ),
     RTE.map((ids) => {
       const tagged = new Map<ImageDigest, boolean>()
-      for (const id of ids) {
-        const digest = id?.imageDigest
-        if (!isImageDigest(digest)) continue
-        tagged.set(digest, (tagged.get(digest) ?? false) || stringOf(id?.imageTag) !== undefined)
-      }
+      for (const id of ids) tagged.set(id.imageDigest, (tagged.get(id.imageDigest) ?? false) || id.tagged)
       const keep = keepByTagStatus(tagStatus)
       return Array.from(tagged).flatMap(([digest, t]) => (keep(t) ? [digest] : []))
     })
@@ -577,9 +536,9 @@ const listDigests = (ref: RepositoryRef, tagStatus: TagStatus): RTE.ReaderTaskEi
 const mergeBatches = (
   ref: RepositoryRef,
   order: ReadonlyArray<ImageDigest>,
-  batches: ReadonlyArray<BatchGetImageResult>
+  batches: ReadonlyArray<Output.BatchGetImageResult>
 ): E.Either<EcrError.EcrError, ReadonlyArray<ImageRef>> => {
-  const byDigest = new Map<string, FetchedImage>()
+  const byDigest = new Map<string, Output.FetchedImage>()
   for (const batch of batches) {
     const failure = batch.failures.find((f) => f.failureCode !== 'ImageNotFound')
     if (failure !== undefined) return E.left(failureError(ref, failure))
@@ -632,7 +591,6 @@ export const getImages = (
   ref: RepositoryRef,
   options: { readonly tagStatus?: TagStatus } = {}
 ): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, ReadonlyArray<ImageRef>> =>
-  total('Repository.getImages', [G.repositoryRef(ref), G.options(options, 'list options')], () =>
   pipe(
     inRegion(ref),
     RTE.flatMap(() => listDigests(ref, options.tagStatus ?? 'ANY')),
@@ -644,21 +602,15 @@ export const getImages = (
       )
     )
   )
-  )
 
-const imageIdOf = (id: ImageIdentifier): E.Either<EcrError.EcrError, ImageId> => {
-  const raw = (typeof id === 'object' && id !== null ? id : {}) as { readonly tag?: unknown; readonly digest?: unknown }
-  const { tag, digest } = raw
-  if ((tag === undefined) === (digest === undefined))
-    return E.left(EcrError.invalidArgument('give exactly one of tag or digest'))
-  if (tag !== undefined)
-    return typeof tag === 'string'
-      ? pipe(checkTag(tag), E.map((imageTag) => ({ imageTag })))
-      : E.left(EcrError.invalidArgument(`not a valid image tag: ${JSON.stringify(tag)}`))
-  return isImageDigest(digest)
-    ? E.right({ imageDigest: digest })
-    : E.left(EcrError.invalidArgument(`not a valid image digest: ${JSON.stringify(digest)}`))
-}
+const imageIdOf = (id: ImageIdentifier): E.Either<EcrError.EcrError, ImageId> =>
+  'tag' in id
+    ? 'digest' in id
+      ? E.left(EcrError.invalidArgument('give exactly one of tag or digest'))
+      : pipe(checkTag(id.tag), E.map((imageTag) => ({ imageTag })))
+    : isImageDigest(id.digest)
+    ? E.right({ imageDigest: id.digest })
+    : E.left(EcrError.invalidArgument(`not a valid image digest: ${showValue(id.digest)}`))
 
 /**
  * The image with the given tag or digest, with its manifest, in one BatchGetImage call. Both or
@@ -684,13 +636,11 @@ const imageIdOf = (id: ImageIdentifier): E.Either<EcrError.EcrError, ImageId> =>
  * })
  */
 export const getImage = (ref: RepositoryRef, id: ImageIdentifier): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, ImageRef> =>
-  total('Repository.getImage', [G.repositoryRef(ref), G.record(id, 'an ImageIdentifier ({ tag } or { digest })')], () =>
   pipe(
     RTE.fromEither(imageIdOf(id)),
     RTE.tap(() => inRegion(ref)),
     RTE.flatMap((imageId) => getOne(ref, imageId)),
     RTE.map((image) => toImageRef(ref, image))
-  )
   )
 
 /**
@@ -712,22 +662,10 @@ export const getImage = (ref: RepositoryRef, id: ImageIdentifier): RTE.ReaderTas
  * })
  */
 export const getResourceTags = (ref: RepositoryRef): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, ReadonlyArray<ResourceTag>> =>
-  total('Repository.getResourceTags', [G.repositoryRef(ref)], () =>
   pipe(
     inRegion(ref),
-    RTE.flatMap(() =>
-      send<ListTagsForResourceCommandOutput>(
-        'ListTagsForResource',
-        new ListTagsForResourceCommand({ resourceArn: arn.toArn(ref) }),
-        ref.repositoryName
-      )
-    ),
-    RTE.map((out) =>
-      listOf(out.tags).flatMap((t) =>
-        typeof t?.Key === 'string' && typeof t.Value === 'string' ? [{ Key: t.Key, Value: t.Value }] : []
-      )
-    )
-  )
+    RTE.flatMap(() => send(new ListTagsForResourceCommand({ resourceArn: arn.toArn(ref) }), ref.repositoryName)),
+    RTE.flatMapEither(Output.listTagsForResource)
   )
 
 /**
@@ -757,14 +695,14 @@ export const updateResourceTags = (
   ref: RepositoryRef,
   tags: ReadonlyArray<ResourceTag>,
   mode: TagMode = 'append'
-): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, void> => total('Repository.updateResourceTags', [G.repositoryRef(ref), G.array(tags, 'a list of resource tags')], () => {
+): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, void> => {
   const wanted = dedupeTags(tags)
   const resourceArn = arn.toArn(ref)
   const tagAll: RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, void> =
     wanted.length === 0
       ? unit
       : pipe(
-          send('TagResource', new TagResourceCommand({ resourceArn, tags: wanted.map((t) => ({ Key: t.Key, Value: t.Value })) }), ref.repositoryName),
+          send(new TagResourceCommand({ resourceArn, tags: wanted.map((t) => ({ Key: t.Key, Value: t.Value })) }), ref.repositoryName),
           RTE.map(() => undefined)
         )
   const removeOthers: RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, void> =
@@ -777,7 +715,7 @@ export const updateResourceTags = (
             const tagKeys = Array.from(new Set(existing.map((t) => t.Key).filter((k) => !keep.has(k))))
             return tagKeys.length === 0
               ? unit
-              : pipe(send('UntagResource', new UntagResourceCommand({ resourceArn, tagKeys }), ref.repositoryName), RTE.map(() => undefined))
+              : pipe(send(new UntagResourceCommand({ resourceArn, tagKeys }), ref.repositoryName), RTE.map(() => undefined))
           })
         )
   return pipe(
@@ -785,7 +723,7 @@ export const updateResourceTags = (
     RTE.flatMap(() => removeOthers),
     RTE.flatMap(() => tagAll)
   )
-})
+}
 
 /**
  * Sets the repository's lifecycle policy (the text of `LifecyclePolicy.toJson`). A policy ECR would
@@ -816,19 +754,16 @@ export const putLifecyclePolicy = (
   ref: RepositoryRef,
   policy: LifecyclePolicy.LifecyclePolicy
 ): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, void> =>
-  total('Repository.putLifecyclePolicy', [G.repositoryRef(ref), G.record(policy, 'a LifecyclePolicy')], () =>
   pipe(
     RTE.fromEither(LifecyclePolicy.toJsonChecked(policy)),
     RTE.tap(() => inRegion(ref)),
     RTE.flatMap((lifecyclePolicyText) =>
       send(
-        'PutLifecyclePolicy',
         new PutLifecyclePolicyCommand({ registryId: ref.accountId, repositoryName: ref.repositoryName, lifecyclePolicyText }),
         ref.repositoryName
       )
     ),
     RTE.map(() => undefined)
-  )
   )
 
 /**
@@ -857,21 +792,12 @@ export const putLifecyclePolicy = (
 export const getLifecyclePolicy = (
   ref: RepositoryRef
 ): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, O.Option<LifecyclePolicy.LifecyclePolicy>> =>
-  total('Repository.getLifecyclePolicy', [G.repositoryRef(ref)], () =>
   pipe(
     inRegion(ref),
     RTE.flatMap(() =>
-      send<GetLifecyclePolicyCommandOutput>(
-        'GetLifecyclePolicy',
-        new GetLifecyclePolicyCommand({ registryId: ref.accountId, repositoryName: ref.repositoryName }),
-        ref.repositoryName
-      )
+      send(new GetLifecyclePolicyCommand({ registryId: ref.accountId, repositoryName: ref.repositoryName }), ref.repositoryName)
     ),
-    RTE.flatMapEither((out) =>
-      typeof out.lifecyclePolicyText === 'string'
-        ? pipe(LifecyclePolicy.fromJson(out.lifecyclePolicyText), E.map(O.some))
-        : E.left(EcrError.decodeError('LifecyclePolicy', ['/lifecyclePolicyText: missing from GetLifecyclePolicy']))
-    ),
+    RTE.flatMapEither(Output.getLifecyclePolicy),
+    RTE.flatMapEither((text) => pipe(LifecyclePolicy.fromJson(text), E.map(O.some))),
     RTE.orElse((e) => (e._tag === 'NotFound' && e.resource === 'LifecyclePolicy' ? RTE.right(O.none) : RTE.left(e)))
-  )
   )

@@ -95,7 +95,15 @@ export * as LifecyclePolicy from './LifecyclePolicy'
 export * as ReplicationConfiguration from './ReplicationConfiguration'
 
 /**
- * The environment programs run in: the ECR API client and the HTTP functions.
+ * Retry policies as data: `limitRetries`, `exponentialBackoff`, `capDelay`, `jittered`, the defaults.
+ *
+ * @category modules
+ * @since 0.2.0
+ */
+export * as Retry from './Retry'
+
+/**
+ * The environment programs run in: the ECR API client and the HTTP functions, and their middleware.
  *
  * @category modules
  * @since 0.1.0
@@ -125,6 +133,14 @@ export * as Repository from './Repository'
  * @since 0.1.0
  */
 export * as Image from './Image'
+
+/**
+ * Image configs (the JSON blob a manifest's `config` points at): the type and its codec. Pure.
+ *
+ * @category modules
+ * @since 0.2.0
+ */
+export * as ImageConfig from './ImageConfig'
 
 export {
   /**

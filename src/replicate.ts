@@ -8,22 +8,22 @@ import * as E from 'fp-ts/Either'
 import { pipe } from 'fp-ts/function'
 import * as O from 'fp-ts/Option'
 import * as RTE from 'fp-ts/ReaderTaskEither'
-import type * as TE from 'fp-ts/TaskEither'
+import * as TE from 'fp-ts/TaskEither'
 import type { EcrEnv, EcrLogin, HttpEnv } from './Env'
 import * as EcrError from './EcrError'
 import * as Image from './Image'
+import type { ImageRef } from './Image'
 import * as ImageUri from './ImageUri'
 import * as Manifest from './Manifest'
-import { isAccountId, isImageDigest, isImageTag, isRegion, isRepositoryName, type ImageDigest, type ImageTag, type RepositoryName } from './Primitives'
-import { allBounded } from './internal/concurrency'
-import { DEFAULT_CONCURRENCY } from './internal/concurrency'
+import { isImageTag, type ImageDigest, type ImageTag, type RepositoryName } from './Primitives'
+import type { RepositoryRef } from './Repository'
+import { showValue } from './internal/codec'
+import { allBounded, DEFAULT_CONCURRENCY } from './internal/concurrency'
 import { copyBlobs, sameRegistry, type BlobStatus, type Side } from './internal/copyBlob'
 import { declaredMediaType, fromText, plan, type Plan, type PlannedManifest } from './internal/imagePlan'
+import { imageLabel } from './internal/images'
 import { getLogin } from './internal/login'
-import type { ImageRef, RepositoryRef } from './internal/refs'
 import { inRegion } from './internal/region'
-import * as G from './internal/guard'
-import { total } from './internal/total'
 import { getManifest, headManifest, putManifest } from './internal/registry'
 
 // -------------------------------------------------------------------------------------
@@ -264,17 +264,19 @@ const onSource = <A>(rte: RTE.ReaderTaskEither<SideEnv, EcrError.EcrError, A>): 
 const onDestination = <A>(rte: RTE.ReaderTaskEither<SideEnv, EcrError.EcrError, A>): Program<A> =>
   RTE.local((r: ReplicateEnv) => r.destination)(rte)
 
+/** Tells `onProgress`; a callback that throws must not break the copy, so its throw is dropped. */
+const tell = (r: ReplicateEnv, p: Progress): void => {
+  try {
+    r.onProgress?.(p)
+  } catch {
+    // the copy goes on
+  }
+}
+
 const emit =
   (p: Progress): Program<void> =>
   (r) =>
-  async () => {
-    try {
-      r.onProgress?.(p)
-    } catch {
-      // a progress callback that throws must not break the copy
-    }
-    return E.right(undefined)
-  }
+    TE.fromIO(() => tell(r, p))
 
 const repositoryOf = (ref: RepositoryRef): RepositoryRef => ({
   accountId: ref.accountId,
@@ -282,73 +284,35 @@ const repositoryOf = (ref: RepositoryRef): RepositoryRef => ({
   repositoryName: ref.repositoryName
 })
 
-const imageLabel = (ref: ImageRef): string => `${ref.repositoryName}@${ref.imageDigest}`
-
-const show = (u: unknown): string => {
-  try {
-    return (JSON.stringify(u) ?? String(u)).slice(0, 120)
-  } catch {
-    return typeof u
-  }
-}
-
-const checkRepositoryRef = (u: unknown, what: string): E.Either<EcrError.EcrError, RepositoryRef> => {
-  const r = (typeof u === 'object' && u !== null ? u : {}) as Partial<Record<keyof RepositoryRef, unknown>>
-  if (!isAccountId(r.accountId)) return E.left(EcrError.invalidArgument(`${what}: not a valid account id: ${show(r.accountId)}`))
-  if (!isRegion(r.region)) return E.left(EcrError.invalidArgument(`${what}: not a valid region: ${show(r.region)}`))
-  if (!isRepositoryName(r.repositoryName))
-    return E.left(EcrError.invalidArgument(`${what}: not a valid repository name: ${show(r.repositoryName)}`))
-  return E.right({ accountId: r.accountId, region: r.region, repositoryName: r.repositoryName })
-}
-
 /** The source image by digest: a digest URI or ref as it is, a tag URI resolved (one ECR call). */
-const resolveSource = (source: ImageRef | ImageUri.ImageUri): Program<ImageRef> => {
-  if (typeof source === 'string')
-    return pipe(
-      RTE.fromEither(ImageUri.parse(source)),
-      RTE.map(ImageUri.toRef),
-      RTE.flatMap((u) =>
-        u.digest !== undefined
-          ? pipe(
-              onSource(inRegion(u)),
-              RTE.map((): ImageRef => ({ ...repositoryOf(u), imageDigest: u.digest as ImageDigest }))
-            )
-          : onSource(Image.fromUri(source))
+const resolveSource = (source: ImageRef | ImageUri.ImageUri): Program<ImageRef> =>
+  typeof source === 'string'
+    ? onSource(Image.fromUri(source))
+    : pipe(
+        onSource(inRegion(source)),
+        RTE.map(() => source)
       )
-    )
-  return pipe(
-    RTE.fromEither(checkRepositoryRef(source, 'source')),
-    RTE.flatMap((repo) =>
-      isImageDigest((source as { imageDigest?: unknown }).imageDigest)
-        ? RTE.right<ReplicateEnv, EcrError.EcrError, ImageRef>({ ...source, ...repo })
-        : RTE.left(EcrError.invalidArgument(`source: not a valid image digest: ${show(source.imageDigest)}`))
-    ),
-    RTE.tap((ref) => onSource(inRegion(ref)))
-  )
-}
 
 const resolveDestination = (destination: RepositoryRef): Program<RepositoryRef> =>
   pipe(
-    RTE.fromEither(checkRepositoryRef(destination, 'destination')),
-    RTE.tap((ref) => onDestination(inRegion(ref)))
+    onDestination(inRegion(destination)),
+    RTE.map(() => destination)
   )
 
 /** The tags given (checked, each once), else the source image's (one DescribeImages). */
 const tagsFor = (source: ImageRef, tags: ReadonlyArray<string> | undefined): Program<ReadonlyArray<string>> => {
   if (tags === undefined) return onSource(Image.getTags(source))
-  if (!Array.isArray(tags)) return RTE.left(EcrError.invalidArgument(`tags: expected an array of tags, got ${show(tags)}`))
   const bad = tags.find((t) => !isImageTag(t))
   return bad !== undefined
-    ? RTE.left(EcrError.invalidArgument(`not a valid image tag: ${show(bad)}`))
+    ? RTE.left(EcrError.invalidArgument(`not a valid image tag: ${showValue(bad)}`))
     : RTE.right([...new Set(tags)])
 }
 
 const checkPlatforms = (platforms: ReplicateRequest['platforms']): E.Either<EcrError.EcrError, 'all' | ReadonlyArray<Manifest.Platform>> => {
   if (platforms === undefined || platforms === 'all') return E.right('all')
-  if (!Array.isArray(platforms) || platforms.length === 0)
-    return E.left(EcrError.invalidArgument(`platforms: expected 'all' or a non-empty list of platforms, got ${show(platforms)}`))
-  const bad = platforms.find((p) => !Manifest.PlatformC.is(p))
-  return bad === undefined ? E.right(platforms) : E.left(EcrError.invalidArgument(`not a platform: ${show(bad)}`))
+  return platforms.length === 0
+    ? E.left(EcrError.invalidArgument(`platforms: expected 'all' or a non-empty list of platforms, got []`))
+    : E.right(platforms)
 }
 
 /** The source's top manifest: from the ref when it carries the exact bytes, else a registry GET by digest. */
@@ -381,10 +345,7 @@ const parallel =
   (r) =>
     allBounded(limit)(programs.map((p): TE.TaskEither<EcrError.EcrError, A> => p(r)))
 
-const concurrencyOf = (r: ReplicateEnv): number => {
-  const c = r.destination.concurrency
-  return c !== undefined && Number.isFinite(c) && c >= 1 ? Math.floor(c) : DEFAULT_CONCURRENCY
-}
+const concurrencyOf = (r: ReplicateEnv): number => r.destination.concurrency ?? DEFAULT_CONCURRENCY
 
 /** One manifest by digest: HEAD first, PUT (the exact bytes and media type) when missing. */
 const pushManifest = (destination: RepositoryRef, login: EcrLogin, m: PlannedManifest): Program<'pushed' | 'exists'> =>
@@ -478,13 +439,7 @@ const copyAll = (
           source: side(r.source, logins.source, source.repositoryName),
           destination: side(r.destination, logins.destination, destination.repositoryName),
           sameRegistry: sameRegistry(logins.source, logins.destination),
-          onEvent: (e) => {
-            try {
-              r.onProgress?.({ _tag: 'blob', ...e })
-            } catch {
-              // a progress callback that throws must not break the copy
-            }
-          }
+          onEvent: (e) => tell(r, { _tag: 'blob', ...e })
         },
         p.blobs,
         concurrencyOf(r)
@@ -555,7 +510,6 @@ const copyAll = (
  * })
  */
 export const replicateImage = (request: ReplicateRequest): RTE.ReaderTaskEither<ReplicateEnv, EcrError.EcrError, ImageRef> =>
-  total('replicateImage.replicateImage', [G.record(request, 'a ReplicateRequest')], () =>
   pipe(
     RTE.Do,
     RTE.apS('platforms', RTE.fromEither(checkPlatforms(request.platforms))),
@@ -575,7 +529,7 @@ export const replicateImage = (request: ReplicateRequest): RTE.ReaderTaskEither<
     RTE.bind('plan', ({ source, logins, platforms }) =>
       pipe(
         topManifest(source, logins.source),
-        RTE.flatMap((top) => onSource(plan(logins.source, source.repositoryName, top, platforms, imageLabel(source))))
+        RTE.flatMap((top) => onSource(plan(logins.source, source.repositoryName, top, platforms, imageLabel(source, { imageDigest: source.imageDigest }))))
       )
     ),
     RTE.tap(({ plan }) => emit({ _tag: 'blobs', count: plan.blobs.length, bytes: plan.blobs.reduce((n, d) => n + d.size, 0) })),
@@ -601,5 +555,4 @@ export const replicateImage = (request: ReplicateRequest): RTE.ReaderTaskEither<
     }),
     RTE.tap(({ image, summary }) => emit({ _tag: 'done', image, summary })),
     RTE.map(({ image }) => image)
-  )
   )

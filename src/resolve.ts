@@ -10,14 +10,13 @@ import * as E from 'fp-ts/Either'
 import type { EcrEnv } from './Env'
 import * as EcrError from './EcrError'
 import * as Image from './Image'
+import type { ImageDetail } from './Image'
 import * as ImageUri from './ImageUri'
 import * as RegistryUri from './RegistryUri'
 import * as Repository from './Repository'
-import { checkTag, describeOne, type ImageDetail } from './internal/images'
-import type { RepositoryRef } from './internal/refs'
+import type { RepositoryRef } from './Repository'
+import { checkTag, describeOne } from './internal/images'
 import { inRegion } from './internal/region'
-import * as G from './internal/guard'
-import { total } from './internal/total'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -134,12 +133,9 @@ export const resolveImageUri = (
   name: string,
   options: ResolveOptions = {}
 ): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, ImageUri.ImageUri> =>
-  total('resolveImageUri.resolveImageUri', [G.options(options, 'ResolveOptions')], () =>
   pipe(
     RTE.asks((env: EcrEnv) =>
-      typeof name === 'string' && RegistryUri.isPrefixed(name)
-        ? name
-        : `${RegistryUri.fromRef({ accountId: env.accountId, region: env.region })}/${String(name)}`
+      RegistryUri.isPrefixed(name) ? name : `${RegistryUri.fromRef({ accountId: env.accountId, region: env.region })}/${name}`
     ),
     RTE.flatMap((uri) => {
       const image = ImageUri.parse(uri)
@@ -147,12 +143,7 @@ export const resolveImageUri = (
       const repo = Repository.fromUri(uri)
       if (E.isRight(repo)) return resolveRepository(repo.right, options.defaultTag)
       return RTE.left(
-        EcrError.invalidUri(
-          String(name),
-          'ImageUri',
-          'expected an image URI, a repository URI, a repository name, name:tag or name@digest'
-        )
+        EcrError.invalidUri(name, 'ImageUri', 'expected an image URI, a repository URI, a repository name, name:tag or name@digest')
       )
     })
-  )
   )

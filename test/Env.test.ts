@@ -4,8 +4,13 @@ import * as E from 'fp-ts/Either'
 import { mockClient } from 'aws-sdk-client-mock'
 import { DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr'
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
+import { pipe } from 'fp-ts/function'
+import * as RTE from 'fp-ts/ReaderTaskEither'
 import * as Env from '../src/Env'
+import type { AccountId, Region } from '../src/Primitives'
 import * as Registry from '../src/Registry'
+import * as Retry from '../src/Retry'
+import { leftOf } from './ecrMock'
 
 const sts = mockClient(STSClient)
 const ecr = mockClient(ECRClient)
@@ -151,5 +156,123 @@ describe('Env.fromDefaults retries', () => {
     expect(r).toEqual(E.left(expect.objectContaining({ _tag: 'AwsError', code: 'ThrottlingException', retryable: true })))
     // the mocked send stands for the SDK's whole retrying pipeline; the library adds no attempts of its own
     expect(ecr.commandCalls(DescribeRepositoriesCommand)).toHaveLength(1)
+  })
+})
+
+describe('Env.withEcrRetries', () => {
+  const throttling = () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } })
+  const notFound = () => Object.assign(new Error('no such repository'), { name: 'RepositoryNotFoundException' })
+
+  /** A send that fails with `failures[i]` on call i (then answers), counting calls. */
+  const scripted = (failures: ReadonlyArray<Error>) => {
+    let calls = 0
+    const send = (() => {
+      const f = failures[calls++]
+      return f === undefined ? Promise.resolve({ repositories: [] }) : Promise.reject(f)
+    }) as unknown as ECRClient['send']
+    return { ecr: { send }, calls: () => calls }
+  }
+
+  const bare = (ecr: Env.EcrEnv['ecr']): Env.EcrEnv => ({ ecr, accountId: '123456789012' as AccountId, region: 'us-west-2' as Region })
+
+  it('retries retryable failures while the policy allows, waiting what it says', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 50 }), async (n, failures, delay) => {
+        const { ecr, calls } = scripted(Array.from({ length: failures }, throttling))
+        const waits: Array<number> = []
+        const sleep = (ms: number) => (waits.push(ms), Promise.resolve())
+        const env = pipe(bare(ecr), Env.withEcrRetries(Retry.concat(Retry.limitRetries(n), Retry.constantDelay(delay)), sleep))
+        const r = await Registry.listRepositories()(env)()
+        expect(calls()).toBe(Math.min(failures, n) + 1)
+        expect(waits).toEqual(new Array(Math.min(failures, n)).fill(delay))
+        if (failures <= n) expect(r).toEqual(E.right([]))
+        else expect(r).toEqual(E.left(expect.objectContaining({ _tag: 'AwsError', code: 'ThrottlingException', retryable: true })))
+      })
+    )
+  })
+
+  it('does not retry a failure that is not retryable, and keeps the other fields of the env', async () => {
+    const { ecr, calls } = scripted([notFound()])
+    const env = pipe({ ...bare(ecr), concurrency: 3 }, Env.withEcrRetries(Retry.limitRetries(5), () => Promise.resolve()))
+    expect(env.concurrency).toBe(3)
+    expect(leftOf(await Registry.listRepositories()(env)())._tag).toBe('NotFound')
+    expect(calls()).toBe(1)
+  })
+
+  it('composes with RTE.local and tells the env logger of each retry', async () => {
+    const { ecr, calls } = scripted([throttling(), throttling()])
+    const lines: Array<string> = []
+    const logger: Env.Logger = { debug: (m, meta) => lines.push(`${m} ${String(meta?.operation)}`), info: () => undefined, warn: () => undefined }
+    const program = pipe(Registry.listRepositories(), RTE.local(Env.withEcrRetries(Retry.limitRetries(2), () => Promise.resolve())))
+    expect(await program({ ...bare(ecr), logger })()).toEqual(E.right([]))
+    expect(calls()).toBe(3)
+    expect(lines).toEqual(['ecr retry DescribeRepositories', 'ecr retry DescribeRepositories'])
+  })
+})
+
+describe('Env.withEcrLogging', () => {
+  it('logs each call and each failure with its operation and code, never a credential', async () => {
+    const lines: Array<string> = []
+    const logger: Env.Logger = {
+      debug: (m, meta) => lines.push(`${m} ${JSON.stringify(meta)}`),
+      info: () => undefined,
+      warn: () => undefined
+    }
+    const send = ((command: unknown) =>
+      command instanceof DescribeRepositoriesCommand
+        ? Promise.reject(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }))
+        : Promise.resolve({ authorizationData: [{ authorizationToken: Buffer.from('AWS:pw-secret').toString('base64'), proxyEndpoint: 'https://r' }] })) as unknown as ECRClient['send']
+    const env = Env.make({ ecr: { send }, accountId: '123456789012' as AccountId, region: 'us-west-2' as Region, logger, retry: { ecr: Retry.none } })
+    expect(E.isRight(await Registry.getLogin()(env)())).toBe(true)
+    expect(leftOf(await Registry.listRepositories()(env)())._tag).toBe('AwsError')
+    expect(lines).toEqual([
+      'ecr call {"operation":"GetAuthorizationToken"}',
+      'ecr call {"operation":"DescribeRepositories"}',
+      'ecr call failed {"operation":"DescribeRepositories","code":"AccessDeniedException"}'
+    ])
+    expect(lines.join('\n')).not.toMatch(/pw-secret|QVdTOnB3/)
+  })
+})
+
+describe('Env.make: declared retry options', () => {
+  it('retries ECR calls under retry.ecr (default: 4 retries) and puts retry.http and sleep on the env', async () => {
+    const attempts = async (options: Partial<Env.MakeOptions>): Promise<number> => {
+      let calls = 0
+      const send = (() => {
+        calls++
+        return Promise.reject(Object.assign(new Error('busy'), { name: 'ServerException', $metadata: { httpStatusCode: 500 } }))
+      }) as unknown as ECRClient['send']
+      const env = Env.make({ ecr: { send }, accountId: '123456789012' as AccountId, region: 'us-west-2' as Region, sleep: () => Promise.resolve(), ...options })
+      await Registry.listRepositories()(env)()
+      return calls
+    }
+    expect(await attempts({})).toBe(5)
+    expect(await attempts({ retry: { ecr: Retry.limitRetries(1) } })).toBe(2)
+    expect(await attempts({ retry: { ecr: Retry.none } })).toBe(1)
+    const http = Retry.limitRetries(1)
+    const sleep = () => Promise.resolve()
+    const env = Env.make({ ecr: { send: (() => Promise.resolve({})) as never }, accountId: '123456789012' as AccountId, region: 'us-west-2' as Region, retry: { http }, sleep })
+    expect(env.retryPolicy).toBe(http)
+    expect(env.sleep).toBe(sleep)
+  })
+})
+
+describe('Env.makeLoginCache', () => {
+  it('shares one login in flight per key, and starts a new one once it settled', async () => {
+    const cache = Env.makeLoginCache()
+    let calls = 0
+    const login = () => {
+      calls++
+      return new Promise<E.Either<never, Env.EcrLogin>>((resolve) =>
+        setTimeout(() => resolve(E.right({ username: 'AWS', password: 'pw', proxyEndpoint: 'https://r', expiresAt: new Date() })), 5)
+      )
+    }
+    const share = cache.share ?? ((_key: string, f: typeof login) => f())
+    const [a, b, c] = await Promise.all([share('k', login), share('k', login), share('other', login)])
+    expect(a).toBe(b)
+    expect(c).not.toBe(a)
+    expect(calls).toBe(2)
+    await share('k', login)
+    expect(calls).toBe(3)
   })
 })

@@ -324,7 +324,11 @@ describe('getConfig', () => {
     const m = dockerManifest({ digest: sha256(notConfig), size: notConfig.length }, [])
     const e = leftOf(await Image.getConfig(imageRef('app', m))(mockEnv({ fetch: fetchServing(notConfig, []) }))())
     expect(e).toMatchObject({ _tag: 'DecodeError', what: 'ImageConfig' })
-    expect(e._tag === 'DecodeError' && e.errors).toEqual(['/architecture: expected string', '/os: expected string', '/rootfs: expected RootFs'])
+    expect(e._tag === 'DecodeError' && e.errors).toEqual([
+      '/architecture: missing (expected string)',
+      '/os: missing (expected string)',
+      '/rootfs: missing (expected RootFs)'
+    ])
     expect(JSON.stringify(e)).not.toContain(password)
   })
 })

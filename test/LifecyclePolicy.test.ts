@@ -1,7 +1,7 @@
 import * as fc from 'fast-check'
 import * as E from 'fp-ts/Either'
 import { describe, expect, it } from 'vitest'
-import type { ImageDetail } from '../src/internal/images'
+import type { ImageDetail } from '../src/internal/refs'
 import * as LifecyclePolicy from '../src/LifecyclePolicy'
 import type { Rule, StorageClass } from '../src/LifecyclePolicy'
 import { isImageDigest, type ImageDigest } from '../src/Primitives'

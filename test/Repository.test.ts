@@ -310,15 +310,15 @@ describe('getImage', () => {
     ])
   })
 
-  it('both, neither, a bad tag or a bad digest: InvalidArgument without a call', async () => {
-    const bad = [
-      { tag: 'v1', digest: fakeDigest(1) },
-      {},
+  it('both, a bad tag or a bad digest: InvalidArgument without a call', async () => {
+    const both = { tag: 'v1', digest: fakeDigest(1) }
+    const bad: ReadonlyArray<Repository.ImageIdentifier> = [
+      both,
       { tag: '-x' },
       { tag: 'a'.repeat(129) },
       { digest: 'sha256:abc' },
       { digest: 'sha256:' + 'A'.repeat(64) }
-    ] as unknown as ReadonlyArray<Repository.ImageIdentifier>
+    ]
     for (const id of bad) expect(leftOf(await Repository.getImage(app, id)(mockEnv())())._tag).toBe('InvalidArgument')
     expect(ecrMock.calls()).toHaveLength(0)
   })

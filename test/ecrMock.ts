@@ -7,9 +7,9 @@ import * as E from 'fp-ts/Either'
 import * as Env from '../src/Env'
 import type { EcrError } from '../src/EcrError'
 import type { AccountId, ImageDigest, Region, RepositoryName } from '../src/Primitives'
-import type { ImageRef, RepositoryRef } from '../src/internal/refs'
-import { limitRetries } from '../src/internal/retry'
-import type { RetryEnv } from '../src/internal/send'
+import type { ImageRef } from '../src/Image'
+import type { RepositoryRef } from '../src/Repository'
+import * as Retry from '../src/Retry'
 
 export const ACCOUNT = '123456789012' as AccountId
 export const REGION = 'us-west-2' as Region
@@ -17,15 +17,15 @@ export const REGION = 'us-west-2' as Region
 export const ecrMock = mockClient(ECRClient)
 
 /** An environment whose ECR client is mocked; retries do not wait. */
-export const mockEnv = (overrides: Partial<Env.MakeOptions> = {}): Env.Env & RetryEnv => ({
-  ...Env.make({
+export const mockEnv = (overrides: Partial<Env.MakeOptions> = {}): Env.Env =>
+  Env.make({
     ecr: new ECRClient({ region: REGION, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' } }),
     accountId: ACCOUNT,
     region: REGION,
+    retry: { ecr: Retry.limitRetries(4) },
+    sleep: () => Promise.resolve(),
     ...overrides
-  }),
-  ecrRetryPolicy: limitRetries(4)
-})
+  })
 
 export const repo = (name: string, region: Region = REGION): RepositoryRef => ({
   accountId: ACCOUNT,

@@ -14,7 +14,7 @@ import type { AccountId, ImageDigest, Region, RepositoryName } from '../src/Prim
 import * as Registry from '../src/Registry'
 import * as Repository from '../src/Repository'
 import { resolveImageUri } from '../src/resolve'
-import { limitRetries } from '../src/internal/retry'
+import * as Retry from '../src/Retry'
 import { InMemoryEcr } from '../src/testing'
 
 const ACCOUNT = '123456789012' as AccountId
@@ -56,9 +56,19 @@ const fixture = (): Fixture => {
     })
   )
   pushed(twin.pushImage('app', { pushedAt: new Date('2024-03-01T00:00:00Z') }))
-  const env = { ...twin.env, ecrRetryPolicy: limitRetries(4), retryPolicy: limitRetries(5) }
+  const env = Env.make({
+    ecr: twin.ecr,
+    fetch: twin.fetch,
+    dispatcher: twin.dispatcher,
+    accountId: ACCOUNT,
+    region: REGION,
+    retry: { ecr: Retry.limitRetries(4), http: Retry.limitRetries(5) },
+    sleep: instant
+  })
   return { twin, env, v1, multi }
 }
+
+const instant = (): Promise<void> => Promise.resolve()
 
 const policy = LifecyclePolicy.fromRules(LifecyclePolicy.removeUntagged({ days: 3 }))
 
@@ -198,7 +208,8 @@ describe('a bare send and fetch answering anything', () => {
           if (b === undefined || b.kind === 'throw') return Promise.reject(Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } }))
           return Promise.resolve(new Response(b.body, { status: b.status }))
         }
-        const env = { ...Env.make({ ecr: { send }, accountId: ACCOUNT, region: REGION, fetch }), ecrRetryPolicy: limitRetries(2), retryPolicy: limitRetries(2) }
+        const retry = { ecr: Retry.limitRetries(2), http: Retry.limitRetries(2) }
+        const env = Env.make({ ecr: { send }, accountId: ACCOUNT, region: REGION, fetch, retry, sleep: instant })
         const r = await settle(op(f), env)
         expect(isEither(r)).toBe(true)
       }),
@@ -210,7 +221,7 @@ describe('a bare send and fetch answering anything', () => {
     const send = (() => {
       throw new Error('sync boom')
     }) as unknown as ECRClient['send']
-    const env = { ...Env.make({ ecr: { send }, accountId: ACCOUNT, region: REGION }), ecrRetryPolicy: limitRetries(0) }
+    const env = Env.make({ ecr: { send }, accountId: ACCOUNT, region: REGION, retry: { ecr: Retry.none } })
     const r = await Registry.listRepositories()(env)()
     expect(E.isLeft(r) && r.left._tag).toBe('AwsError')
   })
@@ -222,7 +233,7 @@ describe('a bare send and fetch answering anything', () => {
       expect(command).toBeInstanceOf(GetAuthorizationTokenCommand)
       return Promise.reject(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }))
     }) as unknown as ECRClient['send']
-    const env = { ...Env.make({ ecr: { send }, accountId: ACCOUNT, region: REGION }), ecrRetryPolicy: limitRetries(4) }
+    const env = Env.make({ ecr: { send }, accountId: ACCOUNT, region: REGION, retry: { ecr: Retry.limitRetries(4) }, sleep: instant })
     const r = await Registry.getLogin()(env)()
     expect(E.isLeft(r) && r.left).toMatchObject({ _tag: 'AwsError', code: 'ThrottlingException', retryable: true })
     expect(calls).toBe(5)

@@ -3,6 +3,7 @@ import * as fc from 'fast-check'
 import * as E from 'fp-ts/Either'
 import * as O from 'fp-ts/Option'
 import { Dispatcher } from 'undici'
+import * as Env from '../src/Env'
 import type { EcrEnv, HttpEnv } from '../src/Env'
 import * as ImageUri from '../src/ImageUri'
 import * as Manifest from '../src/Manifest'
@@ -11,7 +12,7 @@ import { replicateImage, type ReplicateRequest } from '../src/replicate'
 import { blobsOf, narrowIndex, pushOrder, selectEntries, type PlannedManifest } from '../src/internal/imagePlan'
 import { allBounded } from '../src/internal/concurrency'
 import { countingStream } from '../src/internal/copyBlob'
-import { concat, constantDelay, limitRetries } from '../src/internal/retry'
+import * as Retry from '../src/Retry'
 import * as InMemoryEcr from '../src/testing/InMemoryEcr'
 
 // -------------------------------------------------------------------------------------
@@ -20,7 +21,7 @@ import * as InMemoryEcr from '../src/testing/InMemoryEcr'
 
 const SRC = { accountId: '111111111111', region: 'us-east-1' }
 const DST = { accountId: '222222222222', region: 'eu-west-1' }
-const fast = concat(limitRetries(2), constantDelay(0))
+const fast = Retry.concat(Retry.limitRetries(2), Retry.constantDelay(0))
 
 const PLATFORMS: ReadonlyArray<InMemoryEcr.Platform> = [
   { os: 'linux', architecture: 'amd64' },
@@ -60,8 +61,17 @@ const faultArb: fc.Arbitrary<FaultSpec> = fc.record({
   times: fc.oneof({ arbitrary: fc.constant(undefined), weight: 3 }, { arbitrary: fc.integer({ min: 1, max: 4 }), weight: 1 })
 })
 
-const sideEnv = (twin: InMemoryEcr.InMemoryEcr, extra: Partial<EcrEnv & HttpEnv> = {}): EcrEnv & HttpEnv =>
-  ({ ...twin.env, retryPolicy: fast, ecrRetryPolicy: fast, ...extra }) as EcrEnv & HttpEnv
+const sideEnv = (twin: InMemoryEcr.InMemoryEcr, extra: Partial<Env.MakeOptions> = {}): EcrEnv & HttpEnv =>
+  Env.make({
+    ecr: twin.ecr,
+    fetch: twin.fetch,
+    dispatcher: twin.dispatcher,
+    accountId: twin.accountId,
+    region: twin.region,
+    retry: { ecr: fast, http: fast },
+    sleep: () => Promise.resolve(),
+    ...extra
+  })
 
 /** Whether `digest` names a complete image in `repo`: its manifests and blobs all there. */
 const complete = (twin: InMemoryEcr.InMemoryEcr, repo: string, digest: string, depth = 0): boolean => {

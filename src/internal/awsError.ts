@@ -4,6 +4,7 @@
  * @internal
  */
 import * as EcrError from '../EcrError'
+import { showValue } from './codec'
 
 const NOT_FOUND: Readonly<Record<string, 'Repository' | 'Image' | 'LifecyclePolicy' | 'Layer'>> = {
   RepositoryNotFoundException: 'Repository',
@@ -98,3 +99,12 @@ export const fromAwsError =
     if (ae !== undefined) return EcrError.alreadyExists(ae, id ?? 'unknown', raw)
     return EcrError.awsError(operation, code, raw, retryableOf(e, code))
   }
+
+/**
+ * What a throw no table foresees becomes (a bug in the SDK, the client configuration or a user
+ * callback, inside `operation`): an `AwsError` that says the failure was unexpected.
+ */
+export const unexpected =
+  (operation: string) =>
+  (e: unknown): EcrError.EcrError =>
+    EcrError.awsError(operation, 'UnexpectedError', `unexpected failure: ${e instanceof Error ? e.message : showValue(e)}`, false)

@@ -13,8 +13,9 @@ import type { EcrLogin } from '../Env'
 import * as EcrError from '../EcrError'
 import * as Manifest from '../Manifest'
 import type { ImageDigest, RepositoryName } from '../Primitives'
-import { allBounded } from './concurrency'
-import { DEFAULT_CONCURRENCY } from './concurrency'
+import * as t from 'io-ts'
+import { decodeJson, struct } from './codec'
+import { allBounded, DEFAULT_CONCURRENCY } from './concurrency'
 import { getManifest, type RegistryHttpEnv } from './registry'
 
 // -------------------------------------------------------------------------------------
@@ -56,15 +57,19 @@ export const fromText = (text: string, mediaType: string, digest: ImageDigest): 
     E.map((manifest) => ({ digest, mediaType, text, manifest, height: 0 }))
   )
 
+const DeclaredC = /*#__PURE__*/ struct('Manifest', {}, { mediaType: t.string })
+
 /** The media type a manifest's JSON declares (`mediaType`), if any. */
-export const declaredMediaType = (text: string): string | undefined => {
-  try {
-    const mt = (JSON.parse(text) as { mediaType?: unknown } | null)?.mediaType
-    return typeof mt === 'string' && mt !== '' ? mt : undefined
-  } catch {
-    return undefined
-  }
-}
+export const declaredMediaType = (text: string): string | undefined =>
+  pipe(
+    decodeJson('Manifest', DeclaredC, text),
+    E.match(
+      () => undefined,
+      (m) => (m.mediaType === '' ? undefined : m.mediaType)
+    )
+  )
+
+const IndexC = /*#__PURE__*/ struct('Manifest', { manifests: /*#__PURE__*/ t.readonlyArray(t.unknown, 'an array') }, {})
 
 const REFERENCE_DIGEST = 'vnd.docker.reference.digest'
 
@@ -126,19 +131,17 @@ export const narrowIndex = (
     selectEntries(top.manifest, platforms, label),
     E.flatMap((keep) => {
       if (keep.length === entries.length) return E.right(top)
-      let raw: unknown
-      try {
-        raw = JSON.parse(top.text)
-      } catch (e) {
-        return E.left(EcrError.decodeError('Manifest', [`/: not JSON: ${e instanceof Error ? e.message : String(e)}`]))
-      }
-      const rawEntries = (raw as { manifests?: unknown } | null)?.manifests
-      if (!Array.isArray(rawEntries) || rawEntries.length !== entries.length)
-        return E.left(EcrError.decodeError('Manifest', ['/manifests: expected the entries the index was parsed with']))
-      const narrowed = { ...(raw as Record<string, unknown>), manifests: keep.map((i) => rawEntries[i] as unknown) }
-      const text = JSON.stringify(narrowed, null, indentationOf(top.text))
       return pipe(
-        fromText(text, top.mediaType, Manifest.digest(text)),
+        decodeJson('Manifest', IndexC, top.text),
+        E.filterOrElse(
+          (raw) => raw.manifests.length === entries.length,
+          () => EcrError.decodeError('Manifest', ['/manifests: expected the entries the index was parsed with'])
+        ),
+        E.flatMap((raw) => {
+          // the other fields of the index are kept, in their order: only `manifests` is replaced
+          const text = JSON.stringify({ ...raw, manifests: keep.map((i) => raw.manifests[i]) }, null, indentationOf(top.text))
+          return fromText(text, top.mediaType, Manifest.digest(text))
+        }),
         E.map((m) => ({ ...m, height: top.height }))
       )
     })

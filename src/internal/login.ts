@@ -1,16 +1,20 @@
 /**
  * Registry logins: ECR's `GetAuthorizationToken` turned into Basic credentials for the registry
  * HTTP API, cached in `env.loginCache` until half their lifetime has passed. Concurrent logins for
- * one registry share one call.
+ * one registry share one call when the cache can share them (`LoginCache.share`).
  *
  * @internal
  */
 import { GetAuthorizationTokenCommand, type GetAuthorizationTokenCommandOutput } from '@aws-sdk/client-ecr'
 import * as E from 'fp-ts/Either'
+import { identity, pipe } from 'fp-ts/function'
 import type * as RTE from 'fp-ts/ReaderTaskEither'
-import type { EcrEnv, EcrLogin, LoginCache } from '../Env'
+import * as TE from 'fp-ts/TaskEither'
+import type { EcrEnv, EcrLogin } from '../Env'
 import * as EcrError from '../EcrError'
-import { registryIn, type RegistryRef } from './refs'
+import { unexpected } from './awsError'
+import type { RegistryRef } from './refs'
+import { registryIn } from './region'
 import { send } from './send'
 
 /** ECR logins last 12 hours; used when the response carries no `expiresAt`. */
@@ -76,55 +80,30 @@ export const isFresh = (entry: { readonly login: EcrLogin; readonly obtainedAt: 
   return now.getTime() < start + (end - start) / 2
 }
 
-type Pending = Promise<E.Either<EcrError.EcrError, EcrLogin>>
-
-// Logins in flight, per cache (or per client when there is no cache) and registry.
-const inFlight = /*#__PURE__*/ new WeakMap<object, Map<string, Pending>>()
-
 /**
  * A login for `registry` (default: the environment's), from the cache while fresh. `now` is the
- * clock (tests pass a fake one).
+ * clock (tests pass a fake one). The cache is user code: a throw of it is an unexpected `AwsError`.
  */
 export const getLogin =
   (registry?: RegistryRef, now: () => Date = () => new Date()): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, EcrLogin> =>
-  (env) =>
-  async () => {
+  (env) => {
     const target = registryIn(env, registry)
-    if (E.isLeft(target)) return target
+    if (E.isLeft(target)) return TE.fromEither(target)
     const key = cacheKey(target.right)
-    const cache: LoginCache | undefined = env.loginCache
-    const cached = cache?.get(key)
-    if (cached !== undefined && isFresh(cached, now())) {
-      return E.right({ ...cached.login, proxyEndpoint: endpointFor(cached.login.proxyEndpoint, target.right) })
-    }
-    const owner: object = cache ?? env.ecr
-    let pending = inFlight.get(owner)
-    if (pending === undefined) {
-      pending = new Map()
-      inFlight.set(owner, pending)
-    }
-    const running = pending.get(key)
-    if (running !== undefined) return running
-    const table = pending
-    const call: Pending = (async () => {
-      const out = await send<GetAuthorizationTokenCommandOutput>(
-        'GetAuthorizationToken',
-        new GetAuthorizationTokenCommand({})
-      )(env)()
+    const cache = env.loginCache
+    const login = async (): Promise<E.Either<EcrError.EcrError, EcrLogin>> => {
+      const out = await send(new GetAuthorizationTokenCommand({}))(env)()
       if (E.isLeft(out)) return out
       const obtainedAt = now()
-      const login = decodeLogin(out.right, target.right, obtainedAt)
-      if (E.isRight(login)) {
-        try {
-          cache?.set(key, { login: login.right, obtainedAt })
-        } catch {
-          // a failing cache only costs another call later
-        }
-      }
-      return login
-    })().finally(() => {
-      table.delete(key)
-    })
-    table.set(key, call)
-    return call
+      const decoded = decodeLogin(out.right, target.right, obtainedAt)
+      if (E.isRight(decoded)) cache?.set(key, { login: decoded.right, obtainedAt })
+      return decoded
+    }
+    const fromCache = (): Promise<E.Either<EcrError.EcrError, EcrLogin>> => {
+      const cached = cache?.get(key)
+      if (cached !== undefined && isFresh(cached, now()))
+        return Promise.resolve(E.right({ ...cached.login, proxyEndpoint: endpointFor(cached.login.proxyEndpoint, target.right) }))
+      return cache?.share === undefined ? login() : cache.share(key, login)
+    }
+    return pipe(TE.tryCatch(fromCache, unexpected('GetAuthorizationToken')), TE.flatMapEither(identity))
   }

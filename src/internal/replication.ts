@@ -8,12 +8,7 @@
  *
  * @internal
  */
-import {
-  DescribeRegistryCommand,
-  type DescribeRegistryCommandOutput,
-  PutReplicationConfigurationCommand,
-  type PutReplicationConfigurationCommandOutput
-} from '@aws-sdk/client-ecr'
+import { DescribeRegistryCommand, PutReplicationConfigurationCommand } from '@aws-sdk/client-ecr'
 import * as E from 'fp-ts/Either'
 import { pipe } from 'fp-ts/function'
 import * as RTE from 'fp-ts/ReaderTaskEither'
@@ -21,7 +16,9 @@ import type { EcrEnv } from '../Env'
 import type { EcrError } from '../EcrError'
 import * as EcrErrors from '../EcrError'
 import * as ReplicationConfiguration from '../ReplicationConfiguration'
-import { registryIn, type RegistryRef } from './refs'
+import * as Output from './output'
+import type { RegistryRef } from './refs'
+import { registryIn } from './region'
 import { send } from './send'
 import { partitionOf } from './uri'
 
@@ -93,8 +90,9 @@ export const get = (
 ): RTE.ReaderTaskEither<EcrEnv, EcrError, ReplicationConfiguration.ReplicationConfiguration> =>
   pipe(
     ownRegistry(registry),
-    RTE.flatMap(() => send<DescribeRegistryCommandOutput>('DescribeRegistry', new DescribeRegistryCommand({}))),
-    RTE.flatMapEither((out) => ReplicationConfiguration.fromAwsShape(out.replicationConfiguration))
+    RTE.flatMap(() => send(new DescribeRegistryCommand({}))),
+    RTE.flatMapEither(Output.replicationConfiguration('DescribeRegistry')),
+    RTE.flatMapEither(ReplicationConfiguration.fromAwsShape)
   )
 
 /**
@@ -110,15 +108,9 @@ export const put = (
     RTE.flatMapEither((source) => check(source, config)),
     RTE.flatMap((valid) =>
       pipe(
-        send<PutReplicationConfigurationCommandOutput>(
-          'PutReplicationConfiguration',
-          new PutReplicationConfigurationCommand({ replicationConfiguration: ReplicationConfiguration.toAwsShape(valid) })
-        ),
-        RTE.flatMapEither((out) =>
-          out.replicationConfiguration === undefined || out.replicationConfiguration === null
-            ? E.right(valid)
-            : ReplicationConfiguration.fromAwsShape(out.replicationConfiguration)
-        )
+        send(new PutReplicationConfigurationCommand({ replicationConfiguration: ReplicationConfiguration.toAwsShape(valid) })),
+        RTE.flatMapEither(Output.replicationConfiguration('PutReplicationConfiguration')),
+        RTE.flatMapEither((echoed) => (echoed === undefined ? E.right(valid) : ReplicationConfiguration.fromAwsShape(echoed)))
       )
     )
   )

@@ -1,60 +1,104 @@
 /**
- * Sends one ECR API command through `env.ecr.send`, turning every rejection (and a synchronous
- * throw) into an `EcrError`, and retrying throttling and transient failures under a retry policy
- * (`env.ecrRetryPolicy`, default `ecrDefault`). All ECR calls of the library go through here.
- *
- * A real `ECRClient` (as built by `Env.fromDefaults`) also retries inside the SDK; the default here
- * is modest (5 attempts, about 1.5 s of waiting at worst) and covers clients that do not retry,
- * such as the in-memory twin or a bare `send` function.
+ * The ECR API boundary: `send` runs one SDK command through `env.ecr.send`, typed by the command's
+ * own input and output types, and turns a rejection (or a synchronous throw) into an `EcrError`.
+ * The environment middleware (`Env.withEcrRetries`, `Env.withEcrLogging`) wraps `env.ecr.send`
+ * with `retryingSend` and `loggingSend`; `send` itself neither retries nor logs.
  *
  * @internal
  */
+import type {
+  $Command,
+  ECRClientResolvedConfig,
+  ServiceInputTypes,
+  ServiceOutputTypes
+} from '@aws-sdk/client-ecr'
 import * as E from 'fp-ts/Either'
 import type * as RTE from 'fp-ts/ReaderTaskEither'
-import type { EcrEnv } from '../Env'
+import * as TE from 'fp-ts/TaskEither'
+import type { EcrEnv, Logger } from '../Env'
 import type { EcrError } from '../EcrError'
+import type { RetryPolicy } from '../Retry'
 import { fromAwsError } from './awsError'
-import { capDelay, concat, exponentialBackoff, jittered, limitRetries, retrying, type RetryPolicy } from './retry'
+import { retrying } from './retry'
 
-/** An environment may carry `ecrRetryPolicy` to tune `send`'s retries (tests: `limitRetries(4)`). */
-export interface RetryEnv {
-  readonly ecrRetryPolicy?: RetryPolicy
+/** An ECR command whose input is `I` and output `O` (what `new DescribeImagesCommand(...)` is). */
+export type EcrCommand<I extends ServiceInputTypes, O extends ServiceOutputTypes> = $Command<
+  I,
+  O,
+  ECRClientResolvedConfig,
+  ServiceInputTypes,
+  ServiceOutputTypes
+>
+
+/** The promise form of `ECRClient['send']`: what the middleware builds. */
+export type EcrSend = <I extends ServiceInputTypes, O extends ServiceOutputTypes>(command: EcrCommand<I, O>) => Promise<O>
+
+/** The operation a command runs (`DescribeImages`), from its schema, else from its class name. */
+export const operationName = <I extends ServiceInputTypes, O extends ServiceOutputTypes>(command: EcrCommand<I, O>): string => {
+  const schema = command.schema
+  if (schema === undefined) return command.constructor.name.replace(/Command$/, '')
+  return Array.isArray(schema) ? schema[2] : schema.name
 }
 
-/** ECR calls: 4 retries (5 attempts), exponential from 100 ms, jittered, at most 2 s apart. */
-export const ecrDefault: RetryPolicy = /*#__PURE__*/ concat(
-  limitRetries(4),
-  capDelay(2_000, jittered(exponentialBackoff(100)))
-)
-
-const isRetryable = <O>(r: E.Either<EcrError, O>): boolean => E.isLeft(r) && r.left._tag === 'AwsError' && r.left.retryable
-
 /**
- * `send<DescribeImagesCommandOutput>('DescribeImages', new DescribeImagesCommand(input), id)`: `id` names
- * the repository or image for `NotFound` / `AlreadyExists` errors.
+ * `send(new DescribeImagesCommand(input), id)`: the output type is the command's. `id` names the
+ * repository or image for `NotFound` / `AlreadyExists` errors.
  */
 export const send =
-  <O>(operation: string, command: unknown, id?: string): RTE.ReaderTaskEither<EcrEnv & RetryEnv, EcrError, O> =>
+  <I extends ServiceInputTypes, O extends ServiceOutputTypes>(
+    command: EcrCommand<I, O>,
+    id?: string
+  ): RTE.ReaderTaskEither<Pick<EcrEnv, 'ecr'>, EcrError, O> =>
   (env) =>
-    retrying<EcrError, O>(
-      env.ecrRetryPolicy ?? ecrDefault,
-      (status) => async () => {
-        try {
-          env.logger?.debug('ecr call', { operation, attempt: status.iterNumber + 1 })
-          const out = await (env.ecr.send as (c: unknown) => Promise<unknown>)(command)
-          return E.right((out ?? {}) as O)
-        } catch (e) {
-          return E.left(fromAwsError(operation, id)(e))
-        }
-      },
-      isRetryable,
+    TE.tryCatch(() => env.ecr.send(command), fromAwsError(operationName(command), id))
+
+/** Whether a rejection of `send` is worth another try (throttling, a transient service or network failure). */
+export const isRetryable = (e: unknown): boolean => {
+  const error = fromAwsError('')(e)
+  return error._tag === 'AwsError' && error.retryable
+}
+
+const codeOf = (e: unknown): string | undefined => {
+  const error = fromAwsError('')(e)
+  return error._tag === 'AwsError' ? error.code : error._tag
+}
+
+const rejected = (e: unknown): Promise<never> =>
+  // the capability's contract is the SDK's: a failed call rejects with the SDK's error, as it is
+  Promise.reject(e)
+
+/** `inner`, calling again under `policy` while a call fails with a retryable error; `logger` hears of each retry. */
+export const retryingSend =
+  (inner: EcrEnv['ecr'], policy: RetryPolicy, sleep: (ms: number) => Promise<void>, logger?: Logger): EcrSend =>
+  async (command) => {
+    const result = await retrying(
+      policy,
+      () => TE.tryCatch(() => inner.send(command), (e) => e),
+      (r) => E.isLeft(r) && isRetryable(r.left),
       {
-        onRetry: (result, delayMs, status) =>
-          env.logger?.debug('ecr retry', {
-            operation,
+        sleep,
+        onRetry: (r, delayMs, status) =>
+          logger?.debug('ecr retry', {
+            operation: operationName(command),
             attempt: status.iterNumber + 1,
             delayMs,
-            code: E.isLeft(result) && result.left._tag === 'AwsError' ? result.left.code : undefined
+            code: E.isLeft(r) ? codeOf(r.left) : undefined
           })
       }
-    )
+    )()
+    return E.isRight(result) ? result.right : rejected(result.left)
+  }
+
+/** `inner`, telling `logger` of every call and of every failure (its operation and error code). */
+export const loggingSend =
+  (inner: EcrEnv['ecr'], logger: Logger): EcrSend =>
+  async (command) => {
+    const operation = operationName(command)
+    logger.debug('ecr call', { operation })
+    try {
+      return await inner.send(command)
+    } catch (e) {
+      logger.debug('ecr call failed', { operation, code: codeOf(e) })
+      return rejected(e)
+    }
+  }

@@ -16,36 +16,18 @@
 import * as E from 'fp-ts/Either'
 import type * as RTE from 'fp-ts/ReaderTaskEither'
 import { pipeline, Readable, Transform, type TransformCallback } from 'node:stream'
-import type { EcrLogin, HttpEnv, Logger } from '../Env'
+import type { EcrLogin, HttpEnv, Logger, Timeouts } from '../Env'
 import * as EcrError from '../EcrError'
 import { loginRedactor, urlSecrets, type Redactor } from './redact'
-import { httpDefault, retrying, type RetryPolicy } from './retry'
+import { httpDefault } from '../Retry'
+import { retrying } from './retry'
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
 
-/** Deadlines of one registry request, in milliseconds. */
-export interface Timeouts {
-  /** To connect (TCP and TLS); default 10 s. */
-  readonly connectMs?: number
-  /** From the request (its body sent) to the response headers; default 30 s. */
-  readonly headersMs?: number
-  /** Between two chunks of a response body; default 60 s. */
-  readonly idleMs?: number
-}
-
-/** What the registry client reads from the environment. */
-export interface RegistryHttpEnv extends HttpEnv {
-  /** Where request (debug) and retry (warn) lines go; they never hold a secret. */
-  readonly logger?: Logger
-  /** Retry policy for transient failures (default: `retry.httpDefault`). */
-  readonly retryPolicy?: RetryPolicy
-  /** How retries wait (default: `setTimeout`); tests pass one that resolves at once. */
-  readonly sleep?: (ms: number) => Promise<void>
-  /** Deadlines of every registry request, streamed ones included (default 10 s / 30 s / 60 s). */
-  readonly timeouts?: Timeouts
-}
+/** What the registry client reads from the environment: `HttpEnv` (fetch, dispatcher, retries, deadlines, logger). */
+export type RegistryHttpEnv = HttpEnv
 
 export type RegistryHttp<A> = RTE.ReaderTaskEither<RegistryHttpEnv, EcrError.EcrError, A>
 

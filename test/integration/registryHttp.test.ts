@@ -8,7 +8,7 @@ import type { EcrLogin } from '../../src/Env'
 import * as EcrError from '../../src/EcrError'
 import { getBlob, getManifest, headBlob, headManifest, mountBlob, putManifest, type RegistryHttpEnv } from '../../src/internal/registry'
 import { openBlob, streamError, uploadBlob } from '../../src/internal/registryStream'
-import { concat, constantDelay, limitRetries } from '../../src/internal/retry'
+import { concat, constantDelay, limitRetries } from '../../src/Retry'
 import { digest as asDigest, name, tag } from '../internal/registryServer'
 import { pushTestImage, sha256, startLoopbackRegistry, startRegistry, type PushedImage, type Registry } from './harness'
 

@@ -9,7 +9,7 @@ import * as ImageUri from '../../src/ImageUri'
 import type { AccountId, Region, RepositoryName } from '../../src/Primitives'
 import { replicateImage, type Progress, type ReplicateRequest } from '../../src/replicate'
 import type { RepositoryRef } from '../../src/internal/refs'
-import { concat, constantDelay, limitRetries } from '../../src/internal/retry'
+import { concat, constantDelay, limitRetries } from '../../src/Retry'
 import * as InMemoryEcr from '../../src/testing/InMemoryEcr'
 import { basicAuth, pushTestImage, sha256, startRegistry, type PushedImage, type Registry, type RegistryAccess } from './harness'
 

@@ -12,7 +12,7 @@ import { Readable } from 'node:stream'
 import { copyBlob } from '../../src/internal/copyBlob'
 import { getBlob, getManifest } from '../../src/internal/registry'
 import { openBlob, streamError, uploadBlob } from '../../src/internal/registryStream'
-import { limitRetries } from '../../src/internal/retry'
+import { limitRetries } from '../../src/Retry'
 import type { RegistryHttpEnv } from '../../src/internal/wire'
 import { acceptsUploads, closeServers, collect, envWith, loginFor, name, serve, sha256, tag, type Logged } from './registryServer'
 
@@ -194,7 +194,7 @@ const ROOT = path.resolve(__dirname, '..', '..')
 const SCENARIO = `
 import { getBlob, getManifest } from './src/internal/registry'
 import { openBlob } from './src/internal/registryStream'
-import { limitRetries } from './src/internal/retry'
+import { limitRetries } from './src/Retry'
 
 const [url, mode] = process.argv.slice(2)
 const env = { fetch: globalThis.fetch, retryPolicy: limitRetries(1), timeouts: { connectMs: 100, headersMs: 200, idleMs: 200 } }

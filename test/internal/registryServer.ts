@@ -5,7 +5,7 @@ import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Readable } from 'node:stream'
 import type { EcrLogin, Logger } from '../../src/Env'
-import { concat, constantDelay, limitRetries } from '../../src/internal/retry'
+import { concat, constantDelay, limitRetries } from '../../src/Retry'
 import type { RegistryHttpEnv } from '../../src/internal/wire'
 import {
   isImageDigest,

@@ -902,11 +902,7 @@ describe('send', () => {
 
   it('maps to the library errors through the internal send', async () => {
     const twin = InMemoryEcr.make()
-    const r = await libSend(
-      'DescribeRepositories',
-      new DescribeRepositoriesCommand({ repositoryNames: ['ghost'] }),
-      'ghost'
-    )(twin.env)()
+    const r = await libSend(new DescribeRepositoriesCommand({ repositoryNames: ['ghost'] }), 'ghost')(twin.env)()
     expect(r).toEqual(
       E.left(
         expect.objectContaining({
@@ -970,10 +966,7 @@ describe('fault injection and latency', () => {
     push(twin, 'app', { tag: 'v1' })
     let failures = 1
     twin.setFault((call) => (call.kind === 'ecr' && failures-- > 0 ? 'throttle' : undefined))
-    const r = await libSend<{ imageDetails?: ReadonlyArray<unknown> }>(
-      'DescribeImages',
-      new DescribeImagesCommand({ repositoryName: 'app' })
-    )(twin.env)()
+    const r = await libSend(new DescribeImagesCommand({ repositoryName: 'app' }))(twin.env)()
     // whether the library retries or not, the error must be classified as retryable throttling
     if (E.isLeft(r)) expect(r.left).toMatchObject({ _tag: 'AwsError', code: 'ThrottlingException', retryable: true })
     else expect(r.right.imageDetails).toHaveLength(1)
