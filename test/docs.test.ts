@@ -106,11 +106,14 @@ const problemsOf = (file: string, text?: string): ReadonlyArray<string> =>
     const problems: Array<string> = []
     if (!/@since\s+\d+\.\d+\.\d+/.test(doc)) problems.push(`${at}: no @since`)
     if (!/@category\s+\S/.test(doc)) problems.push(`${at}: no @category`)
-    // every function, constant and type; `export * as X` namespaces are covered by their module's own docs
+    // every function and constant needs an example that asserts; on a type or an options interface an
+    // example is optional (its fields are documented instead), but one that is there must assert;
+    // `export * as X` namespaces are covered by their module's own docs
     if (kind !== 'namespace') {
       const examples = examplesOf(doc)
-      if (examples.length === 0) problems.push(`${at}: no @example`)
-      else if (!examples.every((e) => /\bassert\.\w+\(/.test(e))) problems.push(`${at}: an @example asserts nothing`)
+      if (examples.length === 0) {
+        if (kind === 'value') problems.push(`${at}: no @example`)
+      } else if (!examples.every((e) => /\bassert\.\w+\(/.test(e))) problems.push(`${at}: an @example asserts nothing`)
     }
     return problems
   })
@@ -166,7 +169,6 @@ describe('JSDoc of the public modules', () => {
     expect(problemsOf('src/X.ts', text)).toEqual([
       'src/X.ts#two: an @example asserts nothing',
       'src/X.ts#Three: no @category',
-      'src/X.ts#Three: no @example',
       'src/X.ts#four: no @example'
     ])
   })

@@ -10,7 +10,7 @@
  * Loaded only when an environment is built with one of these options: it loads the AWS SDK.
  */
 import { GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr'
-import type { EcrEnv, Logger } from '../Env'
+import { withEcrLogging, type EcrEnv, type Logger } from '../Env'
 import { showValue } from '../internal/codec'
 import type { GlobalOptions } from './context'
 
@@ -41,7 +41,7 @@ export const withRegistryEndpoint =
     return { ...env, ecr: { send } }
   }
 
-/** Log lines on stderr: `debug: ecr call {"operation":"DescribeImages","attempt":1}`. */
+/** Log lines on stderr: `debug: ecr call {"operation":"DescribeImages"}`. */
 export const stderrLogger = (write: (text: string) => void): Logger => {
   const line =
     (level: string) =>
@@ -55,5 +55,8 @@ export const forOptions =
   (options: GlobalOptions, write: (text: string) => void) =>
   <R extends EcrEnv>(env: R): R => {
     const pointed = options.registryEndpoint === undefined ? env : withRegistryEndpoint(options.registryEndpoint)(env)
-    return options.verbose ? { ...pointed, logger: stderrLogger(write) } : pointed
+    if (!options.verbose) return pointed
+    const logger = stderrLogger(write)
+    // ECR calls are told by the logging middleware, registry requests by the wire layer (env.logger)
+    return { ...withEcrLogging<R>(logger)(pointed), logger }
   }

@@ -96,7 +96,7 @@ describe('--verbose', () => {
     const loud = await cli(env, '--verbose', 'digest', 'app:v1')
     expect(quiet.stderr).toBe('')
     expect(loud.stdout).toBe(quiet.stdout)
-    expect(loud.stderr.split('\n').filter((l) => l !== '')).toEqual(['debug: ecr call {"operation":"BatchGetImage","attempt":1}'])
+    expect(loud.stderr.split('\n').filter((l) => l !== '')).toEqual(['debug: ecr call {"operation":"BatchGetImage"}'])
   })
 
   it('stderrLogger: one line per entry, the level first', () => {
