@@ -56,6 +56,12 @@ export interface DeleteFailure {
   readonly failureReason: string
 }
 
+/** What one BatchDeleteImage call answered. */
+export interface DeleteAnswer {
+  readonly deleted: ReadonlyArray<DeletedId>
+  readonly failures: ReadonlyArray<DeleteFailure>
+}
+
 /** One page of a lifecycle policy preview. */
 export interface PreviewPage extends Page<{ readonly image: ImageDetail; readonly rulePriority: number; readonly action: Action }> {
   readonly status: string
@@ -162,7 +168,7 @@ export const describeRepository =
 /** BatchDeleteImage: what was deleted and the per-item failures. */
 export const batchDeleteImage = (
   out: BatchDeleteImageCommandOutput
-): E.Either<EcrError.EcrError, { readonly deleted: ReadonlyArray<DeletedId>; readonly failures: ReadonlyArray<DeleteFailure> }> =>
+): E.Either<EcrError.EcrError, DeleteAnswer> =>
   pipe(
     decode('BatchDeleteImage response', BatchDeleteImageC)(out),
     E.map((o) => ({
