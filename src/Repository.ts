@@ -963,7 +963,7 @@ export const listImageDetails = (
   const tagStatus = options.tagStatus ?? 'ANY'
   const status = options.status ?? 'ACTIVE'
   const keep = keepByTagStatus(tagStatus)
-  const keepStatus = (d: ImageDetail): boolean => status === 'ANY' || (d.status ?? 'ACTIVE') === status
+  const keepStatus = (d: ImageDetail): boolean => status === 'ANY' || d.status === status
   return pipe(
     inRegion(ref),
     RTE.flatMap(() =>

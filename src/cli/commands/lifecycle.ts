@@ -100,7 +100,7 @@ export const previewOutput = (ref: Repository.RepositoryRef, outcomes: ReadonlyA
       digest: o.image.imageDigest,
       tags: o.image.imageTags,
       ...(o.image.imagePushedAt === undefined ? {} : { pushedAt: o.image.imagePushedAt.toISOString() }),
-      ...(o.image.status === undefined ? {} : { status: o.image.status })
+      status: o.image.status
     }
   }))
 })
