@@ -24,6 +24,7 @@ export const MODULES = [
   'Platform',
   'LifecyclePolicy',
   'ReplicationConfiguration',
+  'PolicyDocument',
   'Retry',
   'Env',
   'Registry',

@@ -102,7 +102,7 @@ export interface ImageDetail {
   /** The media type of its manifest. */
   readonly imageManifestMediaType?: string
   /** Its storage state: `ACTIVE`, `ARCHIVED`, or `ACTIVATING` while it is restored. */
-  readonly status?: 'ACTIVE' | 'ARCHIVED' | 'ACTIVATING'
+  readonly status: 'ACTIVE' | 'ARCHIVED' | 'ACTIVATING'
   /** When it was last pulled, as ECR records it (at least daily). */
   readonly lastRecordedPullTime?: Date
   /** When it was archived. */

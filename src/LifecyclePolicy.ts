@@ -202,7 +202,7 @@ export interface LifecyclePolicy {
  * const imageDigest = `sha256:${'a'.repeat(64)}`
  * assert.ok(isImageDigest(imageDigest))
  * const now = new Date('2026-03-01T00:00:00Z')
- * const image = { imageDigest, imageTags: [], imagePushedAt: new Date('2026-01-01T00:00:00Z') }
+ * const image = { imageDigest, imageTags: [], imagePushedAt: new Date('2026-01-01T00:00:00Z'), status: 'ACTIVE' as const }
  * const outcomes: ReadonlyArray<LifecyclePolicy.Outcome> = LifecyclePolicy.evaluate(
  *   LifecyclePolicy.fromRules(LifecyclePolicy.removeUntagged({ days: 14 })),
  *   [image],
@@ -1016,7 +1016,7 @@ const byPriority = (rules: ReadonlyArray<Rule>): ReadonlyArray<Rule> =>
  * const image = (hex: string, imageTags: ReadonlyArray<string>, pushed: number) => {
  *   const imageDigest = `sha256:${hex.repeat(64)}`
  *   assert.ok(isImageDigest(imageDigest))
- *   return { imageDigest, imageTags, imagePushedAt: daysAgo(pushed) }
+ *   return { imageDigest, imageTags, imagePushedAt: daysAgo(pushed), status: 'ACTIVE' as const }
  * }
  * // ECR's "Filtering on multiple rules", example A
  * const a = image('a', ['beta-1', 'prod-1'], 10)

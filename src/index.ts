@@ -95,6 +95,14 @@ export * as LifecyclePolicy from './LifecyclePolicy'
 export * as ReplicationConfiguration from './ReplicationConfiguration'
 
 /**
+ * IAM policy documents (repository policies) as data: a codec, JSON text in a stable form. Pure.
+ *
+ * @category modules
+ * @since 0.2.0
+ */
+export * as PolicyDocument from './PolicyDocument'
+
+/**
  * Retry policies as data: `limitRetries`, `exponentialBackoff`, `capDelay`, `jittered`, the defaults.
  *
  * @category modules

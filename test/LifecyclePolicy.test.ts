@@ -904,7 +904,7 @@ const img = (
   imageDigest: digestOf(n),
   imageTags,
   ...(pushed === undefined ? {} : { imagePushedAt: daysAgo(pushed) }),
-  ...(more.status === undefined ? {} : { status: more.status }),
+  status: more.status ?? 'ACTIVE',
   ...(more.pulled === undefined ? {} : { lastRecordedPullTime: daysAgo(more.pulled) }),
   ...(more.archived === undefined ? {} : { lastArchivedAt: daysAgo(more.archived) })
 })

@@ -77,9 +77,18 @@ describe('references', () => {
 
 describe('create', () => {
   it('sends CreateRepository with the tags and mutability', async () => {
-    ecrMock.on(CreateRepositoryCommand).resolves({})
+    ecrMock.on(CreateRepositoryCommand).resolves({ repository: { repositoryName: 'team/app', imageTagMutability: 'IMMUTABLE' } })
     const tags = [{ Key: 'team', Value: 'infra' }]
-    expect(await Repository.create(app, { tags, imageTagMutability: 'IMMUTABLE' })(mockEnv())()).toEqual(E.right(undefined))
+    expect(await Repository.create(app, { tags, imageTagMutability: 'IMMUTABLE' })(mockEnv())()).toEqual(
+      E.right({
+        ref: app,
+        uri: Repository.toUri(app),
+        arn: ARN,
+        tagMutability: 'IMMUTABLE',
+        encryption: { type: 'AES256' },
+        scanOnPush: false
+      })
+    )
     expect(ecrMock.commandCalls(CreateRepositoryCommand)[0]?.args[0].input).toEqual({
       registryId: ACCOUNT,
       repositoryName: 'team/app',
@@ -92,14 +101,16 @@ describe('create', () => {
   it('an existing repository with existsOk appends the tags with TagResource on its ARN', async () => {
     ecrMock.on(CreateRepositoryCommand).rejects(awsException('RepositoryAlreadyExistsException'))
     ecrMock.on(TagResourceCommand).resolves({})
+    ecrMock.on(DescribeRepositoriesCommand).resolves({ repositories: [{ repositoryName: 'team/app', imageScanningConfiguration: { scanOnPush: true } }] })
     const tags = [{ Key: 'team', Value: 'infra' }]
-    expect(await Repository.create(app, { tags })(mockEnv())()).toEqual(E.right(undefined))
+    expect(rightOf(await Repository.create(app, { tags })(mockEnv())()).scanOnPush).toBe(true)
     expect(ecrMock.commandCalls(TagResourceCommand)[0]?.args[0].input).toEqual({ resourceArn: ARN, tags })
   })
 
   it('an existing repository without tags makes no TagResource call; with existsOk false it is AlreadyExists', async () => {
     ecrMock.on(CreateRepositoryCommand).rejects(awsException('RepositoryAlreadyExistsException'))
-    expect(await Repository.create(app)(mockEnv())()).toEqual(E.right(undefined))
+    ecrMock.on(DescribeRepositoriesCommand).resolves({ repositories: [{ repositoryName: 'team/app' }] })
+    expect(rightOf(await Repository.create(app)(mockEnv())()).tagMutability).toBe('MUTABLE')
     expect(ecrMock.commandCalls(TagResourceCommand)).toHaveLength(0)
     const e = leftOf(await Repository.create(app, { existsOk: false, tags: [{ Key: 'a', Value: 'b' }] })(mockEnv())())
     expect(e).toMatchObject({ _tag: 'AlreadyExists', resource: 'Repository', id: 'team/app' })
@@ -143,8 +154,8 @@ describe('listImageDetails', () => {
       .resolvesOnce({ imageDetails: [{ imageDigest: fakeDigest(2), imageTags: ['v2'], imageManifestMediaType: MT.dockerManifest }] })
     const details = rightOf(await Repository.listImageDetails(app, { tagStatus: 'TAGGED' })(mockEnv())())
     expect(details).toEqual([
-      { imageDigest: fakeDigest(1), imageTags: ['v1'], imagePushedAt: pushedAt },
-      { imageDigest: fakeDigest(2), imageTags: ['v2'], imageManifestMediaType: MT.dockerManifest }
+      { imageDigest: fakeDigest(1), imageTags: ['v1'], imagePushedAt: pushedAt, status: 'ACTIVE' },
+      { imageDigest: fakeDigest(2), imageTags: ['v2'], imageManifestMediaType: MT.dockerManifest, status: 'ACTIVE' }
     ])
     expect(ecrMock.commandCalls(DescribeImagesCommand).map((c) => c.args[0].input)).toEqual([
       { repositoryName: 'team/app', registryId: ACCOUNT, filter: { tagStatus: 'TAGGED' }, maxResults: 1000 },
@@ -159,7 +170,7 @@ describe('listImageDetails', () => {
         fc.constantFrom('TAGGED' as const, 'UNTAGGED' as const, 'ANY' as const),
         async (tagLists, tagStatus) => {
           ecrMock.reset()
-          const all = tagLists.map((imageTags, i) => ({ imageDigest: fakeDigest(i + 1), imageTags }))
+          const all = tagLists.map((imageTags, i) => ({ imageDigest: fakeDigest(i + 1), imageTags, status: 'ACTIVE' }))
           ecrMock.on(DescribeImagesCommand).resolves({ imageDetails: all })
           const got = rightOf(await Repository.listImageDetails(app, { tagStatus })(mockEnv())())
           const expected = all.filter((d) => tagStatus === 'ANY' || (tagStatus === 'TAGGED') === d.imageTags.length > 0)

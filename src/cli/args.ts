@@ -99,6 +99,29 @@ export const parsePrefix = (s: string): E.Either<string, string> =>
     )
   )
 
+/** A tag mutability exclusion filter: ECR's wildcard pattern (letters, digits, `.`, `_`, `-`, `*`; 1-128). */
+export const parseExclusionFilter = (s: string): E.Either<string, string> =>
+  /^[0-9a-zA-Z._*-]{1,128}$/.test(s)
+    ? E.right(s)
+    : E.left(`not a tag pattern ECR accepts: ${JSON.stringify(s)} (1-128 letters, digits, '.', '_', '-' and '*' wildcards)`)
+
+/** `MUTABLE` or `IMMUTABLE` (any case). */
+export const parseTagMutability = (s: string): E.Either<string, 'MUTABLE' | 'IMMUTABLE'> => {
+  const m = s.toUpperCase()
+  return m === 'MUTABLE' || m === 'IMMUTABLE' ? E.right(m) : E.left(`not a tag mutability: ${JSON.stringify(s)} (MUTABLE or IMMUTABLE)`)
+}
+
+/**
+ * An image to delete: an image URI, or `name:tag` / `name@digest` in the default registry. A bare
+ * name is refused: deleting needs the tag or digest said.
+ */
+export const parseImageToDelete = (s: string): E.Either<string, string> => {
+  const path = s.replace(/^[^/]*\.amazonaws\.com(\.cn)?\//, '')
+  return /@sha(256|512):|:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(path)
+    ? E.right(s)
+    : E.left(`not an image with a tag or digest: ${JSON.stringify(s)} (give name:tag, name@digest or an image URI)`)
+}
+
 // -------------------------------------------------------------------------------------
 // commander adapters
 // -------------------------------------------------------------------------------------

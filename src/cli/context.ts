@@ -41,6 +41,10 @@ export interface Io {
 export interface Output {
   readonly text: ReadonlyArray<string>
   readonly json: unknown
+  /** Lines for standard error (warnings, or the failed part of a partial result), with or without `--json`. */
+  readonly stderr?: ReadonlyArray<string>
+  /** 1 when part of the operation failed (the result is still printed); default 0. */
+  readonly exitCode?: 0 | 1
 }
 
 export interface Context {
@@ -85,7 +89,8 @@ export const makeContext = (io: Io, options: () => GlobalOptions, setExitCode: (
       }
       const out = result.right
       io.stdout(json ? print(out.json) : out.text.map((l) => `${l}\n`).join(''))
-      setExitCode(0)
+      if (out.stderr !== undefined && out.stderr.length > 0) io.stderr(out.stderr.map((l) => `${oneLine(l)}\n`).join(''))
+      setExitCode(out.exitCode ?? 0)
     }
   }
 }

@@ -83,7 +83,8 @@ describe('ecr-fp-ts images', () => {
     const detail = fc.record({
       imageDigest: fc.stringMatching(/^[0-9a-f]{4}$/).map((h) => `sha256:${h.repeat(16)}` as ImageDigest),
       imageTags: fc.constant([] as ReadonlyArray<string>),
-      imagePushedAt: fc.option(fc.integer({ min: 0, max: 10 }).map(day), { nil: undefined })
+      imagePushedAt: fc.option(fc.integer({ min: 0, max: 10 }).map(day), { nil: undefined }),
+      status: fc.constant('ACTIVE' as const)
     })
     fc.assert(
       fc.property(fc.array(detail, { maxLength: 10 }), (ds) => {

@@ -12,12 +12,15 @@ import type * as Manifest from '../../Manifest'
 import type { ResourceTag } from '../../Primitives'
 import {
   collect,
+  parseExclusionFilter,
   parseImageTag,
+  parseImageToDelete,
   parsePlatform,
   parsePositiveInteger,
   parsePrefix,
   parseRegExp,
   parseResourceTag,
+  parseTagMutability,
   parseTarget,
   usage,
   type Target
@@ -50,7 +53,17 @@ export interface ImagesOptions {
 /** The options of `create`, as parsed. */
 export interface CreateOptions {
   readonly immutable?: boolean
+  readonly tagMutability?: 'MUTABLE' | 'IMMUTABLE'
+  readonly excludeTagPattern?: ReadonlyArray<string>
+  readonly kmsKey?: string
+  readonly scanOnPush?: boolean
   readonly tag?: ReadonlyArray<ResourceTag>
+}
+
+/** The policy options of `lifecycle put` and `lifecycle preview`, as parsed. */
+export interface PolicyOptions {
+  readonly file?: string
+  readonly expireUntaggedAfter?: number
 }
 
 /** The options of `replication put`, as parsed. */
@@ -113,9 +126,28 @@ export const declare = (program: Command, ctx: Context): void => {
     .command('create')
     .description('create a repository (an existing one is kept and gets the tags) and print its URI')
     .argument('<repo>', REPOSITORY)
-    .option('--immutable', 'image tags cannot be moved to another image (IMMUTABLE)')
+    .addOption(new Option('--immutable', 'image tags cannot be moved to another image (IMMUTABLE)').conflicts('tagMutability'))
+    .addOption(
+      new Option('--tag-mutability <mode>', 'MUTABLE (default) or IMMUTABLE').argParser(usage(parseTagMutability))
+    )
+    .addOption(
+      new Option(
+        '--exclude-tag-pattern <pattern...>',
+        `tags that follow the opposite rule, ECR wildcard patterns such as 'latest' or 'sha256-*' (at most 5)`
+      ).argParser(collect(parseExclusionFilter))
+    )
+    .addOption(new Option('--kms-key <key>', 'encrypt images with this KMS key (ARN, id or alias) instead of AES256'))
+    .option('--scan-on-push', 'scan each pushed image (basic scanning)')
     .addOption(new Option('--tag <key=value...>', 'resource tags of the repository (repeatable)').argParser(collect(parseResourceTag)))
     .action(async (repo: string, options: CreateOptions) => (await import('./create')).run(ctx, repo, options))
+
+  program
+    .command('rm')
+    .description('delete images by tag or digest (a tag: only that tag, the image with its last one) and print what was deleted')
+    .addArgument(
+      new Argument('<image...>', 'name:tag, name@digest or an image URI (a bare name is refused)').argParser(collect(parseImageToDelete))
+    )
+    .action(async (images: ReadonlyArray<string>) => (await import('./rm')).run(ctx, images))
 
   program
     .command('delete')
@@ -142,16 +174,59 @@ export const declare = (program: Command, ctx: Context): void => {
     )
     .action(async (image: string, options: { readonly platform?: Manifest.Platform }) => (await import('./config')).run(ctx, image, options))
 
-  program
+  const lifecycle = program
     .command('lifecycle')
-    .description("set a repository's lifecycle policy (replacing any) and print it")
-    .argument('<repo>', REPOSITORY)
+    .description("a repository's lifecycle policy: get, put, preview (and the short form: lifecycle <repo> --expire-untagged-after DAYS)")
+    .argument('[repo]', REPOSITORY)
     .addOption(
-      new Option('--expire-untagged-after <days>', 'expire untagged images this many days after their push')
-        .argParser(usage(parsePositiveInteger))
-        .makeOptionMandatory()
+      new Option('--expire-untagged-after <days>', 'set the policy to: expire untagged images this many days after their push').argParser(
+        usage(parsePositiveInteger)
+      )
     )
-    .action(async (repo: string, options: { readonly expireUntaggedAfter: number }) => (await import('./lifecycle')).run(ctx, repo, options))
+    .action(async (repo: string | undefined, options: PolicyOptions, command: Command) => {
+      if (repo === undefined || options.expireUntaggedAfter === undefined)
+        return command.error('error: give a subcommand (get, put, preview) or <repo> --expire-untagged-after DAYS', {
+          exitCode: 2,
+          code: 'ecr-fp-ts.usage'
+        })
+      return (await import('./lifecycle')).run(ctx, repo, { expireUntaggedAfter: options.expireUntaggedAfter })
+    })
+  // `--expire-untagged-after` is the parent's option too (the short form): commander hands it to
+  // `lifecycle`, so a subcommand reads it from there
+  const policyOptionsOf = (options: { readonly file?: string }, command: Command): PolicyOptions | string => {
+    const days = (command.parent?.opts() as { readonly expireUntaggedAfter?: number } | undefined)?.expireUntaggedAfter
+    if (options.file !== undefined && days !== undefined) return 'give the policy once: --file <path> or --expire-untagged-after <days>'
+    return { ...(options.file === undefined ? {} : { file: options.file }), ...(days === undefined ? {} : { expireUntaggedAfter: days }) }
+  }
+  const usageError = (command: Command, message: string): never =>
+    command.error(`error: ${message}`, { exitCode: 2, code: 'ecr-fp-ts.usage' })
+  lifecycle
+    .command('get')
+    .description("print the repository's lifecycle policy as JSON (none: nothing, --json: null)")
+    .argument('<repo>', REPOSITORY)
+    .action(async (repo: string) => (await import('./lifecycle')).get(ctx, repo))
+  lifecycle
+    .command('put')
+    .description("set the repository's lifecycle policy (replacing any) from --file or --expire-untagged-after, and print it")
+    .argument('<repo>', REPOSITORY)
+    .option('--file <path>', "the policy: a JSON file in ECR's lifecycle policy format")
+    .action(async (repo: string, options: { readonly file?: string }, command: Command) => {
+      const policy = policyOptionsOf(options, command)
+      if (typeof policy === 'string') return usageError(command, policy)
+      if (policy.file === undefined && policy.expireUntaggedAfter === undefined)
+        return usageError(command, 'give the policy: --file <path> or --expire-untagged-after <days>')
+      return (await import('./lifecycle')).put(ctx, repo, policy)
+    })
+  lifecycle
+    .command('preview')
+    .description("what a lifecycle policy (--file, --expire-untagged-after, else the repository's) would do to its images now, as ECR computes it")
+    .argument('<repo>', REPOSITORY)
+    .option('--file <path>', "the policy: a JSON file in ECR's lifecycle policy format")
+    .action(async (repo: string, options: { readonly file?: string }, command: Command) => {
+      const policy = policyOptionsOf(options, command)
+      if (typeof policy === 'string') return usageError(command, policy)
+      return (await import('./lifecycle')).preview(ctx, repo, policy)
+    })
 
   const replication = program
     .command('replication')

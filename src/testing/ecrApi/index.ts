@@ -26,6 +26,7 @@ import {
   GetAuthorizationTokenCommand,
   GetDownloadUrlForLayerCommand,
   GetLifecyclePolicyCommand,
+  GetLifecyclePolicyPreviewCommand,
   GetRepositoryPolicyCommand,
   InitiateLayerUploadCommand,
   ListImageReferrersCommand,
@@ -40,6 +41,7 @@ import {
   ServerException,
   SetRepositoryPolicyCommand,
   StartImageScanCommand,
+  StartLifecyclePolicyPreviewCommand,
   StartReplicationBackfillCommand,
   StopReplicationBackfillCommand,
   TagResourceCommand,
@@ -94,6 +96,7 @@ import {
   tagResource,
   untagResource
 } from './repositories'
+import { getLifecyclePolicyPreview, startLifecyclePolicyPreview } from './lifecyclePreview'
 import { describeImageScanFindings, startImageScan } from './scanning'
 
 // -------------------------------------------------------------------------------------
@@ -122,6 +125,8 @@ const OPERATIONS: ReadonlyArray<readonly [CommandClass, string, Handler]> = [
   [PutLifecyclePolicyCommand, 'PutLifecyclePolicy', putLifecyclePolicy],
   [GetLifecyclePolicyCommand, 'GetLifecyclePolicy', withLifecyclePolicy(false)],
   [DeleteLifecyclePolicyCommand, 'DeleteLifecyclePolicy', withLifecyclePolicy(true)],
+  [StartLifecyclePolicyPreviewCommand, 'StartLifecyclePolicyPreview', startLifecyclePolicyPreview],
+  [GetLifecyclePolicyPreviewCommand, 'GetLifecyclePolicyPreview', getLifecyclePolicyPreview],
   [SetRepositoryPolicyCommand, 'SetRepositoryPolicy', setRepositoryPolicy],
   [GetRepositoryPolicyCommand, 'GetRepositoryPolicy', withRepositoryPolicy(false)],
   [DeleteRepositoryPolicyCommand, 'DeleteRepositoryPolicy', withRepositoryPolicy(true)],
