@@ -70,7 +70,15 @@ const list = <C extends t.Mixed>(codec: C) => t.readonlyArray(codec, `an array o
 const ImageDetailC = /*#__PURE__*/ struct(
   'ImageDetail',
   { imageDigest: ImageDigestC },
-  { imageTags: list(t.string), imagePushedAt: DateC, imageSizeInBytes: t.number, imageManifestMediaType: t.string }
+  {
+    imageTags: list(t.string),
+    imagePushedAt: DateC,
+    imageSizeInBytes: t.number,
+    imageManifestMediaType: t.string,
+    imageStatus: t.keyof({ ACTIVE: null, ARCHIVED: null, ACTIVATING: null }, 'ACTIVE | ARCHIVED | ACTIVATING'),
+    lastRecordedPullTime: DateC,
+    lastArchivedAt: DateC
+  }
 )
 
 const DescribeImagesC = /*#__PURE__*/ struct('DescribeImages', {}, { imageDetails: list(ImageDetailC), nextToken: t.string })
@@ -126,7 +134,10 @@ export const describeImages = (out: DescribeImagesCommandOutput): E.Either<EcrEr
           imageTags: d.imageTags ?? [],
           ...(d.imagePushedAt === undefined ? {} : { imagePushedAt: d.imagePushedAt }),
           ...(d.imageSizeInBytes === undefined ? {} : { imageSizeInBytes: d.imageSizeInBytes }),
-          ...(d.imageManifestMediaType === undefined ? {} : { imageManifestMediaType: d.imageManifestMediaType })
+          ...(d.imageManifestMediaType === undefined ? {} : { imageManifestMediaType: d.imageManifestMediaType }),
+          ...(d.imageStatus === undefined ? {} : { status: d.imageStatus }),
+          ...(d.lastRecordedPullTime === undefined ? {} : { lastRecordedPullTime: d.lastRecordedPullTime }),
+          ...(d.lastArchivedAt === undefined ? {} : { lastArchivedAt: d.lastArchivedAt })
         })
       ),
       nextToken: nonEmpty(o.nextToken)
