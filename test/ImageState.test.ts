@@ -264,7 +264,7 @@ describe('Image.startScan / Image.getScanFindings', () => {
   it('a scan with seeded findings: basic and enhanced in one shape, counts for every severity, every page', async () => {
     const twin = InMemoryEcr.make()
     rightOf(twin.pushImage('app', { tag: 'v1' }))
-    const findings = Array.from({ length: 1500 }, (_, i) => ({ name: `CVE-2024-${i}`, severity: i % 2 === 0 ? 'HIGH' : 'LOW' }))
+    const findings = Array.from({ length: 1500 }, (_, i) => ({ name: `CVE-2024-${i}`, severity: i % 2 === 0 ? ('HIGH' as const) : ('LOW' as const) }))
     rightOf(twin.setScanFindings('app', 'v1', { findings }))
     const ref = await refOf(twin, `${HOST}/app:v1`)
     twin.resetCalls()
