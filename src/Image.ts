@@ -1087,6 +1087,12 @@ export type Severity = State.Severity
  *
  * @category model
  * @since 0.2.0
+ * @example
+ * import type { Finding } from 'ecr-fp-ts/Image'
+ *
+ * const finding: Finding = { name: 'CVE-2024-0001', severity: 'HIGH', package: 'openssl', version: '3.0.1', fixedIn: '3.0.9' }
+ * const fixable = (f: Finding): boolean => f.fixedIn !== undefined
+ * assert.strictEqual(fixable(finding), true)
  */
 export interface Finding {
   /** The vulnerability's id (`CVE-2024-...`), or its title. */
@@ -1108,6 +1114,21 @@ export interface Finding {
  *
  * @category model
  * @since 0.2.0
+ * @example
+ * import type { ScanFindings } from 'ecr-fp-ts/Image'
+ * import * as Image from 'ecr-fp-ts/Image'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * const twin = InMemoryEcr.make({ accountId: '123456789012', region: 'us-east-1' })
+ * twin.pushImage('app', { tag: 'v1' })
+ * twin.setScanFindings('app', 'v1', { findings: [{ name: 'CVE-2024-0002', severity: 'CRITICAL' }] })
+ * const passes = (f: ScanFindings): boolean => f.status === 'COMPLETE' && f.severityCounts.CRITICAL === 0
+ * pipe(Image.fromUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1'), RTE.flatMap(Image.getScanFindings))(twin.env)().then((r) => {
+ *   assert.deepStrictEqual(pipe(r, E.map(passes)), E.right(false))
+ * })
  */
 export interface ScanFindings {
   /** ECR's scan status: `COMPLETE`, `IN_PROGRESS`, `FAILED`, `UNSUPPORTED_IMAGE`, ... */
@@ -1224,6 +1245,12 @@ export const getScanFindings = (ref: ImageRef): RTE.ReaderTaskEither<EcrEnv, Ecr
  *
  * @category model
  * @since 0.2.0
+ * @example
+ * import type { ReplicationStatus } from 'ecr-fp-ts/Image'
+ *
+ * const statuses: ReadonlyArray<ReplicationStatus> = []
+ * const everywhere = statuses.every((s) => s.status === 'COMPLETE')
+ * assert.strictEqual(everywhere, true)
  */
 export type ReplicationStatus = State.ReplicationStatus
 
