@@ -9,7 +9,14 @@
  *
  * @since 0.1.0
  */
-import { PutImageCommand } from '@aws-sdk/client-ecr'
+import {
+  BatchDeleteImageCommand,
+  DescribeImageReplicationStatusCommand,
+  DescribeImageScanFindingsCommand,
+  PutImageCommand,
+  StartImageScanCommand,
+  UpdateImageStorageClassCommand
+} from '@aws-sdk/client-ecr'
 import * as E from 'fp-ts/Either'
 import { pipe } from 'fp-ts/function'
 import * as O from 'fp-ts/Option'
@@ -24,9 +31,12 @@ import { AccountIdC, ImageDigestC, RegionC, RepositoryNameC, type ImageDigest } 
 import type { RepositoryRef } from './Repository'
 import * as RepositoryUri from './RepositoryUri'
 import { traverseRTE } from './internal/concurrency'
-import { checkTag, describeOne, getOne, imageLabel, toImageRef } from './internal/images'
+import { checkTag, describeOne, failureError, getOne, imageLabel, toImageRef, type ImageId } from './internal/images'
+import * as State from './internal/imageState'
 import { getLogin } from './internal/login'
 import type { FetchedImage } from './internal/output'
+import * as Output from './internal/output'
+import { BATCH_LIMIT, MAX_RESULTS, paginate } from './internal/paginate'
 import { inRegion } from './internal/region'
 import { getBlob } from './internal/registry'
 import { send } from './internal/send'
@@ -300,6 +310,47 @@ export const fromUri = (s: string): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrErr
         : pipe(
             getOne(repo, { imageTag: r.tag ?? '' }),
             RTE.map((image) => toImageRef(repo, image))
+          )
+    })
+  )
+
+/**
+ * The image an image URI names, found with DescribeImages instead of BatchGetImage: it reads no
+ * manifest (the ref carries none), so it finds an archived image too, which `fromUri` by tag cannot
+ * (`AwsError` `ImageArchived`). For acting on an image by its tag without reading it: `restore`,
+ * `delete`, `removeTags`, `startScan`. A digest URI makes no call; missing: `NotFound('Image')`.
+ *
+ * @category constructors
+ * @since 0.2.0
+ * @example
+ * import * as Image from 'ecr-fp-ts/Image'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * const twin = InMemoryEcr.make({ accountId: '123456789012', region: 'us-east-1' })
+ * const pushed = twin.pushImage('app', { tag: 'v1' })
+ * assert.ok(E.isRight(pushed))
+ * const uri = '123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1'
+ * pipe(Image.fromUri(uri), RTE.flatMap(Image.archive))(twin.env)().then(() =>
+ *   pipe(Image.lookup(uri), RTE.tap(Image.restore))(twin.env)().then((r) => {
+ *     assert.deepStrictEqual(pipe(r, E.map((ref) => ref.imageDigest)), E.right(pushed.right.imageDigest))
+ *   })
+ * )
+ */
+export const lookup = (s: string): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, ImageRef> =>
+  pipe(
+    RTE.fromEither(ImageUri.parse(s)),
+    RTE.map(ImageUri.toRef),
+    RTE.tap((r) => inRegion(r)),
+    RTE.flatMap((r) => {
+      const repo: RepositoryRef = { accountId: r.accountId, region: r.region, repositoryName: r.repositoryName }
+      return r.digest !== undefined
+        ? RTE.right({ ...repo, imageDigest: r.digest })
+        : pipe(
+            describeOne(repo, { imageTag: r.tag ?? '' }),
+            RTE.map((d): ImageRef => ({ ...repo, imageDigest: d.imageDigest }))
           )
     })
   )
@@ -664,7 +715,26 @@ export const getConfig = (
     RTE.apS('layer', getConfigLayer(ref, options)),
     RTE.bind('login', () => getLogin(ref)),
     RTE.flatMap(({ layer, login }) => getBlob(login, ref.repositoryName, layer.layerDigest)),
+    RTE.orElse((e) => (e._tag === 'NotFound' && e.resource === 'Layer' ? whenArchived(ref, e) : RTE.left(e))),
     RTE.flatMapEither((bytes) => ImageConfigs.fromJson(bytes.toString('utf8')))
+  )
+
+/**
+ * A registry GET answered 404 (`e`): ECR answers so for an archived image, whose manifest the ref
+ * may carry from before. One DescribeImages tells; an image not `ACTIVE` gives the archived error.
+ */
+const whenArchived = <A>(ref: ImageRef, e: EcrError.EcrError): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, A> =>
+  pipe(
+    describeOne(ref, { imageDigest: ref.imageDigest }),
+    RTE.foldW(
+      () => RTE.left(e),
+      (d) =>
+        RTE.left(
+          d.status === undefined || d.status === 'ACTIVE'
+            ? e
+            : State.archivedError('GetBlob', ref, { imageDigest: ref.imageDigest }, `its status is ${d.status}`)
+        )
+    )
   )
 
 /** PutImage of the manifest (under `tag`, if any); "already there" answers are successes. */
@@ -768,3 +838,456 @@ export const addTags = (ref: ImageRef, tags: ReadonlyArray<string>): RTE.ReaderT
     RTE.map(() => undefined)
   )
 }
+
+// -------------------------------------------------------------------------------------
+// deletion
+// -------------------------------------------------------------------------------------
+
+/** A per-item failure of BatchDeleteImage as an `EcrError`: `ImageNotFound` is `NotFound('Image')`. */
+const deleteFailure = (ref: RepositoryRef, failure: Output.ImageFailure, fallback: ImageId): EcrError.EcrError => {
+  const e = failureError(ref, failure, fallback)
+  return e._tag === 'AwsError' ? { ...e, operation: 'BatchDeleteImage' } : e
+}
+
+/** BatchDeleteImage of `ids` (at most 100), its first per-item failure as the error. */
+const batchDelete = (ref: RepositoryRef, ids: ReadonlyArray<ImageId>): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, void> =>
+  pipe(
+    send(
+      new BatchDeleteImageCommand({ registryId: ref.accountId, repositoryName: ref.repositoryName, imageIds: ids.map((id) => ({ ...id })) }),
+      ref.repositoryName
+    ),
+    RTE.flatMapEither(State.batchDeleteImage),
+    RTE.flatMapEither(({ failures }) => {
+      const first = failures[0]
+      return first === undefined ? E.right(undefined) : E.left(deleteFailure(ref, first, ids[0] ?? { imageDigest: '' }))
+    })
+  )
+
+/** BatchDeleteImage of the image by digest: documented on the export below. */
+const delete_ = (ref: ImageRef): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, void> =>
+  pipe(
+    inRegion(ref),
+    RTE.flatMap(() => batchDelete(ref, [{ imageDigest: ref.imageDigest }]))
+  )
+
+export {
+  /**
+   * Deletes the image with all its tags (one BatchDeleteImage by digest). Missing: `NotFound('Image')`;
+   * a platform image an index still names: `AwsError` with code `ImageReferencedByManifestList`
+   * (delete the index first). An archived image can be deleted.
+   *
+   * @category deletion
+   * @since 0.2.0
+   * @example
+   * import * as Image from 'ecr-fp-ts/Image'
+   * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+   * import * as E from 'fp-ts/Either'
+   * import { pipe } from 'fp-ts/function'
+   * import * as O from 'fp-ts/Option'
+   * import * as RTE from 'fp-ts/ReaderTaskEither'
+   *
+   * const twin = InMemoryEcr.make({ accountId: '123456789012', region: 'us-east-1' })
+   * twin.pushImage('app', { tags: ['v1', 'latest'] })
+   * pipe(Image.fromUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1'), RTE.flatMap(Image.delete))(twin.env)().then((r) => {
+   *   assert.deepStrictEqual(r, E.right(undefined))
+   *   assert.ok(O.isNone(twin.imageStatus('app', 'v1')))
+   *   assert.ok(O.isNone(twin.imageStatus('app', 'latest')))
+   * })
+   */
+  delete_ as delete
+}
+
+/**
+ * Removes tags from the image: one DescribeImages (the image's tags now), then BatchDeleteImage by
+ * tag (100 a call). Every tag is checked before any call; a tag that is not on this image is
+ * `NotFound('Image')` naming it, and nothing is removed. ECR's rule: **removing an image's last tag
+ * deletes the image** (to keep it, give it another tag first, or archive it). A tag given twice is
+ * removed once; no tags: no call.
+ *
+ * @category deletion
+ * @since 0.2.0
+ * @example
+ * import * as Image from 'ecr-fp-ts/Image'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ * import * as O from 'fp-ts/Option'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * const twin = InMemoryEcr.make({ accountId: '123456789012', region: 'us-east-1' })
+ * const pushed = twin.pushImage('app', { tags: ['v1', 'latest'] })
+ * assert.ok(E.isRight(pushed))
+ * const image = Image.fromUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1')
+ * pipe(
+ *   image,
+ *   RTE.tap((ref) => Image.removeTags(ref, ['latest'])),
+ *   RTE.flatMap(Image.getTags)
+ * )(twin.env)().then((r) => {
+ *   assert.deepStrictEqual(r, E.right(['v1']))
+ *   // its last tag: the image goes with it
+ *   return pipe(image, RTE.flatMap((ref) => Image.removeTags(ref, ['v1'])))(twin.env)().then((r2) => {
+ *     assert.deepStrictEqual(r2, E.right(undefined))
+ *     assert.ok(O.isNone(twin.imageStatus('app', pushed.right.imageDigest)))
+ *   })
+ * })
+ */
+export const removeTags = (ref: ImageRef, tags: ReadonlyArray<string>): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, void> => {
+  const distinct = Array.from(new Set(tags))
+  if (distinct.length === 0) return RTE.right(undefined)
+  return pipe(
+    RTE.fromEither(E.traverseArray(checkTag)(distinct)),
+    RTE.tap(() => inRegion(ref)),
+    RTE.flatMap(() => describeOne(ref, { imageDigest: ref.imageDigest })),
+    RTE.flatMapEither((detail) => {
+      const missing = distinct.filter((t) => !detail.imageTags.includes(t))
+      const first = missing[0]
+      return first === undefined
+        ? E.right(undefined)
+        : E.left(
+            EcrError.notFound(
+              'Image',
+              imageLabel(ref, { imageTag: first }),
+              `not tags of ${toUri(ref)}: ${missing.join(', ')} (its tags: ${detail.imageTags.join(', ') || 'none'})`
+            )
+          )
+    }),
+    RTE.flatMap(() => {
+      const chunks: Array<ReadonlyArray<ImageId>> = []
+      for (let i = 0; i < distinct.length; i += BATCH_LIMIT)
+        chunks.push(distinct.slice(i, i + BATCH_LIMIT).map((imageTag) => ({ imageTag })))
+      return pipe(chunks, traverseRTE((ids: ReadonlyArray<ImageId>) => batchDelete(ref, ids)))
+    }),
+    RTE.map(() => undefined)
+  )
+}
+
+// -------------------------------------------------------------------------------------
+// storage
+// -------------------------------------------------------------------------------------
+
+/**
+ * UpdateImageStorageClass to `target`. ECR refuses a change to the class the image is already in
+ * (`ImageStorageClassUpdateNotSupportedException`): when one DescribeImages shows the image is where
+ * `done` says, that is a success.
+ */
+const setStorageClass = (
+  ref: ImageRef,
+  target: 'ARCHIVE' | 'STANDARD',
+  done: (status: ImageDetail['status']) => boolean
+): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, void> =>
+  pipe(
+    inRegion(ref),
+    RTE.flatMap(() =>
+      send(
+        new UpdateImageStorageClassCommand({
+          registryId: ref.accountId,
+          repositoryName: ref.repositoryName,
+          imageId: { imageDigest: ref.imageDigest },
+          targetStorageClass: target
+        }),
+        imageLabel(ref, { imageDigest: ref.imageDigest })
+      )
+    ),
+    RTE.map(() => undefined),
+    RTE.orElse((e) =>
+      e._tag === 'AwsError' && e.code === 'ImageStorageClassUpdateNotSupportedException'
+        ? pipe(
+            describeOne(ref, { imageDigest: ref.imageDigest }),
+            RTE.foldW(
+              () => RTE.left(e),
+              (d) => (done(d.status) ? RTE.right(undefined) : RTE.left(e))
+            )
+          )
+        : RTE.left(e)
+    )
+  )
+
+/**
+ * Moves the image to ECR's archive storage class (UpdateImageStorageClass `ARCHIVE`; an index goes
+ * with its platform images). Already archived: a success. An archived image is kept (and billed
+ * for at least 90 days) but cannot be read: `getManifest`, `getConfig`, `getLayers`, `fromUri` by tag
+ * and pulls fail with `AwsError` of `code: 'ImageArchived'` (not retryable) until `restore`. A
+ * platform image an index names is archived with its index only (`AwsError`,
+ * `ImageStorageClassUpdateNotSupportedException`).
+ *
+ * @category storage
+ * @since 0.2.0
+ * @example
+ * import * as Image from 'ecr-fp-ts/Image'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ * import * as O from 'fp-ts/Option'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * const twin = InMemoryEcr.make({ accountId: '123456789012', region: 'us-east-1' })
+ * const pushed = twin.pushImage('app', { tag: 'v1' })
+ * assert.ok(E.isRight(pushed))
+ * const uri = `123456789012.dkr.ecr.us-east-1.amazonaws.com/app@${pushed.right.imageDigest}`
+ * pipe(Image.fromUri(uri), RTE.tap(Image.archive), RTE.flatMap(Image.getManifest))(twin.env)().then((r) => {
+ *   assert.deepStrictEqual(twin.imageStatus('app', 'v1'), O.some('ARCHIVED'))
+ *   // a read is a Left a program can match on, saying how to restore the image
+ *   assert.ok(E.isLeft(r) && r.left._tag === 'AwsError' && r.left.code === 'ImageArchived')
+ *   assert.ok(r.left.message.includes('Image.restore'))
+ * })
+ */
+export const archive = (ref: ImageRef): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, void> =>
+  setStorageClass(ref, 'ARCHIVE', (s) => s === 'ARCHIVED')
+
+/**
+ * Restores an archived image to the standard storage class (UpdateImageStorageClass `STANDARD`).
+ * ECR restores in the background: the image is `ACTIVATING` (still unreadable, reads fail with
+ * `code: 'ImageArchived'`) until it is `ACTIVE` again (`getDetail` tells; ECR documents up to
+ * hours). An image already `ACTIVE` or `ACTIVATING`: a success.
+ *
+ * @category storage
+ * @since 0.2.0
+ * @example
+ * import * as Image from 'ecr-fp-ts/Image'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * const twin = InMemoryEcr.make({ accountId: '123456789012', region: 'us-east-1' })
+ * const pushed = twin.pushImage('app', { tag: 'v1' })
+ * assert.ok(E.isRight(pushed))
+ * const uri = `123456789012.dkr.ecr.us-east-1.amazonaws.com/app@${pushed.right.imageDigest}`
+ * pipe(
+ *   Image.fromUri(uri),
+ *   RTE.tap(Image.archive),
+ *   RTE.tap(Image.restore),
+ *   RTE.flatMap(Image.getManifest)
+ * )(twin.env)().then((r) => {
+ *   // the twin restores at once unless told otherwise (InMemoryEcr.make({ restoreMs }))
+ *   assert.deepStrictEqual(r, E.right(pushed.right.manifest))
+ * })
+ */
+export const restore = (ref: ImageRef): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, void> =>
+  setStorageClass(ref, 'STANDARD', (s) => s === 'ACTIVE' || s === 'ACTIVATING')
+
+// -------------------------------------------------------------------------------------
+// scanning
+// -------------------------------------------------------------------------------------
+
+/**
+ * A finding's severity, as ECR reports it (enhanced scanning's `UNTRIAGED` is `UNDEFINED`).
+ *
+ * @category model
+ * @since 0.2.0
+ * @example
+ * import type { Severity } from 'ecr-fp-ts/Image'
+ *
+ * const worst: ReadonlyArray<Severity> = ['CRITICAL', 'HIGH']
+ * assert.strictEqual(worst.includes('HIGH'), true)
+ */
+export type Severity = State.Severity
+
+/**
+ * One vulnerability a scan found; basic and enhanced scanning give the same shape.
+ *
+ * @category model
+ * @since 0.2.0
+ * @example
+ * import type { Finding } from 'ecr-fp-ts/Image'
+ *
+ * const finding: Finding = { name: 'CVE-2024-0001', severity: 'HIGH', package: 'openssl', version: '3.0.1', fixedIn: '3.0.9' }
+ * const fixable = (f: Finding): boolean => f.fixedIn !== undefined
+ * assert.strictEqual(fixable(finding), true)
+ */
+export interface Finding {
+  /** The vulnerability's id (`CVE-2024-...`), or its title. */
+  readonly name: string
+  /** How bad it is. */
+  readonly severity: Severity
+  /** Where it is described. */
+  readonly uri?: string
+  /** The package it is in. */
+  readonly package?: string
+  /** The package's version in the image. */
+  readonly version?: string
+  /** The version that fixes it (enhanced scanning). */
+  readonly fixedIn?: string
+}
+
+/**
+ * What a scan of the image found.
+ *
+ * @category model
+ * @since 0.2.0
+ * @example
+ * import type { ScanFindings } from 'ecr-fp-ts/Image'
+ * import * as Image from 'ecr-fp-ts/Image'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * const twin = InMemoryEcr.make({ accountId: '123456789012', region: 'us-east-1' })
+ * twin.pushImage('app', { tag: 'v1' })
+ * twin.setScanFindings('app', 'v1', { findings: [{ name: 'CVE-2024-0002', severity: 'CRITICAL' }] })
+ * const passes = (f: ScanFindings): boolean => f.status === 'COMPLETE' && f.severityCounts.CRITICAL === 0
+ * pipe(Image.fromUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1'), RTE.flatMap(Image.getScanFindings))(twin.env)().then((r) => {
+ *   assert.deepStrictEqual(pipe(r, E.map(passes)), E.right(false))
+ * })
+ */
+export interface ScanFindings {
+  /** ECR's scan status: `COMPLETE`, `IN_PROGRESS`, `FAILED`, `UNSUPPORTED_IMAGE`, ... */
+  readonly status: string
+  /** When the scan completed. */
+  readonly completedAt?: Date
+  /** How many findings of each severity (every severity present, zero when none). */
+  readonly severityCounts: Record<Severity, number>
+  /** Every finding, from every page; empty until the scan is `COMPLETE`. */
+  readonly findings: ReadonlyArray<Finding>
+}
+
+/**
+ * Starts a scan of the image (StartImageScan; basic scanning). ECR allows one scan per image a day
+ * (`AwsError`, `LimitExceededException`); an image it cannot scan (an index, an artifact) is
+ * `AwsError` `UnsupportedImageTypeException`; an archived one is `AwsError` `ImageArchived`. Read the
+ * result with `getScanFindings`.
+ *
+ * @category scanning
+ * @since 0.2.0
+ * @example
+ * import * as Image from 'ecr-fp-ts/Image'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * const twin = InMemoryEcr.make({ accountId: '123456789012', region: 'us-east-1' })
+ * twin.pushImage('app', { tag: 'v1' })
+ * pipe(
+ *   Image.fromUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1'),
+ *   RTE.tap(Image.startScan),
+ *   RTE.flatMap(Image.getScanFindings)
+ * )(twin.env)().then((r) => {
+ *   assert.deepStrictEqual(pipe(r, E.map((f) => [f.status, f.findings.length])), E.right(['COMPLETE', 0]))
+ * })
+ */
+export const startScan = (ref: ImageRef): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, void> =>
+  pipe(
+    inRegion(ref),
+    RTE.flatMap(() =>
+      send(
+        new StartImageScanCommand({ registryId: ref.accountId, repositoryName: ref.repositoryName, imageId: { imageDigest: ref.imageDigest } }),
+        imageLabel(ref, { imageDigest: ref.imageDigest })
+      )
+    ),
+    RTE.mapLeft(State.fromArchivedException(ref, { imageDigest: ref.imageDigest })),
+    RTE.map(() => undefined)
+  )
+
+/**
+ * The findings of the image's latest scan, every page (DescribeImageScanFindings, pages of 1000),
+ * basic and enhanced findings in one shape, with counts for every severity. A scan that is not
+ * `COMPLETE` gives its status and no findings; an image never scanned is `AwsError`
+ * `ScanNotFoundException`.
+ *
+ * @category scanning
+ * @since 0.2.0
+ * @example
+ * import * as Image from 'ecr-fp-ts/Image'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * const twin = InMemoryEcr.make({ accountId: '123456789012', region: 'us-east-1' })
+ * twin.pushImage('app', { tag: 'v1' })
+ * twin.setScanFindings('app', 'v1', { findings: [{ name: 'CVE-2024-0001', severity: 'HIGH' }] })
+ * pipe(Image.fromUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1'), RTE.flatMap(Image.getScanFindings))(twin.env)().then((r) => {
+ *   assert.ok(E.isRight(r))
+ *   assert.strictEqual(r.right.status, 'COMPLETE')
+ *   assert.deepStrictEqual(r.right.findings.map((f) => [f.name, f.severity]), [['CVE-2024-0001', 'HIGH']])
+ *   assert.strictEqual(r.right.severityCounts.HIGH, 1)
+ *   assert.strictEqual(r.right.severityCounts.CRITICAL, 0)
+ * })
+ */
+export const getScanFindings = (ref: ImageRef): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, ScanFindings> =>
+  pipe(
+    inRegion(ref),
+    RTE.flatMap(() =>
+      paginate('DescribeImageScanFindings', (nextToken) =>
+        pipe(
+          send(
+            new DescribeImageScanFindingsCommand({
+              registryId: ref.accountId,
+              repositoryName: ref.repositoryName,
+              imageId: { imageDigest: ref.imageDigest },
+              maxResults: MAX_RESULTS,
+              ...(nextToken === undefined ? {} : { nextToken })
+            }),
+            imageLabel(ref, { imageDigest: ref.imageDigest })
+          ),
+          RTE.flatMapEither(State.scanFindingsPage)
+        )
+      )
+    ),
+    RTE.map((pages): ScanFindings => {
+      const first = pages[0]
+      return {
+        status: first?.status ?? 'UNKNOWN',
+        ...(first?.completedAt === undefined ? {} : { completedAt: first.completedAt }),
+        severityCounts: State.countsOf(first?.severityCounts ?? {}),
+        findings: pages.flatMap((p) => p.findings)
+      }
+    })
+  )
+
+// -------------------------------------------------------------------------------------
+// replication
+// -------------------------------------------------------------------------------------
+
+/**
+ * Where ECR's own replication has copied the image: one entry per destination registry.
+ *
+ * @category model
+ * @since 0.2.0
+ * @example
+ * import type { ReplicationStatus } from 'ecr-fp-ts/Image'
+ *
+ * const statuses: ReadonlyArray<ReplicationStatus> = []
+ * const everywhere = statuses.every((s) => s.status === 'COMPLETE')
+ * assert.strictEqual(everywhere, true)
+ */
+export type ReplicationStatus = State.ReplicationStatus
+
+/**
+ * The image's native replication status (DescribeImageReplicationStatus): for each destination of
+ * the registry's replication rules, `IN_PROGRESS`, `COMPLETE` or `FAILED` (with ECR's `failureCode`).
+ * An image no rule replicates: an empty list.
+ *
+ * @category replication
+ * @since 0.2.0
+ * @example
+ * import * as Image from 'ecr-fp-ts/Image'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * const twin = InMemoryEcr.make({ accountId: '123456789012', region: 'us-east-1' })
+ * twin.pushImage('app', { tag: 'v1' })
+ * twin.setReplicationStatus('app', 'v1', { region: 'eu-west-1', registryId: '123456789012', status: 'FAILED', failureCode: 'KMS_ERROR' })
+ * pipe(Image.fromUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1'), RTE.flatMap(Image.getReplicationStatus))(twin.env)().then((r) => {
+ *   assert.deepStrictEqual(r, E.right([{ region: 'eu-west-1', registryId: '123456789012', status: 'FAILED', failureCode: 'KMS_ERROR' }]))
+ * })
+ */
+export const getReplicationStatus = (ref: ImageRef): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, ReadonlyArray<ReplicationStatus>> =>
+  pipe(
+    inRegion(ref),
+    RTE.flatMap(() =>
+      send(
+        new DescribeImageReplicationStatusCommand({
+          registryId: ref.accountId,
+          repositoryName: ref.repositoryName,
+          imageId: { imageDigest: ref.imageDigest }
+        }),
+        imageLabel(ref, { imageDigest: ref.imageDigest })
+      )
+    ),
+    RTE.flatMapEither(State.replicationStatuses)
+  )

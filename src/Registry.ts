@@ -4,7 +4,12 @@
  *
  * @since 0.1.0
  */
-import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr'
+import {
+  DescribeRepositoriesCommand,
+  ListReplicationBackfillsCommand,
+  StartReplicationBackfillCommand,
+  StopReplicationBackfillCommand
+} from '@aws-sdk/client-ecr'
 import { pipe } from 'fp-ts/function'
 import * as RTE from 'fp-ts/ReaderTaskEither'
 import type * as Env from './Env'
@@ -13,6 +18,7 @@ import type { AccountId, Region, ResourceTag } from './Primitives'
 import type { ReplicationConfiguration } from './ReplicationConfiguration'
 import * as Repository from './Repository'
 import { traverseRTE } from './internal/concurrency'
+import * as State from './internal/imageState'
 import * as login from './internal/login'
 import * as Output from './internal/output'
 import { MAX_RESULTS, paginate } from './internal/paginate'
@@ -300,3 +306,159 @@ export const putReplicationConfiguration = (
   config: ReplicationConfiguration,
   registry?: RegistryRef
 ): RTE.ReaderTaskEither<Env.EcrEnv, EcrError, ReplicationConfiguration> => replication.put(config, registry)
+
+/** ListReplicationBackfills' largest page. */
+const BACKFILL_PAGE = 50
+
+/**
+ * A replication backfill: ECR's own engine copying, to one destination registry, the images that
+ * were pushed before a replication rule gave their repository that destination.
+ *
+ * @category model
+ * @since 0.2.0
+ * @example
+ * import type { ReplicationBackfill } from 'ecr-fp-ts/Registry'
+ * import * as Registry from 'ecr-fp-ts/Registry'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const twin = InMemoryEcr.make()
+ * Registry.listReplicationBackfills()(twin.env)().then((r) => {
+ *   const none: ReadonlyArray<ReplicationBackfill> = []
+ *   assert.deepStrictEqual(r, E.right(none))
+ * })
+ */
+export interface ReplicationBackfill {
+  /** ECR's id of the backfill (for `stopReplicationBackfill`). */
+  readonly id: string
+  /** The registry it copies to. */
+  readonly destination: RegistryRef
+  /** `PREPARING`, `IN_PROGRESS`, `STOPPING`, `STOPPED`, `COMPLETE` or `FAILED`. */
+  readonly status: 'PREPARING' | 'IN_PROGRESS' | 'STOPPING' | 'STOPPED' | 'COMPLETE' | 'FAILED'
+  /** When it started. */
+  readonly startedAt?: Date
+  /** When it ended (none while it runs). */
+  readonly endedAt?: Date
+  /** Why it failed. */
+  readonly failureCode?: string
+  /** Its replications (one per image and tag): none while it is `PREPARING`. */
+  readonly progress?: {
+    /** How many it will make. */
+    readonly total: number
+    /** How many are done. */
+    readonly completed: number
+    /** How many failed. */
+    readonly failed: number
+    /** The distinct failure codes of those. */
+    readonly failureCodes: ReadonlyArray<string>
+  }
+}
+
+/**
+ * Starts a replication backfill to `destination` (StartReplicationBackfill) in the registry (default:
+ * the environment's): ECR copies there the images of the repositories a replication rule sends
+ * there that were pushed before the rule existed. `destination` must be a destination of the
+ * registry's replication configuration (else `AwsError` `ValidationException`); one backfill per
+ * destination region at a time (`AwsError` `ReplicationBackfillInProgressException`).
+ *
+ * @category replication
+ * @since 0.2.0
+ * @example
+ * import * as Registry from 'ecr-fp-ts/Registry'
+ * import * as ReplicationConfiguration from 'ecr-fp-ts/ReplicationConfiguration'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * const twin = InMemoryEcr.make({ accountId: '123456789012', region: 'us-east-1' })
+ * twin.pushImage('app', { tag: 'v1' })
+ * const to = ReplicationConfiguration.toRegion('eu-west-1', '123456789012')
+ * assert.ok(E.isRight(to))
+ * pipe(
+ *   Registry.putReplicationConfiguration(ReplicationConfiguration.replicateAll({ to: [to.right] })),
+ *   RTE.flatMap(() => Registry.startReplicationBackfill({ accountId: twin.accountId, region: to.right.region })),
+ *   RTE.tap(() => RTE.fromIO(twin.settle)),
+ *   RTE.flatMap(() => Registry.listReplicationBackfills())
+ * )(twin.env)().then((r) => {
+ *   assert.deepStrictEqual(pipe(r, E.map((bs) => bs.map((b) => [b.status, b.progress?.completed]))), E.right([['COMPLETE', 1]]))
+ * })
+ */
+export const startReplicationBackfill = (
+  destination: RegistryRef,
+  registry?: RegistryRef
+): RTE.ReaderTaskEither<Env.EcrEnv, EcrError, ReplicationBackfill> =>
+  pipe(
+    inRegion(registry),
+    RTE.flatMap((r) =>
+      send(
+        new StartReplicationBackfillCommand({
+          registryId: r.accountId,
+          destination: { region: destination.region, registryId: destination.accountId }
+        })
+      )
+    ),
+    RTE.flatMapEither(State.backfill('StartReplicationBackfill'))
+  )
+
+/**
+ * Stops a replication backfill (StopReplicationBackfill) and answers it (`STOPPING` or `STOPPED`).
+ * An unknown id is `AwsError` `ReplicationBackfillNotFoundException`; one that has ended,
+ * `ReplicationBackfillInvalidStatusException`.
+ *
+ * @category replication
+ * @since 0.2.0
+ * @example
+ * import * as Registry from 'ecr-fp-ts/Registry'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const twin = InMemoryEcr.make()
+ * Registry.stopReplicationBackfill('no-such-backfill')(twin.env)().then((r) => {
+ *   assert.ok(E.isLeft(r) && r.left._tag === 'AwsError' && r.left.code === 'ReplicationBackfillNotFoundException')
+ * })
+ */
+export const stopReplicationBackfill = (
+  id: string,
+  registry?: RegistryRef
+): RTE.ReaderTaskEither<Env.EcrEnv, EcrError, ReplicationBackfill> =>
+  pipe(
+    inRegion(registry),
+    RTE.flatMap((r) => send(new StopReplicationBackfillCommand({ registryId: r.accountId, replicationBackfillId: id }))),
+    RTE.flatMapEither(State.backfill('StopReplicationBackfill'))
+  )
+
+/**
+ * Every replication backfill of the registry, running or ended (ListReplicationBackfills, every
+ * page of 50).
+ *
+ * @category replication
+ * @since 0.2.0
+ * @example
+ * import * as Registry from 'ecr-fp-ts/Registry'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const twin = InMemoryEcr.make()
+ * Registry.listReplicationBackfills()(twin.env)().then((r) => assert.deepStrictEqual(r, E.right([])))
+ */
+export const listReplicationBackfills = (
+  registry?: RegistryRef
+): RTE.ReaderTaskEither<Env.EcrEnv, EcrError, ReadonlyArray<ReplicationBackfill>> =>
+  pipe(
+    inRegion(registry),
+    RTE.flatMap((r) =>
+      paginate('ListReplicationBackfills', (nextToken) =>
+        pipe(
+          send(
+            new ListReplicationBackfillsCommand({
+              registryId: r.accountId,
+              maxResults: BACKFILL_PAGE,
+              ...(nextToken === undefined ? {} : { nextToken })
+            })
+          ),
+          RTE.flatMapEither(State.listBackfills)
+        )
+      )
+    )
+  )

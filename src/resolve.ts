@@ -16,6 +16,7 @@ import * as RegistryUri from './RegistryUri'
 import * as Repository from './Repository'
 import type { RepositoryRef } from './Repository'
 import { checkTag, describeOne } from './internal/images'
+import { archivedError } from './internal/imageState'
 import { inRegion } from './internal/region'
 
 // -------------------------------------------------------------------------------------
@@ -49,15 +50,19 @@ export interface ResolveOptions {
 // utils
 // -------------------------------------------------------------------------------------
 
+/** Whether an image can be pulled: ECR lists ACTIVE images only by default; a detail without a status is from before archives. */
+const isActive = (d: ImageDetail): boolean => d.status === undefined || d.status === 'ACTIVE'
+
 /**
- * The most recently pushed of `details` among those with a tag; ties go to the larger digest, so
- * the choice does not depend on the order ECR lists images in. Images without a push time come last.
+ * The most recently pushed of `details` among the active ones with a tag; ties go to the larger
+ * digest, so the choice does not depend on the order ECR lists images in. Images without a push
+ * time come last; archived (or restoring) images are never chosen.
  */
 const latestTagged = (details: ReadonlyArray<ImageDetail>): ImageDetail | undefined => {
   let best: ImageDetail | undefined
   let bestTime = -Infinity
   for (const d of details) {
-    if (d.imageTags.length === 0) continue
+    if (d.imageTags.length === 0 || !isActive(d)) continue
     const time = d.imagePushedAt?.getTime() ?? -Infinity
     if (best === undefined || time > bestTime || (time === bestTime && d.imageDigest > best.imageDigest)) {
       best = d
@@ -80,8 +85,16 @@ const resolveRepository = (
       defaultTag !== undefined
         ? pipe(
             RTE.fromEither(checkTag(defaultTag)),
-            RTE.flatMap((imageTag) => describeOne(repo, { imageTag })),
-            RTE.map((d) => digestUri(repo, d))
+            RTE.flatMap((imageTag) =>
+              pipe(
+                describeOne(repo, { imageTag }),
+                RTE.flatMapEither((d) =>
+                  isActive(d)
+                    ? E.right(digestUri(repo, d))
+                    : E.left(archivedError('DescribeImages', repo, { imageTag }, `its status is ${d.status ?? 'unknown'}`))
+                )
+              )
+            )
           )
         : pipe(
             Repository.listImageDetails(repo, { tagStatus: 'TAGGED' }),
@@ -108,7 +121,9 @@ const resolveRepository = (
  *   (DescribeImages over the repository, pages of 1000; ties go to the larger digest).
  *
  * Anything else is `InvalidUri`; no tagged image (or no `defaultTag` image) is `NotFound('Image')`;
- * a repository URI in another region than the environment's is `InvalidArgument`.
+ * a repository URI in another region than the environment's is `InvalidArgument`. An archived image
+ * is never the answer: the latest tagged image is the latest *active* one, and a `defaultTag` whose
+ * image is archived is `AwsError` with `code: 'ImageArchived'` (its message says how to restore it).
  *
  * @category workflows
  * @since 0.1.0

@@ -81,3 +81,18 @@ export const finishWith =
   <A>(ctx: Context, toOutput: (a: A) => Output) =>
   async (task: TE.TaskEither<EcrError, A>): Promise<void> =>
     ctx.finish(pipe(await task(), E.map(toOutput)))
+
+/**
+ * The image `arg` names, found with DescribeImages (`Image.lookup`): no manifest is read, so an
+ * archived image is found too. For the commands that act on an image without reading it
+ * (`untag`, `archive`, `restore`, `scan`, `replication status`).
+ */
+export const imageAnyStatus = (
+  ctx: Context,
+  arg: string
+): TE.TaskEither<EcrError, { readonly env: Env; readonly ref: Image.ImageRef }> =>
+  pipe(
+    imageUri(ctx, arg),
+    TE.bind('ref', ({ env, uri }) => Image.lookup(uri)(env)),
+    TE.map(({ env, ref }) => ({ env, ref }))
+  )

@@ -13,6 +13,7 @@ import type { EcrEnv } from '../Env'
 import * as EcrError from '../EcrError'
 import { isImageTag, type ImageTag } from '../Primitives'
 import { showValue } from './codec'
+import { archivedFailure } from './imageState'
 import { manifestMediaTypes } from './mediaType'
 import * as Output from './output'
 import type { ImageDetail, ImageRef, RepositoryRef } from './refs'
@@ -39,6 +40,9 @@ const idOf = (failure: Output.ImageFailure): ImageId | undefined =>
 export const failureError = (ref: RepositoryRef, failure: Output.ImageFailure, fallback?: ImageId): EcrError.EcrError => {
   const id = idOf(failure) ?? fallback
   const label = id === undefined ? ref.repositoryName : imageLabel(ref, id)
+  // an archived image: the one error every read of one gives, saying how to restore it
+  const archived = archivedFailure('BatchGetImage', ref, { ...id, ...failure })
+  if (archived !== undefined) return archived
   return failure.failureCode === 'ImageNotFound'
     ? EcrError.notFound('Image', label, `Image not found: ${label}${failure.failureReason === '' ? '' : ` (${failure.failureReason})`}`)
     : EcrError.awsError(

@@ -164,6 +164,32 @@ export const declare = (program: Command, ctx: Context): void => {
     .action(async (image: string, tags: ReadonlyArray<string>) => (await import('./tag')).run(ctx, image, tags))
 
   program
+    .command('untag')
+    .description("remove tags from an image and print the removed URIs (removing an image's last tag deletes the image)")
+    .argument('<image>', IMAGE)
+    .addArgument(new Argument('<tag...>', 'tags to remove').argParser(collect(parseImageTag)))
+    .action(async (image: string, tags: ReadonlyArray<string>) => (await import('./untag')).run(ctx, image, tags))
+
+  program
+    .command('archive')
+    .description("move an image to ECR's archive storage class (it cannot be pulled until restored) and print its status")
+    .argument('<image>', IMAGE)
+    .action(async (image: string) => (await import('./archive')).archive(ctx, image))
+
+  program
+    .command('restore')
+    .description('restore an archived image (ACTIVATING until ECR is done, then ACTIVE) and print its status')
+    .argument('<image>', IMAGE)
+    .action(async (image: string) => (await import('./archive')).restore(ctx, image))
+
+  program
+    .command('scan')
+    .description('start a scan of an image (--wait: wait for it and print its findings)')
+    .argument('<image>', IMAGE)
+    .option('--wait', 'poll until the scan is done (at most 30 minutes) and print the findings')
+    .action(async (image: string, options: { readonly wait?: boolean }) => (await import('./scan')).run(ctx, image, options))
+
+  program
     .command('config')
     .description('print the config of an image: platform, labels and env (--json: all of it)')
     .argument('<image>', IMAGE)
@@ -254,6 +280,28 @@ export const declare = (program: Command, ctx: Context): void => {
     .command('clear')
     .description('remove every replication rule and print the (empty) configuration')
     .action(async () => (await import('./replication')).clear(ctx))
+  replication
+    .command('status')
+    .description("print where ECR's replication has copied an image: one line per destination")
+    .argument('<image>', IMAGE)
+    .action(async (image: string) => (await import('./replication')).status(ctx, image))
+  const backfill = replication
+    .command('backfill')
+    .description('copy to a destination the images pushed before a replication rule sent them there (ECR does it)')
+  backfill
+    .command('start')
+    .description('start a backfill to a destination of the replication configuration and print it')
+    .addArgument(new Argument('<destination>', 'REGION or REGION:ACCOUNT (default account: this one)').argParser(usage(parseTarget)))
+    .action(async (to: Target) => (await import('./replication')).backfillStart(ctx, to))
+  backfill
+    .command('stop')
+    .description('stop a backfill and print it')
+    .argument('<id>', 'the backfill id (replication backfill list)')
+    .action(async (id: string) => (await import('./replication')).backfillStop(ctx, id))
+  backfill
+    .command('list')
+    .description("list the registry's backfills, running or ended")
+    .action(async () => (await import('./replication')).backfillList(ctx))
 
   program
     .command('copy')
