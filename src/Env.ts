@@ -18,7 +18,7 @@ import { unexpected } from './internal/awsError'
 import { showValue } from './internal/codec'
 import { redactUrl } from './internal/redact'
 import { defaultSleep } from './internal/retry'
-import { boundedEcr, boundingAttempts, callTimeoutOf, likeInner, loggingSend, retryingSend } from './internal/send'
+import { boundedEcr, boundingAttempts, callTimeoutOf, likeInner, loggingSend, retryingSend, sdkTimeouts, within } from './internal/send'
 import { callerAccount } from './internal/sts'
 
 // -------------------------------------------------------------------------------------
@@ -571,6 +571,18 @@ export interface FromDefaultsOptions {
   readonly concurrency?: number
   /** Logs every ECR call (`withEcrLogging`) and registry request. */
   readonly logger?: Logger
+  /**
+   * The deadline of one attempt of an ECR (or STS) call (`EcrEnv.callTimeoutMs`); default 30 s. It is
+   * also the SDK clients' `requestTimeout`.
+   */
+  readonly callTimeoutMs?: number
+  /**
+   * Deadlines of every registry request (`HttpEnv.timeouts`); defaults 10 s / 30 s / 60 s. `connectMs`
+   * is also the SDK clients' `connectionTimeout`.
+   */
+  readonly timeouts?: Timeouts
+  /** Where paginated reads stop (`EcrEnv.paging`); defaults 1,000,000 items or 10,000 pages. */
+  readonly paging?: Paging
 }
 
 /** Attempts per SDK call: enough to ride out ECR's throttling with the SDK's backoff. */
@@ -584,6 +596,19 @@ const isHttpUrl = (s: string): boolean => {
   } catch {
     return false
   }
+}
+
+/**
+ * `ecr` with every attempt of a call (inside the SDK's own retries: a middleware at the `deserialize`
+ * step) given up `ms` after it started, with a `TimeoutError` the SDK retries as transient; recorded
+ * as bounding its attempts, so `send` adds no deadline of its own around the SDK's retries.
+ */
+const withAttemptDeadline = (ecr: ECRClient, ms: number): ECRClient => {
+  ecr.middlewareStack.add(
+    (next, context) => (args) => within(ms, (context.commandName ?? 'ECR call').replace(/Command$/, ''), () => next(args)),
+    { step: 'deserialize', name: 'ecrFpTsAttemptDeadline' }
+  )
+  return boundingAttempts(ecr)
 }
 
 /** The strings of `options` checked: a region and an account id when given, and an http(s) endpoint. */
@@ -614,7 +639,10 @@ const regionOf = (ecr: ECRClient): TE.TaskEither<EcrError.EcrError, Region> =>
  * and region resolution, retrying throttling and transient failures in the SDK's adaptive mode
  * (at least 5 attempts, with backoff): the library adds no ECR retries of its own. The account is
  * `accountId` when given, else the caller's account from STS `GetCallerIdentity`. `fetch` defaults
- * to Node's built-in fetch (undici), as in `make`; with a `logger`, every ECR call is logged. An
+ * to Node's built-in fetch (undici), as in `make`; with a `logger`, every ECR call is logged. Each
+ * attempt of an ECR or STS call (inside the SDK's retries) has `callTimeoutMs` (default 30 s, also the
+ * SDK's `requestTimeout`) and connects within `timeouts.connectMs` (default 10 s, the SDK's
+ * `connectionTimeout`); an attempt that misses either is retried by the SDK. An
  * invalid or missing region or account is an `InvalidArgument`; nothing throws.
  *
  * @category constructors
@@ -642,11 +670,13 @@ export const fromDefaults = (options: FromDefaultsOptions = {}): TE.TaskEither<E
     ...(options.profile === undefined ? {} : { profile: options.profile }),
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
     maxAttempts: Math.max(MIN_MAX_ATTEMPTS, Math.floor(options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS)),
-    retryMode: 'adaptive'
+    retryMode: 'adaptive',
+    requestHandler: sdkTimeouts(options)
   }
+  const callTimeoutMs = callTimeoutOf(options)
   return pipe(
     TE.fromEither(checkDefaults(options)),
-    TE.flatMapEither(() => E.tryCatch(() => new ECRClient(common), unexpected('ECRClient'))),
+    TE.flatMapEither(() => E.tryCatch(() => withAttemptDeadline(new ECRClient(common), callTimeoutMs), unexpected('ECRClient'))),
     TE.bindTo('ecr'),
     TE.bind('region', ({ ecr }) => regionOf(ecr)),
     TE.bind('accountId', ({ ecr, region }) =>
@@ -663,7 +693,10 @@ export const fromDefaults = (options: FromDefaultsOptions = {}): TE.TaskEither<E
           ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
           ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
           ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
-          ...(options.logger === undefined ? {} : { logger: options.logger })
+          ...(options.logger === undefined ? {} : { logger: options.logger }),
+          ...(options.timeouts === undefined ? {} : { timeouts: options.timeouts }),
+          ...(options.paging === undefined ? {} : { paging: options.paging }),
+          callTimeoutMs
         }),
         options.logger === undefined ? identity : withEcrLogging(options.logger)
       )

@@ -1,14 +1,16 @@
 // Deadlines of ECR calls: an `ecr.send` that never settles, or settles late and ignores the abort
 // signal, is given up after `callTimeoutMs` per attempt; a timed-out attempt is retried, so the
 // whole call is bounded by the retry policy. Nothing is left pending behind.
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import * as fc from 'fast-check'
 import { DescribeRepositoriesCommand, type ECRClient } from '@aws-sdk/client-ecr'
 import * as E from 'fp-ts/Either'
 import * as Env from '../src/Env'
 import * as Registry from '../src/Registry'
 import * as Retry from '../src/Retry'
-import { DEFAULT_CALL_TIMEOUT_MS, callTimeoutOf, send, within } from '../src/internal/send'
+import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_CONNECT_MS, boundsAttempts, callTimeoutOf, sdkTimeouts, send, within } from '../src/internal/send'
 import type { AccountId, Region } from '../src/Primitives'
 
 const accountId = '123456789012' as AccountId
@@ -196,5 +198,69 @@ describe('Env.make: each attempt has the deadline, and timed-out attempts are re
     expect(seen.calls).toBe(2)
     expect(lines.filter((l) => l === 'ecr call failed')).toHaveLength(2)
     expect(ms).toBeLessThan(1000)
+  })
+})
+
+describe('sdkTimeouts: the SDK clients\' own deadlines', () => {
+  it('connectionTimeout from timeouts.connectMs, requestTimeout from callTimeoutMs, and a missed one an error', () => {
+    expect(sdkTimeouts({})).toEqual({ connectionTimeout: 10_000, requestTimeout: 30_000, throwOnRequestTimeout: true })
+    fc.assert(
+      fc.property(fc.option(fc.double(), { nil: undefined }), fc.option(fc.double(), { nil: undefined }), (call, connect) => {
+        const t = sdkTimeouts({ ...(call === undefined ? {} : { callTimeoutMs: call }), timeouts: connect === undefined ? {} : { connectMs: connect } })
+        expect(t.requestTimeout).toBe(callTimeoutOf(call === undefined ? {} : { callTimeoutMs: call }))
+        expect(t.connectionTimeout).toBe(connect !== undefined && connect >= 1 ? Math.min(connect, 2_147_483_647) : DEFAULT_CONNECT_MS)
+        expect(t.throwOnRequestTimeout).toBe(true)
+      })
+    )
+  })
+})
+
+describe('Env.fromDefaults: deadlines in the SDK client', () => {
+  const CREDENTIALS = { AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret', AWS_EC2_METADATA_DISABLED: 'true' }
+  const saved: Record<string, string | undefined> = {}
+  const requests: Array<string> = []
+  // takes every request and never answers
+  const server = http.createServer((req) => requests.push(req.url ?? ''))
+  let endpoint = ''
+  beforeAll(async () => {
+    for (const [k, v] of Object.entries(CREDENTIALS)) {
+      saved[k] = process.env[k]
+      process.env[k] = v
+    }
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  })
+  afterAll(async () => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k]
+      else process.env[k] = v
+    }
+    server.closeAllConnections()
+    await new Promise((resolve) => server.close(resolve))
+  })
+
+  it('the client bounds its attempts itself, and the environment carries the deadlines given', async () => {
+    const r = await Env.fromDefaults({ region: 'eu-west-1', accountId, callTimeoutMs: 1234, timeouts: { connectMs: 50 }, paging: { maxPages: 3 } })()
+    expect(E.isRight(r)).toBe(true)
+    if (E.isLeft(r)) return
+    expect(boundsAttempts(r.right.ecr)).toBe(true)
+    expect(r.right.callTimeoutMs).toBe(1234)
+    expect(r.right.timeouts).toEqual({ connectMs: 50 })
+    expect(r.right.paging).toEqual({ maxPages: 3 })
+    const d = await Env.fromDefaults({ region: 'eu-west-1', accountId })()
+    expect(E.isRight(d) && d.right.callTimeoutMs).toBe(DEFAULT_CALL_TIMEOUT_MS)
+  })
+
+  it('an endpoint that never answers: each SDK attempt is given up and retried, and the call is a Left within the bound', async () => {
+    requests.length = 0
+    const r = await Env.fromDefaults({ region: 'eu-west-1', accountId, endpoint, callTimeoutMs: 200, maxAttempts: 5 })()
+    expect(E.isRight(r)).toBe(true)
+    if (E.isLeft(r)) return
+    const { result, ms } = await elapsed(() => Registry.listRepositories()(r.right)())
+    expect(E.isLeft(result) && result.left._tag === 'AwsError' && result.left.code).toBe('TimeoutError')
+    // five attempts of 200 ms, and the SDK's backoff between them (at most 1.5 s here)
+    expect(requests.length).toBe(5)
+    expect(ms).toBeGreaterThanOrEqual(5 * 190)
+    expect(ms).toBeLessThan(8000)
   })
 })

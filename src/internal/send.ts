@@ -20,7 +20,7 @@ import type {
 import * as E from 'fp-ts/Either'
 import type * as RTE from 'fp-ts/ReaderTaskEither'
 import * as TE from 'fp-ts/TaskEither'
-import type { EcrEnv, Logger } from '../Env'
+import type { EcrEnv, Logger, Timeouts } from '../Env'
 import type { EcrError } from '../EcrError'
 import type { RetryPolicy } from '../Retry'
 import { fromAwsError } from './awsError'
@@ -65,6 +65,25 @@ const MAX_TIMER_MS = 2_147_483_647
 export const callTimeoutOf = (env: Pick<EcrEnv, 'callTimeoutMs'>): number => {
   const ms = env.callTimeoutMs
   return ms !== undefined && ms >= 1 ? Math.min(ms, MAX_TIMER_MS) : DEFAULT_CALL_TIMEOUT_MS
+}
+
+/** The connect deadline of a request when the environment sets none (`HttpEnv.timeouts.connectMs`). */
+export const DEFAULT_CONNECT_MS = 10_000
+
+/**
+ * The SDK clients' own deadlines (their request handler's options, for `Env.fromDefaults`):
+ * `connectionTimeout` from `timeouts.connectMs` (default 10 s), `requestTimeout` from `callTimeoutMs`
+ * (default 30 s), and a missed `requestTimeout` made an error (by default the SDK only warns).
+ */
+export const sdkTimeouts = (
+  options: Pick<EcrEnv, 'callTimeoutMs'> & { readonly timeouts?: Timeouts }
+): { readonly connectionTimeout: number; readonly requestTimeout: number; readonly throwOnRequestTimeout: true } => {
+  const connectMs = options.timeouts?.connectMs
+  return {
+    connectionTimeout: connectMs !== undefined && connectMs >= 1 ? Math.min(connectMs, MAX_TIMER_MS) : DEFAULT_CONNECT_MS,
+    requestTimeout: callTimeoutOf(options),
+    throwOnRequestTimeout: true
+  }
 }
 
 /** What an attempt that missed its deadline rejects with: a `TimeoutError`, which is retryable. */
