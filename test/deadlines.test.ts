@@ -264,3 +264,17 @@ describe('Env.fromDefaults: deadlines in the SDK client', () => {
     expect(ms).toBeLessThan(8000)
   })
 })
+
+describe('which capabilities bound their attempts themselves', () => {
+  it("make's and the retry middleware's do, so send adds no deadline around retries; a bare client and a wrapper of one do not", async () => {
+    const { InMemoryEcr } = await import('../src/testing')
+    const { withRegistryEndpoint } = await import('../src/cli/middleware')
+    const twin = InMemoryEcr.make()
+    expect(boundsAttempts(twin.env.ecr)).toBe(true)
+    expect(boundsAttempts(twin.ecr)).toBe(false)
+    expect(boundsAttempts(withRegistryEndpoint('http://127.0.0.1:1')(twin.env).ecr)).toBe(true)
+    expect(boundsAttempts(withRegistryEndpoint('http://127.0.0.1:1')({ ...twin.env, ecr: twin.ecr }).ecr)).toBe(false)
+    expect(boundsAttempts(Env.withEcrLogging({ debug: () => undefined, info: () => undefined, warn: () => undefined })(twin.env).ecr)).toBe(true)
+    expect(boundsAttempts(Env.withEcrRetries(Retry.limitRetries(1))({ ...twin.env, ecr: twin.ecr }).ecr)).toBe(true)
+  })
+})
