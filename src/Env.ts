@@ -201,6 +201,18 @@ export interface EcrEnv extends RegistryEnv {
  *
  * @category model
  * @since 0.2.0
+ * @example
+ * import type { Paging } from 'ecr-fp-ts/Env'
+ * import * as Registry from 'ecr-fp-ts/Registry'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const twin = InMemoryEcr.make()
+ * for (const name of ['a', 'b', 'c']) twin.createRepository(name)
+ * const paging: Paging = { maxItems: 2 }
+ * Registry.listRepositories()({ ...twin.env, paging })().then((r) => {
+ *   assert.strictEqual(E.isLeft(r) && r.left._tag === 'AwsError' && r.left.code, 'PagingLimitExceeded')
+ * })
  */
 export interface Paging {
   /** The most items one read collects; default 1,000,000. */
@@ -215,6 +227,15 @@ export interface Paging {
  *
  * @category model
  * @since 0.2.0
+ * @example
+ * import type { Timeouts } from 'ecr-fp-ts/Env'
+ * import * as Env from 'ecr-fp-ts/Env'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ *
+ * const twin = InMemoryEcr.make()
+ * const timeouts: Timeouts = { connectMs: 2_000, headersMs: 10_000, idleMs: 20_000 }
+ * const env = Env.make({ ecr: twin.ecr, fetch: twin.fetch, accountId: twin.accountId, region: twin.region, timeouts })
+ * assert.deepStrictEqual(env.timeouts, timeouts)
  */
 export interface Timeouts {
   /** To connect (TCP and TLS); default 10 s. */
