@@ -18,7 +18,7 @@ import { unexpected } from './internal/awsError'
 import { showValue } from './internal/codec'
 import { redactUrl } from './internal/redact'
 import { defaultSleep } from './internal/retry'
-import { loggingSend, retryingSend } from './internal/send'
+import { boundedEcr, boundingAttempts, callTimeoutOf, likeInner, loggingSend, retryingSend, sdkTimeouts, within } from './internal/send'
 import { callerAccount } from './internal/sts'
 
 // -------------------------------------------------------------------------------------
@@ -181,6 +181,44 @@ export interface EcrEnv extends RegistryEnv {
   readonly logger?: Logger
   /** Where logins are kept; without one, every login makes a GetAuthorizationToken call. */
   readonly loginCache?: LoginCache
+  /**
+   * The deadline of one attempt of an ECR call, in milliseconds (default 30 s; a value below 1 is the
+   * default): the client gets an abort signal, and an attempt that misses the deadline fails with a
+   * retryable `TimeoutError` even if the client ignores the signal, so a retried call stays bounded
+   * by the retry policy.
+   */
+  readonly callTimeoutMs?: number
+  /** Where paginated reads stop (`Paging`); defaults: 1,000,000 items or 10,000 pages. */
+  readonly paging?: Paging
+}
+
+/**
+ * The cap of one paginated read (ListImages, DescribeImages, DescribeRepositories): a read that would
+ * go past `maxItems` items or `maxPages` pages, whichever comes first, stops with an `AwsError`
+ * (`PagingLimitExceeded`) naming the operation and the cap. The defaults are far above ECR's own
+ * quotas (by default 100,000 images per repository and 100,000 repositories per registry), so
+ * they only stop a server that answers a fresh `nextToken` forever; raise them for more.
+ *
+ * @category model
+ * @since 0.2.0
+ * @example
+ * import type { Paging } from 'ecr-fp-ts/Env'
+ * import * as Registry from 'ecr-fp-ts/Registry'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const twin = InMemoryEcr.make()
+ * for (const name of ['a', 'b', 'c']) twin.createRepository(name)
+ * const paging: Paging = { maxItems: 2 }
+ * Registry.listRepositories()({ ...twin.env, paging })().then((r) => {
+ *   assert.strictEqual(E.isLeft(r) && r.left._tag === 'AwsError' && r.left.code, 'PagingLimitExceeded')
+ * })
+ */
+export interface Paging {
+  /** The most items one read collects; default 1,000,000. */
+  readonly maxItems?: number
+  /** The most pages one read asks for; default 10,000. */
+  readonly maxPages?: number
 }
 
 /**
@@ -189,6 +227,15 @@ export interface EcrEnv extends RegistryEnv {
  *
  * @category model
  * @since 0.2.0
+ * @example
+ * import type { Timeouts } from 'ecr-fp-ts/Env'
+ * import * as Env from 'ecr-fp-ts/Env'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ *
+ * const twin = InMemoryEcr.make()
+ * const timeouts: Timeouts = { connectMs: 2_000, headersMs: 10_000, idleMs: 20_000 }
+ * const env = Env.make({ ecr: twin.ecr, fetch: twin.fetch, accountId: twin.accountId, region: twin.region, timeouts })
+ * assert.deepStrictEqual(env.timeouts, timeouts)
  */
 export interface Timeouts {
   /** To connect (TCP and TLS); default 10 s. */
@@ -329,6 +376,9 @@ export const makeLoginCache = (): LoginCache => {
  * assert.strictEqual(env.concurrency, 2)
  * assert.strictEqual(env.region, 'eu-west-1')
  * assert.strictEqual(Env.make({ ...options, concurrency: 0 }).concurrency, 8)
+ * // every attempt of an ECR call has a deadline: 30 s unless given
+ * assert.strictEqual(env.callTimeoutMs, 30_000)
+ * assert.strictEqual(Env.make({ ...options, callTimeoutMs: 5_000 }).callTimeoutMs, 5_000)
  * // in tests: fewer registry retries, and no waiting between retries
  * const http = Retry.limitRetries(2)
  * const fast = Env.make({ ...options, retry: { http }, sleep: () => Promise.resolve() })
@@ -355,6 +405,10 @@ export interface MakeOptions {
   readonly sleep?: (ms: number) => Promise<void>
   /** Deadlines of every registry request (`HttpEnv.timeouts`); defaults 10 s / 30 s / 60 s. */
   readonly timeouts?: Timeouts
+  /** The deadline of one attempt of an ECR call (`EcrEnv.callTimeoutMs`); default 30 s. */
+  readonly callTimeoutMs?: number
+  /** Where paginated reads stop (`EcrEnv.paging`); defaults 1,000,000 items or 10,000 pages. */
+  readonly paging?: Paging
 }
 
 const DEFAULT_CONCURRENCY = 8
@@ -373,6 +427,8 @@ const base = (options: MakeOptions): EcrEnv & HttpEnv => {
     ...(options.retry?.http === undefined ? {} : { retryPolicy: options.retry.http }),
     ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
     ...(options.timeouts === undefined ? {} : { timeouts: options.timeouts }),
+    callTimeoutMs: callTimeoutOf(options),
+    ...(options.paging === undefined ? {} : { paging: options.paging }),
     loginCache: makeLoginCache()
   }
 }
@@ -383,7 +439,9 @@ const base = (options: MakeOptions): EcrEnv & HttpEnv => {
  * an `InvalidArgument` asking for one. `concurrency` defaults to 8, and the environment gets a fresh
  * login cache. ECR calls are retried under `retry.ecr` (default `Retry.ecrDefault`, `withEcrRetries`)
  * and, with a `logger`, logged (`withEcrLogging`, each attempt); registry requests are retried under
- * `retry.http` (default `Retry.httpDefault`). Every retry waits with `sleep`.
+ * `retry.http` (default `Retry.httpDefault`). Every retry waits with `sleep`. Each attempt of an ECR
+ * call has `callTimeoutMs` (default 30 s), each registry request `timeouts` (defaults 10 s / 30 s /
+ * 60 s); an attempt that misses its deadline is retried, so no call outlives its retry policy.
  *
  * @category constructors
  * @since 0.1.0
@@ -402,6 +460,7 @@ const base = (options: MakeOptions): EcrEnv & HttpEnv => {
 export const make = (options: MakeOptions): EcrEnv & HttpEnv =>
   pipe(
     base(options),
+    (env) => ({ ...env, ecr: boundedEcr(env.ecr, callTimeoutOf(env)) }),
     options.logger === undefined ? identity : withEcrLogging(options.logger),
     withEcrRetries(options.retry?.ecr ?? Retry.ecrDefault, options.sleep)
   )
@@ -416,7 +475,8 @@ export const make = (options: MakeOptions): EcrEnv & HttpEnv =>
  * is told to `env.logger`. An env -> env function for `RTE.local` (`R`, the environment's type, is
  * inferred there, or in `pipe(env, Env.withEcrRetries(policy))`). Applied to an
  * environment whose `send` retries already (one from `make`), the attempts multiply: build the
- * environment from its parts instead (`make` takes `retry.ecr` and `sleep`).
+ * environment from its parts instead (`make` takes `retry.ecr` and `sleep`). Each attempt has the
+ * environment's `callTimeoutMs` (default 30 s); one that misses it is retried as a transient failure.
  *
  * @category middleware
  * @since 0.2.0
@@ -448,7 +508,7 @@ export const withEcrRetries =
   <R extends EcrEnv>(policy: Retry.RetryPolicy, sleep: (ms: number) => Promise<void> = defaultSleep) =>
   (env: R): R => ({
     ...env,
-    ecr: { send: retryingSend(env.ecr, policy, sleep, env.logger) }
+    ecr: boundingAttempts({ send: retryingSend(env.ecr, policy, sleep, env.logger, callTimeoutOf(env)) })
   })
 
 /**
@@ -481,7 +541,7 @@ export const withEcrLogging =
   <R extends EcrEnv>(logger: Logger) =>
   (env: R): R => ({
     ...env,
-    ecr: { send: loggingSend(env.ecr, logger) }
+    ecr: likeInner(env.ecr, { send: loggingSend(env.ecr, logger) })
   })
 
 /** The code of the error `defaultFetch` fails with; the registry client turns it into an `InvalidArgument`. */
@@ -532,6 +592,18 @@ export interface FromDefaultsOptions {
   readonly concurrency?: number
   /** Logs every ECR call (`withEcrLogging`) and registry request. */
   readonly logger?: Logger
+  /**
+   * The deadline of one attempt of an ECR (or STS) call (`EcrEnv.callTimeoutMs`); default 30 s. It is
+   * also the SDK clients' `requestTimeout`.
+   */
+  readonly callTimeoutMs?: number
+  /**
+   * Deadlines of every registry request (`HttpEnv.timeouts`); defaults 10 s / 30 s / 60 s. `connectMs`
+   * is also the SDK clients' `connectionTimeout`.
+   */
+  readonly timeouts?: Timeouts
+  /** Where paginated reads stop (`EcrEnv.paging`); defaults 1,000,000 items or 10,000 pages. */
+  readonly paging?: Paging
 }
 
 /** Attempts per SDK call: enough to ride out ECR's throttling with the SDK's backoff. */
@@ -545,6 +617,19 @@ const isHttpUrl = (s: string): boolean => {
   } catch {
     return false
   }
+}
+
+/**
+ * `ecr` with every attempt of a call (inside the SDK's own retries: a middleware at the `deserialize`
+ * step) given up `ms` after it started, with a `TimeoutError` the SDK retries as transient; recorded
+ * as bounding its attempts, so `send` adds no deadline of its own around the SDK's retries.
+ */
+const withAttemptDeadline = (ecr: ECRClient, ms: number): ECRClient => {
+  ecr.middlewareStack.add(
+    (next, context) => (args) => within(ms, (context.commandName ?? 'ECR call').replace(/Command$/, ''), () => next(args)),
+    { step: 'deserialize', name: 'ecrFpTsAttemptDeadline' }
+  )
+  return boundingAttempts(ecr)
 }
 
 /** The strings of `options` checked: a region and an account id when given, and an http(s) endpoint. */
@@ -575,7 +660,10 @@ const regionOf = (ecr: ECRClient): TE.TaskEither<EcrError.EcrError, Region> =>
  * and region resolution, retrying throttling and transient failures in the SDK's adaptive mode
  * (at least 5 attempts, with backoff): the library adds no ECR retries of its own. The account is
  * `accountId` when given, else the caller's account from STS `GetCallerIdentity`. `fetch` defaults
- * to Node's built-in fetch (undici), as in `make`; with a `logger`, every ECR call is logged. An
+ * to Node's built-in fetch (undici), as in `make`; with a `logger`, every ECR call is logged. Each
+ * attempt of an ECR or STS call (inside the SDK's retries) has `callTimeoutMs` (default 30 s, also the
+ * SDK's `requestTimeout`) and connects within `timeouts.connectMs` (default 10 s, the SDK's
+ * `connectionTimeout`); an attempt that misses either is retried by the SDK. An
  * invalid or missing region or account is an `InvalidArgument`; nothing throws.
  *
  * @category constructors
@@ -603,11 +691,13 @@ export const fromDefaults = (options: FromDefaultsOptions = {}): TE.TaskEither<E
     ...(options.profile === undefined ? {} : { profile: options.profile }),
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
     maxAttempts: Math.max(MIN_MAX_ATTEMPTS, Math.floor(options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS)),
-    retryMode: 'adaptive'
+    retryMode: 'adaptive',
+    requestHandler: sdkTimeouts(options)
   }
+  const callTimeoutMs = callTimeoutOf(options)
   return pipe(
     TE.fromEither(checkDefaults(options)),
-    TE.flatMapEither(() => E.tryCatch(() => new ECRClient(common), unexpected('ECRClient'))),
+    TE.flatMapEither(() => E.tryCatch(() => withAttemptDeadline(new ECRClient(common), callTimeoutMs), unexpected('ECRClient'))),
     TE.bindTo('ecr'),
     TE.bind('region', ({ ecr }) => regionOf(ecr)),
     TE.bind('accountId', ({ ecr, region }) =>
@@ -624,7 +714,10 @@ export const fromDefaults = (options: FromDefaultsOptions = {}): TE.TaskEither<E
           ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
           ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
           ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
-          ...(options.logger === undefined ? {} : { logger: options.logger })
+          ...(options.logger === undefined ? {} : { logger: options.logger }),
+          ...(options.timeouts === undefined ? {} : { timeouts: options.timeouts }),
+          ...(options.paging === undefined ? {} : { paging: options.paging }),
+          callTimeoutMs
         }),
         options.logger === undefined ? identity : withEcrLogging(options.logger)
       )

@@ -17,6 +17,7 @@ import * as E from 'fp-ts/Either'
 import * as O from 'fp-ts/Option'
 import { beforeEach, describe, expect, it } from 'vitest'
 import * as LifecyclePolicy from '../src/LifecyclePolicy'
+import * as Manifest from '../src/Manifest'
 import type { ResourceTag } from '../src/Primitives'
 import * as Repository from '../src/Repository'
 import * as arb from './arbitraries'
@@ -183,7 +184,14 @@ describe('listImageDetails', () => {
 })
 
 describe('getImages', () => {
-  const manifestOf = (digest: string) => JSON.stringify({ schemaVersion: 2, mediaType: MT.dockerManifest, id: digest })
+  const manifestOf = (id: string) => JSON.stringify({ schemaVersion: 2, mediaType: MT.dockerManifest, id })
+  // BatchGetImage answers are checked against their digests: image i is manifestOf(String(i)), under its real digest
+  const manifests = new Map<string, string>()
+  const digestN = (i: number): string => {
+    const d = Manifest.digest(manifestOf(String(i)))
+    manifests.set(d, manifestOf(String(i)))
+    return d
+  }
 
   /** Serves ListImages in pages of `page` over `ids`, and BatchGetImage from `manifestOf`. */
   const serve = (ids: ReadonlyArray<ImageIdentifier>, page = 1000) => {
@@ -196,7 +204,7 @@ describe('getImages', () => {
       Promise.resolve({
         images: input.imageIds.map((id) => ({
           imageId: { imageDigest: id.imageDigest },
-          imageManifest: manifestOf(id.imageDigest),
+          imageManifest: manifests.get(id.imageDigest) ?? '',
           imageManifestMediaType: MT.dockerManifest
         })),
         failures: []
@@ -206,14 +214,14 @@ describe('getImages', () => {
 
   it('ListImages pages of 1000, then BatchGetImage in chunks of 100 with all four manifest types', async () => {
     const n = 2500
-    const ids = Array.from({ length: n }, (_, i) => ({ imageDigest: fakeDigest(i + 1), imageTag: `v${i}` }))
+    const ids = Array.from({ length: n }, (_, i) => ({ imageDigest: digestN(i + 1), imageTag: `v${i}` }))
     serve(ids)
     const images = rightOf(await Repository.getImages(app)(mockEnv())())
     expect(images).toHaveLength(n)
     expect(images[7]).toEqual({
       ...app,
-      imageDigest: fakeDigest(8),
-      imageManifest: manifestOf(fakeDigest(8)),
+      imageDigest: digestN(8),
+      imageManifest: manifestOf('8'),
       imageManifestMediaType: MT.dockerManifest
     })
     expect(ecrMock.commandCalls(ListImagesCommand)).toHaveLength(3)
@@ -239,7 +247,7 @@ describe('getImages', () => {
         fc.constantFrom('TAGGED' as const, 'UNTAGGED' as const, 'ANY' as const),
         async (entries, tagStatus) => {
           ecrMock.reset()
-          const ids = entries.map((e) => ({ imageDigest: fakeDigest(e.digest), ...(e.tag === undefined ? {} : { imageTag: e.tag }) }))
+          const ids = entries.map((e) => ({ imageDigest: digestN(e.digest), ...(e.tag === undefined ? {} : { imageTag: e.tag }) }))
           serve(ids, 7)
           const got = rightOf(await Repository.getImages(app, { tagStatus })(mockEnv())())
           const order: Array<string> = []
@@ -260,42 +268,43 @@ describe('getImages', () => {
   })
 
   it('skips an image deleted between the two calls; another failure is an AwsError naming its code', async () => {
-    ecrMock.on(ListImagesCommand).resolves({ imageIds: [{ imageDigest: fakeDigest(1) }, { imageDigest: fakeDigest(2) }] })
+    ecrMock.on(ListImagesCommand).resolves({ imageIds: [{ imageDigest: digestN(1) }, { imageDigest: digestN(2) }] })
     ecrMock
       .on(BatchGetImageCommand)
       .resolvesOnce({
-        images: [{ imageId: { imageDigest: fakeDigest(1) }, imageManifest: manifestOf('1') }],
-        failures: [{ imageId: { imageDigest: fakeDigest(2) }, failureCode: 'ImageNotFound', failureReason: 'gone' }]
+        images: [{ imageId: { imageDigest: digestN(1) }, imageManifest: manifestOf('1') }],
+        failures: [{ imageId: { imageDigest: digestN(2) }, failureCode: 'ImageNotFound', failureReason: 'gone' }]
       })
       .resolvesOnce({
         images: [],
-        failures: [{ imageId: { imageDigest: fakeDigest(2) }, failureCode: 'KmsError', failureReason: 'denied' }]
+        failures: [{ imageId: { imageDigest: digestN(2) }, failureCode: 'KmsError', failureReason: 'denied' }]
       })
     const images = rightOf(await Repository.getImages(app)(mockEnv())())
-    expect(images.map((i) => i.imageDigest)).toEqual([fakeDigest(1)])
+    expect(images.map((i) => i.imageDigest)).toEqual([digestN(1)])
     const e = leftOf(await Repository.getImages(app)(mockEnv())())
     expect(e).toMatchObject({ _tag: 'AwsError', operation: 'BatchGetImage', code: 'KmsError' })
-    expect(e.message).toContain(fakeDigest(2))
+    expect(e.message).toContain(digestN(2))
   })
 
   it('one digest with two different manifests is an error; the same manifest twice is fine', async () => {
-    ecrMock.on(ListImagesCommand).resolves({ imageIds: [{ imageDigest: fakeDigest(1) }] })
+    ecrMock.on(ListImagesCommand).resolves({ imageIds: [{ imageDigest: digestN(1) }] })
     ecrMock
       .on(BatchGetImageCommand)
       .resolvesOnce({
         images: [
-          { imageId: { imageDigest: fakeDigest(1), imageTag: 'a' }, imageManifest: manifestOf('1') },
-          { imageId: { imageDigest: fakeDigest(1), imageTag: 'b' }, imageManifest: manifestOf('1') }
+          { imageId: { imageDigest: digestN(1), imageTag: 'a' }, imageManifest: manifestOf('1') },
+          { imageId: { imageDigest: digestN(1), imageTag: 'b' }, imageManifest: manifestOf('1') }
         ]
       })
       .resolvesOnce({
         images: [
-          { imageId: { imageDigest: fakeDigest(1), imageTag: 'a' }, imageManifest: manifestOf('1') },
-          { imageId: { imageDigest: fakeDigest(1), imageTag: 'b' }, imageManifest: manifestOf('2') }
+          { imageId: { imageDigest: digestN(1), imageTag: 'a' }, imageManifest: manifestOf('1') },
+          { imageId: { imageDigest: digestN(1), imageTag: 'b' }, imageManifest: manifestOf('2') }
         ]
       })
     expect(rightOf(await Repository.getImages(app)(mockEnv())())).toHaveLength(1)
-    expect(leftOf(await Repository.getImages(app)(mockEnv())())).toMatchObject({ _tag: 'AwsError', code: 'InconsistentManifest' })
+    // two different manifests cannot both hash to the digest: the second is a DigestMismatch
+    expect(leftOf(await Repository.getImages(app)(mockEnv())())).toMatchObject({ _tag: 'DigestMismatch', expected: digestN(1) })
   })
 
   it('an empty repository needs no BatchGetImage', async () => {
@@ -310,14 +319,14 @@ describe('getImage', () => {
 
   it('one BatchGetImage by tag or by digest', async () => {
     ecrMock.on(BatchGetImageCommand).resolves({
-      images: [{ imageId: { imageDigest: fakeDigest(1), imageTag: 'v1' }, imageManifest: manifest, imageManifestMediaType: MT.dockerManifest }]
+      images: [{ imageId: { imageDigest: Manifest.digest(manifest), imageTag: 'v1' }, imageManifest: manifest, imageManifestMediaType: MT.dockerManifest }]
     })
-    const expected = { ...app, imageDigest: fakeDigest(1), imageManifest: manifest, imageManifestMediaType: MT.dockerManifest }
+    const expected = { ...app, imageDigest: Manifest.digest(manifest), imageManifest: manifest, imageManifestMediaType: MT.dockerManifest }
     expect(await Repository.getImage(app, { tag: 'v1' })(mockEnv())()).toEqual(E.right(expected))
-    expect(await Repository.getImage(app, { digest: fakeDigest(1) })(mockEnv())()).toEqual(E.right(expected))
+    expect(await Repository.getImage(app, { digest: Manifest.digest(manifest) })(mockEnv())()).toEqual(E.right(expected))
     expect(ecrMock.commandCalls(BatchGetImageCommand).map((c) => c.args[0].input)).toEqual([
       { registryId: ACCOUNT, repositoryName: 'team/app', imageIds: [{ imageTag: 'v1' }], acceptedMediaTypes: ALL_MANIFEST_TYPES },
-      { registryId: ACCOUNT, repositoryName: 'team/app', imageIds: [{ imageDigest: fakeDigest(1) }], acceptedMediaTypes: ALL_MANIFEST_TYPES }
+      { registryId: ACCOUNT, repositoryName: 'team/app', imageIds: [{ imageDigest: Manifest.digest(manifest) }], acceptedMediaTypes: ALL_MANIFEST_TYPES }
     ])
   })
 

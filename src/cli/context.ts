@@ -24,6 +24,8 @@ export interface GlobalOptions {
   readonly account?: string
   /** the registry API base URL, instead of the login's proxyEndpoint */
   readonly registryEndpoint?: string
+  /** the deadline (ms) of each ECR call attempt and of each stage of a registry request */
+  readonly timeout?: number
   readonly json: boolean
   readonly verbose: boolean
 }

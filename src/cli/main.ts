@@ -11,7 +11,7 @@ import { Command, CommanderError, Option } from 'commander'
 import * as E from 'fp-ts/Either'
 import * as EcrError from '../EcrError'
 import type { EcrEnv, HttpEnv } from '../Env'
-import { parseAccountId, parseRegion, parseUrl, usage } from './args'
+import { parseAccountId, parsePositiveInteger, parseRegion, parseUrl, usage } from './args'
 import { declare } from './commands'
 import type { Seeded } from './commands/demo'
 import { type ExitCode, type GlobalOptions, type Io, makeContext, oneLine } from './context'
@@ -75,7 +75,13 @@ export const makeProcessIo = (vars: NodeJS.ProcessEnv = process.env): Io => {
       ...(options.region === undefined ? {} : { region: options.region }),
       ...(options.profile === undefined ? {} : { profile: options.profile }),
       ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-      ...(options.account === undefined ? {} : { accountId: options.account })
+      ...(options.account === undefined ? {} : { accountId: options.account }),
+      ...(options.timeout === undefined
+        ? {}
+        : {
+            callTimeoutMs: options.timeout,
+            timeouts: { connectMs: options.timeout, headersMs: options.timeout, idleMs: options.timeout }
+          })
     })()
   }
   return {
@@ -103,6 +109,12 @@ export const program = (io: Io, setExitCode: (code: ExitCode) => void): Command 
     .addOption(
       new Option('--registry-endpoint <url>', "registry API base URL, instead of the login's (emulators, proxies)").argParser(usage(parseUrl))
     )
+    .addOption(
+      new Option(
+        '--timeout <ms>',
+        'deadline of each attempt of an ECR call, and of each stage of a registry request (connect, headers, between bytes), in milliseconds (default: 30000 for ECR calls; 10000, 30000, 60000 for registry requests)'
+      ).argParser(usage(parsePositiveInteger))
+    )
     .addOption(new Option('--json', 'print JSON instead of text (failures too)'))
     .addOption(new Option('--verbose', 'log the calls made, on stderr'))
     .exitOverride()
@@ -116,6 +128,7 @@ export const program = (io: Io, setExitCode: (code: ExitCode) => void): Command 
       account?: string
       endpoint?: string
       registryEndpoint?: string
+      timeout?: number
       json?: boolean
       verbose?: boolean
     }>()
@@ -125,6 +138,7 @@ export const program = (io: Io, setExitCode: (code: ExitCode) => void): Command 
       ...(o.account === undefined ? {} : { account: o.account }),
       ...(o.endpoint === undefined ? {} : { endpoint: o.endpoint }),
       ...(o.registryEndpoint === undefined ? {} : { registryEndpoint: o.registryEndpoint }),
+      ...(o.timeout === undefined ? {} : { timeout: o.timeout }),
       json: o.json === true,
       verbose: o.verbose === true
     }

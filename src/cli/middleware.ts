@@ -12,6 +12,7 @@
 import { GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr'
 import { withEcrLogging, type EcrEnv, type Logger } from '../Env'
 import { showValue } from '../internal/codec'
+import { likeInner } from '../internal/send'
 import type { GlobalOptions } from './context'
 
 type Send = EcrEnv['ecr']['send']
@@ -38,7 +39,8 @@ export const withRegistryEndpoint =
       const out: unknown = await (env.ecr.send as (c: unknown, ...r: ReadonlyArray<unknown>) => Promise<unknown>)(command, ...rest)
       return command instanceof GetAuthorizationTokenCommand ? withProxyEndpoint(out, base) : out
     }) as Send
-    return { ...env, ecr: { send } }
+    // the wrapper bounds its attempts when the wrapped send does (deadlines stay per attempt)
+    return { ...env, ecr: likeInner(env.ecr, { send }) }
   }
 
 /** Log lines on stderr: `debug: ecr call {"operation":"DescribeImages"}`. */

@@ -16,6 +16,7 @@ import { showValue } from './codec'
 import { archivedFailure } from './imageState'
 import { manifestMediaTypes } from './mediaType'
 import * as Output from './output'
+import { algorithmOf, digestOf } from './sha256Stream'
 import type { ImageDetail, ImageRef, RepositoryRef } from './refs'
 import { send } from './send'
 
@@ -67,7 +68,29 @@ export const toImageRef = (repo: RepositoryRef, image: Output.FetchedImage): Ima
   ...(image.imageManifestMediaType === undefined ? {} : { imageManifestMediaType: image.imageManifestMediaType })
 })
 
-/** One BatchGetImage call (at most 100 ids), every manifest type accepted. */
+/**
+ * The answer, if every manifest in it hashes to the digest ECR reports for it (`imageId.imageDigest`);
+ * else a `DigestMismatch` for the first that does not, so no such manifest is ever used.
+ */
+export const checkDigests = (result: Output.BatchGetImageResult): E.Either<EcrError.EcrError, Output.BatchGetImageResult> => {
+  for (const image of result.images) {
+    const actual = digestOf(image.imageManifest, algorithmOf(image.imageDigest) ?? 'sha256')
+    if (actual !== image.imageDigest)
+      return E.left(
+        EcrError.digestMismatch(
+          image.imageDigest,
+          actual,
+          `BatchGetImage answered a manifest for ${image.imageDigest} whose content is ${actual}`
+        )
+      )
+  }
+  return E.right(result)
+}
+
+/**
+ * One BatchGetImage call (at most 100 ids), every manifest type accepted; every manifest in the
+ * answer is checked against the digest it is reported with (`checkDigests`).
+ */
 export const batchGetImage = (
   repo: RepositoryRef,
   imageIds: ReadonlyArray<ImageId>
@@ -82,7 +105,8 @@ export const batchGetImage = (
       }),
       repo.repositoryName
     ),
-    RTE.flatMapEither(Output.batchGetImage)
+    RTE.flatMapEither(Output.batchGetImage),
+    RTE.flatMapEither(checkDigests)
   )
 
 /**
