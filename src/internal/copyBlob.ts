@@ -15,6 +15,7 @@ import * as EcrError from '../EcrError'
 import type { Descriptor } from '../Manifest'
 import type { ImageDigest, RepositoryName } from '../Primitives'
 import { allBounded } from './concurrency'
+import { acquireAll, held } from './limiter'
 import { loginRedactor } from './redact'
 import { headBlob, mountBlob, sizeMismatch, type RegistryHttpEnv } from './registry'
 import { openBlob, streamError, uploadBlob } from './registryStream'
@@ -109,8 +110,28 @@ const safely = (f: (() => void) | undefined): void => {
 // copying
 // -------------------------------------------------------------------------------------
 
-/** Streams one blob: source GET -> digest/size check -> destination PUT. */
+/** A side whose requests take no permit of its limiter (the copy holds them already). */
+const holding = (side: Side): Side =>
+  side.env.limiter === undefined ? side : { ...side, env: { ...side.env, limiter: held(side.env.limiter) } }
+
+/**
+ * Streams one blob: source GET -> digest/size check -> destination PUT. The two requests are in
+ * flight together, so the copy takes a permit of each side's limiter at once before either starts
+ * (two of one limiter when both sides share it, clamped to its capacity): at any capacity, a
+ * copy never holds half of what it needs while waiting for the rest.
+ */
 const stream = (c: CopyBlobs, d: Descriptor): TE.TaskEither<EcrError.EcrError, void> => async () => {
+  const signal = c.destination.env.signal ?? c.source.env.signal
+  const permits = await acquireAll([c.source.env.limiter, c.destination.env.limiter], signal)
+  if (E.isLeft(permits)) return E.left(EcrError.httpError('PUT', blobUrlOf(c.destination, d.digest), 0, permits.left.message))
+  try {
+    return await streamHolding({ ...c, source: holding(c.source), destination: holding(c.destination) }, d)()
+  } finally {
+    permits.right()
+  }
+}
+
+const streamHolding = (c: CopyBlobs, d: Descriptor): TE.TaskEither<EcrError.EcrError, void> => async () => {
   const every = c.reportEvery ?? REPORT_EVERY
   const event = (bytes: number) =>
     safely(c.onEvent && (() => c.onEvent?.({ digest: d.digest, status: 'copying', bytes, total: d.size })))

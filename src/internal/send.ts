@@ -19,6 +19,7 @@ import type { EcrEnv, Logger } from '../Env'
 import type { EcrError } from '../EcrError'
 import type { RetryPolicy } from '../Retry'
 import { fromAwsError } from './awsError'
+import { withPermits } from './limiter'
 import { retrying } from './retry'
 
 /** An ECR command whose input is `I` and output `O` (what `new DescribeImagesCommand(...)` is). */
@@ -48,9 +49,9 @@ export const send =
   <I extends ServiceInputTypes, O extends ServiceOutputTypes>(
     command: EcrCommand<I, O>,
     id?: string
-  ): RTE.ReaderTaskEither<Pick<EcrEnv, 'ecr'>, EcrError, O> =>
+  ): RTE.ReaderTaskEither<Pick<EcrEnv, 'ecr' | 'limiter'>, EcrError, O> =>
   (env) =>
-    TE.tryCatch(() => env.ecr.send(command), fromAwsError(operationName(command), id))
+    TE.tryCatch(() => withPermits(env.limiter, 1, () => env.ecr.send(command)).then(E.getOrElseW(rejected)), fromAwsError(operationName(command), id))
 
 /** Whether a rejection of `send` is worth another try (throttling, a transient service or network failure). */
 export const isRetryable = (e: unknown): boolean => {
