@@ -157,6 +157,22 @@ export interface RegistryEnv {
  *
  * @category model
  * @since 0.2.0
+ * @example
+ * import type { Release } from 'ecr-fp-ts/Env'
+ * import * as Env from 'ecr-fp-ts/Env'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const twin = InMemoryEcr.make()
+ * const limiter = Env.make({ ecr: twin.ecr, accountId: twin.accountId, region: twin.region, concurrency: 1 }).limiter
+ * limiter?.acquire(1).then(async (first) => {
+ *   assert.ok(E.isRight(first))
+ *   const release: Release = first.right
+ *   release()
+ *   release() // nothing more
+ *   const second = await limiter.acquire(1)
+ *   assert.ok(E.isRight(second))
+ * })
  */
 export type Release = () => void
 
@@ -237,6 +253,15 @@ export interface EcrEnv extends RegistryEnv {
  *
  * @category model
  * @since 0.2.0
+ * @example
+ * import type { Timeouts } from 'ecr-fp-ts/Env'
+ * import * as Env from 'ecr-fp-ts/Env'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ *
+ * const twin = InMemoryEcr.make()
+ * const timeouts: Timeouts = { connectMs: 2_000, headersMs: 5_000, idleMs: 10_000 }
+ * const env = Env.make({ ecr: twin.ecr, fetch: twin.fetch, accountId: twin.accountId, region: twin.region, timeouts })
+ * assert.deepStrictEqual(env.timeouts, timeouts)
  */
 export interface Timeouts {
   /** To connect (TCP and TLS); default 10 s. */
