@@ -17,6 +17,7 @@ import * as Retry from './Retry'
 import { unexpected } from './internal/awsError'
 import { showValue } from './internal/codec'
 import { redactUrl } from './internal/redact'
+import { makeLimiter } from './internal/limiter'
 import { defaultSleep } from './internal/retry'
 import { boundedEcr, boundingAttempts, callTimeoutOf, likeInner, loggingSend, retryingSend, sdkTimeouts, within } from './internal/send'
 import { callerAccount } from './internal/sts'
@@ -152,6 +153,67 @@ export interface RegistryEnv {
 }
 
 /**
+ * Gives back the permits a `Limiter` granted; calling it again does nothing.
+ *
+ * @category model
+ * @since 0.2.0
+ * @example
+ * import type { Release } from 'ecr-fp-ts/Env'
+ * import * as Env from 'ecr-fp-ts/Env'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const twin = InMemoryEcr.make()
+ * const limiter = Env.make({ ecr: twin.ecr, accountId: twin.accountId, region: twin.region, concurrency: 1 }).limiter
+ * limiter?.acquire(1).then(async (first) => {
+ *   assert.ok(E.isRight(first))
+ *   const release: Release = first.right
+ *   release()
+ *   release() // nothing more
+ *   const second = await limiter.acquire(1)
+ *   assert.ok(E.isRight(second))
+ * })
+ */
+export type Release = () => void
+
+/**
+ * The limiter of an environment: at most `capacity` permits are out at any moment. Every ECR call
+ * (`EcrEnv.limiter`) and every registry request (`HttpEnv.limiter`, its streamed body included)
+ * holds one for its whole duration, so one limiter shared by the two bounds everything the
+ * environment has in flight, across concurrent operations. `Env.make` and `Env.fromDefaults` give
+ * each environment its own, of `concurrency` permits; an environment without one is not limited.
+ *
+ * @category model
+ * @since 0.2.0
+ * @example
+ * import * as Env from 'ecr-fp-ts/Env'
+ * import * as Image from 'ecr-fp-ts/Image'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * const twin = InMemoryEcr.make()
+ * twin.pushImage('app', { tag: 'v1' })
+ * const env = Env.make({ ecr: twin.ecr, fetch: twin.fetch, accountId: twin.accountId, region: twin.region, concurrency: 2 })
+ * assert.strictEqual(env.limiter?.capacity, 2)
+ * const read = pipe(Image.fromUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1'), RTE.flatMap((ref) => Image.getConfig(ref)))
+ * Promise.all([1, 2, 3, 4, 5].map(() => read(env)())).then((rs) => {
+ *   // five reads at once, never more than two calls or requests in flight
+ *   assert.ok(rs.every(E.isRight))
+ * })
+ */
+export interface Limiter {
+  /** How many permits there are. */
+  readonly capacity: number
+  /**
+   * Waits for `weight` permits (clamped to `1..capacity`), first come, first served: `E.right` with
+   * their `Release`, or `E.left` with a cancellation error when `signal` is aborted first.
+   */
+  readonly acquire: (weight: number, signal?: AbortSignal) => Promise<E.Either<Error, Release>>
+}
+
+/**
  * The ECR API capability: the `send` of an `ECRClient` (or anything with the same shape, such as the
  * in-memory twin's) and the registry it acts for.
  *
@@ -175,8 +237,10 @@ export interface RegistryEnv {
 export interface EcrEnv extends RegistryEnv {
   /** The ECR API: an `ECRClient`, or anything with its `send` (the promise form is the one called). */
   readonly ecr: { readonly send: ECRClient['send'] }
-  /** How many independent calls may be in flight at once (default 8). */
+  /** How many independent calls may be in flight at once (default 8); `limiter` enforces it. */
   readonly concurrency?: number
+  /** Bounds the ECR calls in flight (shared with `HttpEnv.limiter` by `make`); none: not limited. */
+  readonly limiter?: Limiter
   /** Where retries of ECR calls are told (`withEcrRetries`); `make` also logs every call with it. */
   readonly logger?: Logger
   /** Where logins are kept; without one, every login makes a GetAuthorizationToken call. */
@@ -293,6 +357,13 @@ export interface HttpEnv {
   readonly logger?: Logger
   /** Deadlines of every registry request, streamed ones included; defaults 10 s / 30 s / 60 s. */
   readonly timeouts?: Timeouts
+  /**
+   * Bounds the registry requests in flight, each holding a permit until its body is done (shared
+   * with `EcrEnv.limiter` by `make`); none: not limited. With a limiter and no `dispatcher`,
+   * streamed transfers go through an undici `Agent` of `capacity` connections per origin, made on
+   * first use.
+   */
+  readonly limiter?: Limiter
 }
 
 /**
@@ -416,19 +487,21 @@ const DEFAULT_CONCURRENCY = 8
 /** The environment of `options` as given, without middleware. */
 const base = (options: MakeOptions): EcrEnv & HttpEnv => {
   const { concurrency } = options
+  const bounded = concurrency !== undefined && concurrency >= 1 ? Math.floor(concurrency) : DEFAULT_CONCURRENCY
   return {
     ecr: options.ecr,
     accountId: options.accountId,
     region: options.region,
     fetch: options.fetch ?? defaultFetch,
     ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
-    concurrency: concurrency !== undefined && concurrency >= 1 ? Math.floor(concurrency) : DEFAULT_CONCURRENCY,
+    concurrency: bounded,
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     ...(options.retry?.http === undefined ? {} : { retryPolicy: options.retry.http }),
     ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
     ...(options.timeouts === undefined ? {} : { timeouts: options.timeouts }),
     callTimeoutMs: callTimeoutOf(options),
     ...(options.paging === undefined ? {} : { paging: options.paging }),
+    limiter: makeLimiter(bounded),
     loginCache: makeLoginCache()
   }
 }
@@ -437,7 +510,8 @@ const base = (options: MakeOptions): EcrEnv & HttpEnv => {
  * Builds an environment from explicit parts; pure. `fetch` defaults to Node's built-in fetch (undici),
  * looked up when a request is made: in a runtime without a global `fetch`, registry calls fail with
  * an `InvalidArgument` asking for one. `concurrency` defaults to 8, and the environment gets a fresh
- * login cache. ECR calls are retried under `retry.ecr` (default `Retry.ecrDefault`, `withEcrRetries`)
+ * login cache and its own `limiter` of `concurrency` permits: at most that many ECR calls and
+ * registry requests are in flight through it at once, whatever runs concurrently. ECR calls are retried under `retry.ecr` (default `Retry.ecrDefault`, `withEcrRetries`)
  * and, with a `logger`, logged (`withEcrLogging`, each attempt); registry requests are retried under
  * `retry.http` (default `Retry.httpDefault`). Every retry waits with `sleep`. Each attempt of an ECR
  * call has `callTimeoutMs` (default 30 s), each registry request `timeouts` (defaults 10 s / 30 s /
@@ -455,6 +529,7 @@ const base = (options: MakeOptions): EcrEnv & HttpEnv => {
  *   region: 'us-west-2' as any
  * })
  * assert.strictEqual(env.concurrency, 8)
+ * assert.strictEqual(env.limiter?.capacity, 8)
  * assert.strictEqual(typeof env.fetch, 'function')
  */
 export const make = (options: MakeOptions): EcrEnv & HttpEnv =>

@@ -24,7 +24,7 @@ import { declaredMediaType, fromText, plan, type Plan, type PlannedManifest } fr
 import { imageLabel } from './internal/images'
 import { getLogin } from './internal/login'
 import { inRegion } from './internal/region'
-import { getManifest, headManifest, putManifest } from './internal/registry'
+import { getManifest, headManifest, putManifest, type RegistryHttpEnv } from './internal/registry'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -104,6 +104,12 @@ export interface ReplicateEnv {
   readonly source: EcrEnv & HttpEnv
   readonly destination: EcrEnv & HttpEnv
   readonly onProgress?: (p: Progress) => void
+  /**
+   * Cancels the copy when aborted: no new request starts, requests in flight (streamed transfers
+   * included) are aborted, and the result is an `AwsError` with code `Cancelled`. No tag is put
+   * once it is aborted, so a cancelled copy never leaves a tag on an incomplete image.
+   */
+  readonly signal?: AbortSignal
 }
 
 /**
@@ -256,13 +262,36 @@ export const matchProgress =
 
 type Program<A> = RTE.ReaderTaskEither<ReplicateEnv, EcrError.EcrError, A>
 
-type SideEnv = EcrEnv & HttpEnv
+/** A side's environment, with the copy's signal for its registry requests. */
+type SideEnv = EcrEnv & RegistryHttpEnv
+
+const sideOf = (r: ReplicateEnv, side: 'source' | 'destination'): SideEnv =>
+  r.signal === undefined ? r[side] : { ...r[side], signal: r.signal }
 
 const onSource = <A>(rte: RTE.ReaderTaskEither<SideEnv, EcrError.EcrError, A>): Program<A> =>
-  RTE.local((r: ReplicateEnv) => r.source)(rte)
+  RTE.local((r: ReplicateEnv) => sideOf(r, 'source'))(rte)
 
 const onDestination = <A>(rte: RTE.ReaderTaskEither<SideEnv, EcrError.EcrError, A>): Program<A> =>
-  RTE.local((r: ReplicateEnv) => r.destination)(rte)
+  RTE.local((r: ReplicateEnv) => sideOf(r, 'destination'))(rte)
+
+/** The error of a cancelled copy. */
+const cancelledCopy = (): EcrError.EcrError =>
+  EcrError.awsError('replicateImage', 'Cancelled', 'the copy was cancelled (its AbortSignal was aborted)', false)
+
+const isCancelled = (r: ReplicateEnv): boolean => r.signal?.aborted === true
+
+/** Fails with `cancelledCopy` once the copy's signal is aborted; nothing otherwise. */
+const notCancelled: Program<void> = (r) => () => Promise.resolve(isCancelled(r) ? E.left(cancelledCopy()) : E.right(undefined))
+
+/** Whatever went wrong, a copy whose signal is aborted answers `cancelledCopy`. */
+const cancellable =
+  <A>(program: Program<A>): Program<A> =>
+  (r) =>
+  async () => {
+    if (isCancelled(r)) return E.left(cancelledCopy())
+    const result = await program(r)()
+    return E.isLeft(result) && isCancelled(r) ? E.left(cancelledCopy()) : result
+  }
 
 /** Tells `onProgress`; a callback that throws must not break the copy, so its throw is dropped. */
 const tell = (r: ReplicateEnv, p: Progress): void => {
@@ -436,8 +465,8 @@ const copyAll = (
       const side = (env: SideEnv, login: EcrLogin, repositoryName: RepositoryName): Side => ({ env, login, repositoryName })
       return copyBlobs(
         {
-          source: side(r.source, logins.source, source.repositoryName),
-          destination: side(r.destination, logins.destination, destination.repositoryName),
+          source: side(sideOf(r, 'source'), logins.source, source.repositoryName),
+          destination: side(sideOf(r, 'destination'), logins.destination, destination.repositoryName),
           sameRegistry: sameRegistry(logins.source, logins.destination),
           onEvent: (e) => tell(r, { _tag: 'blob', ...e })
         },
@@ -475,6 +504,15 @@ const copyAll = (
  *   them): the copy is a new index, so its digest differs from the source's. A platform the index
  *   does not have is `NotFound('Image')`. A single-platform image is copied as it is.
  *
+ * - Every manifest and blob fetched is checked against its descriptor's digest and size (an index
+ *   child against its entry, configs and layers against the manifest; blob sizes are confirmed with
+ *   a HEAD before any blob is sent): a lying descriptor is a `DigestMismatch` before anything is
+ *   pushed.
+ * - Each side's `limiter` (`Env.make` gives one of `concurrency` permits) bounds what the copy has
+ *   in flight there, with everything else running through that environment.
+ * - `signal` (in the environment) cancels: no new request, requests in flight aborted, an
+ *   `AwsError` with code `Cancelled`, and no tag put.
+ *
  * The result is the destination image: the source's digest, or the narrowed index's.
  *
  * @category workflows
@@ -510,6 +548,9 @@ const copyAll = (
  * })
  */
 export const replicateImage = (request: ReplicateRequest): RTE.ReaderTaskEither<ReplicateEnv, EcrError.EcrError, ImageRef> =>
+  cancellable(copy(request))
+
+const copy = (request: ReplicateRequest): Program<ImageRef> =>
   pipe(
     RTE.Do,
     RTE.apS('platforms', RTE.fromEither(checkPlatforms(request.platforms))),
@@ -533,8 +574,11 @@ export const replicateImage = (request: ReplicateRequest): RTE.ReaderTaskEither<
       )
     ),
     RTE.tap(({ plan }) => emit({ _tag: 'blobs', count: plan.blobs.length, bytes: plan.blobs.reduce((n, d) => n + d.size, 0) })),
+    RTE.tap(() => notCancelled),
     RTE.bind('blobs', ({ source, destination, logins, plan }) => copyAll(source, destination, logins, plan)),
+    RTE.tap(() => notCancelled),
     RTE.bind('manifests', ({ destination, logins, plan }) => pushManifests(destination, logins.destination, plan)),
+    RTE.tap(() => notCancelled),
     RTE.bind('tagged', ({ destination, logins, plan, tags }) => (r: ReplicateEnv) =>
       parallel(concurrencyOf(r), tags.filter(isImageTag).map((tag) => pushTag(destination, logins.destination, plan.top, tag)))(r)
     ),

@@ -2,7 +2,9 @@
  * Copies blobs from one registry repository to another: skipped when the destination has the
  * blob (HEAD), mounted when both are the same registry, else streamed from a source GET into a
  * destination PUT (both through each side's undici dispatcher, never held whole in memory), the
- * digest and size checked on the way. A retried upload opens the source again.
+ * digest and size checked on the way. Every descriptor's size is confirmed (a HEAD at the
+ * destination, else at the source) before any blob is sent. A retried upload opens the source
+ * again.
  *
  * @internal
  */
@@ -14,7 +16,8 @@ import type { EcrLogin } from '../Env'
 import * as EcrError from '../EcrError'
 import type { Descriptor } from '../Manifest'
 import type { ImageDigest, RepositoryName } from '../Primitives'
-import { allBounded } from './concurrency'
+import { traverseTE } from './concurrency'
+import { acquireAll, held } from './limiter'
 import { loginRedactor } from './redact'
 import { headBlob, mountBlob, sizeMismatch, type RegistryHttpEnv } from './registry'
 import { openBlob, streamError, uploadBlob } from './registryStream'
@@ -109,8 +112,28 @@ const safely = (f: (() => void) | undefined): void => {
 // copying
 // -------------------------------------------------------------------------------------
 
-/** Streams one blob: source GET -> digest/size check -> destination PUT. */
+/** A side whose requests take no permit of its limiter (the copy holds them already). */
+const holding = (side: Side): Side =>
+  side.env.limiter === undefined ? side : { ...side, env: { ...side.env, limiter: held(side.env.limiter) } }
+
+/**
+ * Streams one blob: source GET -> digest/size check -> destination PUT. The two requests are in
+ * flight together, so the copy takes a permit of each side's limiter at once before either starts
+ * (two of one limiter when both sides share it, clamped to its capacity): at any capacity, a
+ * copy never holds half of what it needs while waiting for the rest.
+ */
 const stream = (c: CopyBlobs, d: Descriptor): TE.TaskEither<EcrError.EcrError, void> => async () => {
+  const signal = c.destination.env.signal ?? c.source.env.signal
+  const permits = await acquireAll([c.source.env.limiter, c.destination.env.limiter], signal)
+  if (E.isLeft(permits)) return E.left(EcrError.httpError('PUT', blobUrlOf(c.destination, d.digest), 0, permits.left.message))
+  try {
+    return await streamHolding({ ...c, source: holding(c.source), destination: holding(c.destination) }, d)()
+  } finally {
+    permits.right()
+  }
+}
+
+const streamHolding = (c: CopyBlobs, d: Descriptor): TE.TaskEither<EcrError.EcrError, void> => async () => {
   const every = c.reportEvery ?? REPORT_EVERY
   const event = (bytes: number) =>
     safely(c.onEvent && (() => c.onEvent?.({ digest: d.digest, status: 'copying', bytes, total: d.size })))
@@ -148,40 +171,79 @@ const stream = (c: CopyBlobs, d: Descriptor): TE.TaskEither<EcrError.EcrError, v
 }
 
 /**
- * Copies one blob and tells how: `exists` (the destination has it), `mounted` or `copied`.
- * Events: `copying` as bytes flow (from 0 again on a retry), then the final status. The
- * descriptor's size is checked against what the destination has, what the source sends and what is
- * uploaded: a descriptor that lies about it is a `DigestMismatch` (size mismatch).
+ * What a copy of `d` needs, found before anything is sent: `exists` when the destination has the
+ * blob (at the descriptor's size), else `missing` once the source has it at the descriptor's size
+ * (a HEAD on each side). A size that differs on either side is a `DigestMismatch` (size mismatch);
+ * a source without the blob is `NotFound('Layer')`.
  */
-export const copyBlob =
-  (c: CopyBlobs, d: Descriptor): TE.TaskEither<EcrError.EcrError, Exclude<BlobStatus, 'copying'>> =>
+const check =
+  (c: CopyBlobs, d: Descriptor): TE.TaskEither<EcrError.EcrError, 'exists' | 'missing'> =>
   async () => {
-    const done = (status: Exclude<BlobStatus, 'copying'>) => {
-      safely(c.onEvent && (() => c.onEvent?.({ digest: d.digest, status, bytes: d.size, total: d.size })))
-      return E.right(status)
-    }
     const head = await headBlob(c.destination.login, c.destination.repositoryName, d.digest)(c.destination.env)()
     if (E.isLeft(head)) return head
-    if (O.isSome(head.right))
-      return head.right.value === d.size ? done('exists') : E.left(sizeMismatch(d.digest, d.size, head.right.value))
+    if (O.isSome(head.right)) return head.right.value === d.size ? E.right('exists') : E.left(sizeMismatch(d.digest, d.size, head.right.value))
+    const there = await headBlob(c.source.login, c.source.repositoryName, d.digest)(c.source.env)()
+    if (E.isLeft(there)) return there
+    if (O.isNone(there.right)) return E.left(EcrError.notFound('Layer', `${c.source.repositoryName}@${d.digest}`))
+    return there.right.value === d.size ? E.right('missing') : E.left(sizeMismatch(d.digest, d.size, there.right.value))
+  }
+
+/** Sends a blob the destination lacks: mounted when both sides are one registry and it will, else streamed. */
+const transfer =
+  (c: CopyBlobs, d: Descriptor): TE.TaskEither<EcrError.EcrError, 'mounted' | 'copied'> =>
+  async () => {
     if (c.sameRegistry && c.source.repositoryName !== c.destination.repositoryName) {
       const mounted = await mountBlob(c.destination.login, c.destination.repositoryName, d.digest, c.source.repositoryName)(
         c.destination.env
       )()
       if (E.isLeft(mounted)) return mounted
-      if (mounted.right) return done('mounted')
+      if (mounted.right) return E.right('mounted')
     }
     const copied = await stream(c, d)()
-    return E.isLeft(copied) ? copied : done('copied')
+    return E.isLeft(copied) ? copied : E.right('copied')
+  }
+
+const tellDone = (c: CopyBlobs, d: Descriptor, status: Exclude<BlobStatus, 'copying'>): void =>
+  safely(c.onEvent && (() => c.onEvent?.({ digest: d.digest, status, bytes: d.size, total: d.size })))
+
+/**
+ * Copies one blob and tells how: `exists` (the destination has it), `mounted` or `copied`.
+ * Events: `copying` as bytes flow (from 0 again on a retry), then the final status. The
+ * descriptor's size is checked against what the destination has, what the source has (before
+ * anything is sent), what the source sends and what is uploaded: a descriptor that lies about it
+ * is a `DigestMismatch` (size mismatch).
+ */
+export const copyBlob =
+  (c: CopyBlobs, d: Descriptor): TE.TaskEither<EcrError.EcrError, Exclude<BlobStatus, 'copying'>> =>
+  async () => {
+    const needed = await check(c, d)()
+    if (E.isLeft(needed)) return needed
+    const status = needed.right === 'exists' ? E.right('exists' as const) : await transfer(c, d)()
+    if (E.isRight(status)) tellDone(c, d, status.right)
+    return status
   }
 
 /**
- * Copies blobs, at most `limit` at once. The first failure stops new copies from starting; the
- * result comes once the running ones have settled.
+ * Copies blobs, at most `limit` at once, in two rounds: every blob is checked first (`exists`, or
+ * missing with the descriptor's size confirmed at the source), so a lying descriptor is a `Left`
+ * before any byte is sent; then the missing ones are sent. In each round the first failure stops
+ * new work from starting; the result comes once the running work has settled.
  */
-export const copyBlobs = (
-  c: CopyBlobs,
-  blobs: ReadonlyArray<Descriptor>,
-  limit: number
-): TE.TaskEither<EcrError.EcrError, ReadonlyArray<Exclude<BlobStatus, 'copying'>>> =>
-  allBounded(limit)(blobs.map((d) => copyBlob(c, d)))
+export const copyBlobs =
+  (
+    c: CopyBlobs,
+    blobs: ReadonlyArray<Descriptor>,
+    limit: number
+  ): TE.TaskEither<EcrError.EcrError, ReadonlyArray<Exclude<BlobStatus, 'copying'>>> =>
+  async () => {
+    const needed = await traverseTE(limit)((d: Descriptor) => check(c, d))(blobs)()
+    if (E.isLeft(needed)) return needed
+    return traverseTE(limit)(
+      (d: Descriptor, i: number): TE.TaskEither<EcrError.EcrError, Exclude<BlobStatus, 'copying'>> =>
+        async () => {
+          const status = needed.right[i] === 'exists' ? E.right('exists' as const) : await transfer(c, d)()
+          if (E.isRight(status)) tellDone(c, d, status.right)
+          return status
+        }
+    )(blobs)()
+  }

@@ -16,7 +16,7 @@ import type { ImageDigest, RepositoryName } from '../Primitives'
 import * as t from 'io-ts'
 import { decodeJson, struct } from './codec'
 import { allBounded, DEFAULT_CONCURRENCY } from './concurrency'
-import { getManifest, type RegistryHttpEnv } from './registry'
+import { getManifest, sizeMismatch, type RegistryHttpEnv } from './registry'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -169,6 +169,43 @@ export const blobsOf = (manifests: ReadonlyArray<Manifest.Manifest>): ReadonlyAr
   return out
 }
 
+/**
+ * The entries of an index, each digest once (first-seen order), in one pass. Two entries with one
+ * digest and different sizes cannot both tell the truth: a `DigestMismatch` (size mismatch).
+ */
+export const distinctEntries = (
+  entries: ReadonlyArray<Manifest.Descriptor>
+): E.Either<EcrError.EcrError, ReadonlyArray<Manifest.Descriptor>> => {
+  const sizes = new Map<string, number>()
+  const out: Array<Manifest.Descriptor> = []
+  for (const d of entries) {
+    const size = sizes.get(d.digest)
+    if (size === undefined) {
+      sizes.set(d.digest, d.size)
+      out.push(d)
+    } else if (size !== d.size) return E.left(sizeMismatch(d.digest, size, d.size))
+  }
+  return E.right(out)
+}
+
+/**
+ * The config and layer descriptors of the image manifests, checked for agreement in one pass: two
+ * descriptors of one digest with different sizes cannot both tell the truth, a `DigestMismatch`
+ * (size mismatch); so the one blob copied (`blobsOf` keeps the first) is checked for all of them.
+ */
+export const consistentBlobSizes = (manifests: ReadonlyArray<Manifest.Manifest>): E.Either<EcrError.EcrError, void> => {
+  const sizes = new Map<string, number>()
+  for (const m of manifests) {
+    const config = Manifest.config(m)
+    for (const d of [...(O.isSome(config) ? [config.value] : []), ...Manifest.layers(m)]) {
+      const size = sizes.get(d.digest)
+      if (size === undefined) sizes.set(d.digest, d.size)
+      else if (size !== d.size) return E.left(sizeMismatch(d.digest, size, d.size))
+    }
+  }
+  return E.right(undefined)
+}
+
 /** Manifests in push order: lowest height first, then first-seen order; each digest once. */
 export const pushOrder = (manifests: ReadonlyArray<PlannedManifest>): ReadonlyArray<PlannedManifest> => {
   const seen = new Set<string>()
@@ -188,11 +225,14 @@ interface Walked {
 
 type Source = RTE.ReaderTaskEither<RegistryHttpEnv & { readonly concurrency?: number }, EcrError.EcrError, Walked>
 
-/** A manifest by digest from the source registry (its bytes checked against the digest). */
+/**
+ * A manifest an index lists, by digest from the source registry: its bytes checked against the
+ * entry's digest and size (an entry that lies about either is a `DigestMismatch`).
+ */
 const fetchChild = (login: EcrLogin, repositoryName: RepositoryName, d: Manifest.Descriptor) =>
   (env: RegistryHttpEnv) =>
   async (): Promise<E.Either<EcrError.EcrError, PlannedManifest>> => {
-    const got = await getManifest(login, repositoryName, d.digest)(env)()
+    const got = await getManifest(login, repositoryName, d.digest, { expectedSize: d.size })(env)()
     return E.isLeft(got) ? got : fromText(got.right.text, got.right.mediaType, got.right.digest)
   }
 
@@ -203,11 +243,10 @@ const walk =
     if (!Manifest.isIndex(m.manifest)) return E.right({ self: m, all: [m] })
     if (depth >= MAX_DEPTH)
       return E.left(EcrError.decodeError('Manifest', [`${m.digest}: indexes nested more than ${MAX_DEPTH} deep`]))
-    const distinct = Manifest.children(m.manifest).filter(
-      (d, i, all) => all.findIndex((x) => x.digest === d.digest) === i
-    )
+    const distinct = distinctEntries(Manifest.children(m.manifest))
+    if (E.isLeft(distinct)) return distinct
     const children = await allBounded(env.concurrency ?? DEFAULT_CONCURRENCY)(
-      distinct.map((d) => async (): Promise<E.Either<EcrError.EcrError, Walked>> => {
+      distinct.right.map((d) => async (): Promise<E.Either<EcrError.EcrError, Walked>> => {
         const child = await fetchChild(login, repositoryName, d)(env)()
         return E.isLeft(child) ? child : walk(login, repositoryName, child.right, depth + 1)(env)()
       })
@@ -221,7 +260,9 @@ const walk =
 /**
  * The plan for copying `top` (fetched from `repositoryName` at `login`): narrowed to `platforms`
  * unless `'all'`, the manifests an index lists fetched by digest (in parallel, at most
- * `env.concurrency`), and the blobs they reference.
+ * `env.concurrency`), each checked against its entry's digest and size, and the blobs they
+ * reference (descriptors of one digest agreeing on its size). Linear in the number of entries
+ * and descriptors: de-duplication is by `Set` / `Map`.
  */
 export const plan =
   (
@@ -238,6 +279,8 @@ export const plan =
     const walked = await walk(login, repositoryName, narrowed.right, 0)(env)()
     if (E.isLeft(walked)) return walked
     const manifests = pushOrder(walked.right.all)
+    const agreed = consistentBlobSizes(manifests.map((m) => m.manifest))
+    if (E.isLeft(agreed)) return agreed
     return E.right({
       top: walked.right.self,
       manifests,

@@ -12,6 +12,7 @@ import * as O from 'fp-ts/Option'
 import type { EcrLogin } from '../Env'
 import * as EcrError from '../EcrError'
 import { isImageDigest, type ImageDigest, type ImageTag, type RepositoryName } from '../Primitives'
+import type { Release } from './limiter'
 import { acceptManifests } from './mediaType'
 import { algorithmOf, digestOf } from './sha256Stream'
 import {
@@ -279,16 +280,21 @@ export const putManifest = (
 
 /**
  * A blob GET through `transport`, its 404 (`NotFound('Layer')`) and other non-200 answers handled;
- * `read` takes the 200 answer. Shared by the buffered read here and the streamed one.
+ * `read` takes the 200 answer. Shared by the buffered read here and the streamed one (whose `hold`
+ * keeps the request's permit until the stream is done).
  */
 export const blobOperation = <W extends Answer, A>(
   login: EcrLogin,
   repositoryName: RepositoryName,
   digest: ImageDigest,
   transport: Transport<W>,
-  read: (wire: W & Wire) => Attempt<A>
+  read: (wire: W & Wire) => Attempt<A>,
+  hold?: (a: A, release: Release, env: RegistryHttpEnv) => void
 ): RegistryHttp<A> =>
-  operation(login, `GET blob ${repositoryName}@${digest}`, async (env, t) => {
+  operation(
+    login,
+    `GET blob ${repositoryName}@${digest}`,
+    async (env, t) => {
     const res = await exchange(env, t, { transport, method: 'GET', url: blobUrl(t, repositoryName, digest) })
     if (E.isLeft(res)) return res
     const wire = res.right
@@ -298,7 +304,9 @@ export const blobOperation = <W extends Answer, A>(
     }
     if (wire.status !== 200) return E.left(await statusFailure('GET', wire))
     return read(wire)
-  })
+    },
+    hold
+  )
 
 /**
  * A (small) blob, buffered and verified against its digest, and against `expectedSize` when given

@@ -10,10 +10,11 @@
  */
 import * as E from 'fp-ts/Either'
 import { pipeline, type Readable } from 'node:stream'
-import { request as undiciRequest, type Dispatcher } from 'undici'
+import { Agent, request as undiciRequest, type Dispatcher } from 'undici'
 import type { EcrLogin } from '../Env'
 import * as EcrError from '../EcrError'
 import type { ImageDigest, RepositoryName } from '../Primitives'
+import { cancelled, ownerOf, type Limiter, type Release } from './limiter'
 import { redactText } from './redact'
 import { blobOperation, declaredSizeFailure, uploadsUrl } from './registry'
 import { algorithmOf, digestOf, findDigestMismatch, verifyingStream, type VerifyResult } from './sha256Stream'
@@ -34,6 +35,7 @@ import {
   type Failure,
   type HopBody,
   type RegistryHttp,
+  type RegistryHttpEnv,
   type Transport
 } from './wire'
 
@@ -93,11 +95,31 @@ const fromUndici = (url: string, res: Dispatcher.ResponseData, deadline: Deadlin
   }
 })
 
+/** The agents of environments with a limiter and no dispatcher: one per limiter, made on first use. */
+const agents = new WeakMap<Limiter, Dispatcher>()
+
 /**
- * One hop through undici's `request` on `env.dispatcher` (undici's global dispatcher when absent),
- * with undici's headers and body timeouts set from the environment's deadlines.
+ * The dispatcher of an environment: `env.dispatcher`; else, with a limiter, an undici `Agent` of the
+ * limiter's capacity in connections per origin (the environment's own, made once); else undici's
+ * global dispatcher (`undefined`).
+ */
+export const dispatcherOf = (env: RegistryHttpEnv): Dispatcher | undefined => {
+  if (env.dispatcher !== undefined || env.limiter === undefined) return env.dispatcher
+  const owner = ownerOf(env.limiter)
+  const known = agents.get(owner)
+  if (known !== undefined) return known
+  if (!Number.isSafeInteger(owner.capacity)) return undefined
+  const agent = new Agent({ connections: owner.capacity })
+  agents.set(owner, agent)
+  return agent
+}
+
+/**
+ * One hop through undici's `request` on the environment's dispatcher (`dispatcherOf`), with
+ * undici's headers and body timeouts set from the environment's deadlines.
  */
 export const viaDispatcher: Transport<StreamWire> = async (env, hop, deadline, timeouts) => {
+  const dispatcher = dispatcherOf(env)
   const res = await within(
     deadline,
     Promise.resolve().then(() =>
@@ -108,7 +130,7 @@ export const viaDispatcher: Transport<StreamWire> = async (env, hop, deadline, t
         signal: deadline.signal,
         headersTimeout: timeouts.headersMs,
         bodyTimeout: timeouts.idleMs,
-        ...(env.dispatcher === undefined ? {} : { dispatcher: env.dispatcher })
+        ...(dispatcher === undefined ? {} : { dispatcher })
       })
     )
   )
@@ -131,17 +153,43 @@ export const openBlob = (
   digest: ImageDigest,
   options: OpenBlobOptions = {}
 ): RegistryHttp<OpenedBlob> =>
-  blobOperation(login, repositoryName, digest, viaDispatcher, async (wire) => {
-    const declared = await declaredSizeFailure(wire, digest, options.expectedSize)
-    if (E.isLeft(declared)) return declared
-    const size = contentLength(wire)
-    const raw = wire.stream()
-    if (options.verify === false) return E.right({ body: raw, size })
-    const expectedSize = options.expectedSize ?? size
-    const verifier = verifyingStream(digest, expectedSize === undefined ? {} : { expectedSize })
-    pipeline(raw, verifier, () => undefined)
-    return E.right({ body: verifier, size })
-  })
+  blobOperation(
+    login,
+    repositoryName,
+    digest,
+    viaDispatcher,
+    async (wire) => {
+      const declared = await declaredSizeFailure(wire, digest, options.expectedSize)
+      if (E.isLeft(declared)) return declared
+      const size = contentLength(wire)
+      const raw = wire.stream()
+      if (options.verify === false) return E.right({ body: raw, size })
+      const expectedSize = options.expectedSize ?? size
+      const verifier = verifyingStream(digest, expectedSize === undefined ? {} : { expectedSize })
+      pipeline(raw, verifier, () => undefined)
+      return E.right({ body: verifier, size })
+    },
+    holdUntilClosed
+  )
+
+/**
+ * Keeps the request's permit until the stream is closed (read to its end, failed or destroyed),
+ * and destroys it when the environment's signal is aborted first.
+ */
+const holdUntilClosed = (opened: OpenedBlob, release: Release, env: RegistryHttpEnv): void => {
+  const signal = env.signal
+  const onAbort = (): void => {
+    if (signal !== undefined) opened.body.destroy(cancelled(signal))
+  }
+  const done = (): void => {
+    signal?.removeEventListener('abort', onAbort)
+    release()
+  }
+  if (opened.body.closed || opened.body.destroyed) return done()
+  opened.body.once('close', done)
+  if (signal?.aborted === true) onAbort()
+  else signal?.addEventListener('abort', onAbort, { once: true })
+}
 
 /**
  * Maps an error a blob stream failed with to an `EcrError`: a verification failure is a

@@ -24,6 +24,7 @@ import type { EcrEnv, Logger, Timeouts } from '../Env'
 import type { EcrError } from '../EcrError'
 import type { RetryPolicy } from '../Retry'
 import { fromAwsError } from './awsError'
+import { withPermits } from './limiter'
 import { retrying } from './retry'
 
 /** An ECR command whose input is `I` and output `O` (what `new DescribeImagesCommand(...)` is). */
@@ -181,9 +182,12 @@ export const send =
   <I extends ServiceInputTypes, O extends ServiceOutputTypes>(
     command: EcrCommand<I, O>,
     id?: string
-  ): RTE.ReaderTaskEither<Pick<EcrEnv, 'ecr' | 'callTimeoutMs'>, EcrError, O> =>
+  ): RTE.ReaderTaskEither<Pick<EcrEnv, 'ecr' | 'callTimeoutMs' | 'limiter'>, EcrError, O> =>
   (env) =>
-    TE.tryCatch(() => attempt(env.ecr, command, callTimeoutOf(env)), fromAwsError(operationName(command), id))
+    TE.tryCatch(
+      () => withPermits(env.limiter, 1, () => attempt(env.ecr, command, callTimeoutOf(env))).then(E.getOrElseW(rejected)),
+      fromAwsError(operationName(command), id)
+    )
 
 /** Whether a rejection of `send` is worth another try (throttling, a transient service or network failure). */
 export const isRetryable = (e: unknown): boolean => {

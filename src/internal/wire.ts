@@ -18,6 +18,7 @@ import type * as RTE from 'fp-ts/ReaderTaskEither'
 import { pipeline, Readable, Transform, type TransformCallback } from 'node:stream'
 import type { EcrLogin, HttpEnv, Logger, Timeouts } from '../Env'
 import * as EcrError from '../EcrError'
+import { CANCELLED, cancelled, held, withPermits, type Release } from './limiter'
 import { loginRedactor, urlSecrets, type Redactor } from './redact'
 import { httpDefault } from '../Retry'
 import { retrying } from './retry'
@@ -26,8 +27,12 @@ import { retrying } from './retry'
 // model
 // -------------------------------------------------------------------------------------
 
-/** What the registry client reads from the environment: `HttpEnv` (fetch, dispatcher, retries, deadlines, logger). */
-export type RegistryHttpEnv = HttpEnv
+/**
+ * What the registry client reads from the environment: `HttpEnv` (fetch, dispatcher, retries,
+ * deadlines, logger, limiter), and the `signal` of the long operation it serves, if any: once it is
+ * aborted, no request starts, waits for a permit end, and requests in flight are aborted.
+ */
+export type RegistryHttpEnv = HttpEnv & { readonly signal?: AbortSignal }
 
 export type RegistryHttp<A> = RTE.ReaderTaskEither<RegistryHttpEnv, EcrError.EcrError, A>
 
@@ -152,7 +157,7 @@ export interface Deadline {
   readonly passed: Promise<Error>
 }
 
-export const makeDeadline = (): Deadline => {
+export const makeDeadline = (cancel?: AbortSignal): Deadline => {
   const controller = new AbortController()
   let timer: ReturnType<typeof setTimeout> | undefined
   let armed: { readonly ms: number; readonly what: string } | undefined
@@ -165,7 +170,31 @@ export const makeDeadline = (): Deadline => {
     if (timer !== undefined) clearTimeout(timer)
     timer = undefined
     armed = undefined
+    unlisten()
   }
+  // a cancellation counts while a deadline is armed: the listener goes with the timer, so a
+  // long operation's signal does not collect one listener per request
+  let listening = false
+  const onCancel = (): void => {
+    listening = false
+    if (expired !== undefined || cancel === undefined) return
+    if (timer !== undefined) clearTimeout(timer)
+    timer = undefined
+    expired = cancelled(cancel)
+    controller.abort(expired)
+    fire(expired)
+  }
+  const listen = (): void => {
+    if (cancel === undefined || listening) return
+    listening = true
+    cancel.addEventListener('abort', onCancel, { once: true })
+  }
+  const unlisten = (): void => {
+    if (cancel === undefined || !listening) return
+    listening = false
+    cancel.removeEventListener('abort', onCancel)
+  }
+  if (cancel?.aborted === true) onCancel()
   return {
     signal: controller.signal,
     arm: (ms, what) => {
@@ -175,9 +204,11 @@ export const makeDeadline = (): Deadline => {
         return
       }
       clear()
+      listen()
       armed = { ms, what }
       timer = setTimeout(() => {
         timer = undefined
+        unlisten()
         expired = Object.assign(new Error(`timed out: ${what} within ${ms} ms`), { name: 'TimeoutError', code: TIMEOUT })
         controller.abort(expired)
         fire(expired)
@@ -238,6 +269,7 @@ export const errorText = (e: unknown): string => {
 export const networkFailure = (method: string, url: string, e: unknown, redact: Redactor): Failure => {
   const code = errorCodeOf(e)
   if (code === NO_GLOBAL_FETCH) return fatal(EcrError.invalidArgument(e instanceof Error ? e.message : String(e)))
+  if (code === CANCELLED) return fatal(EcrError.httpError(method, redact.url(url), 0, 'cancelled'))
   const retryable =
     (code !== undefined && TRANSIENT_CODES.has(code)) ||
     (e instanceof Error && (e.name === 'TimeoutError' || /other side closed|socket hang up|terminated/i.test(e.message)))
@@ -472,7 +504,7 @@ export const exchange = async <W extends Answer>(
   for (let hop = 0; ; hop++) {
     const headers: Record<string, string> = { ...(x.headers ?? {}) }
     if (originOf(url) === target.origin) headers['authorization'] = target.authorization
-    const deadline = makeDeadline()
+    const deadline = makeDeadline(env.signal)
     let body: HopBody = undefined
     if (withBody && x.body !== undefined) {
       const b = x.body()
@@ -540,7 +572,7 @@ const withRetries = async <A>(
       attempt().catch((e: unknown) =>
         E.left<Failure, A>(fatal(EcrError.httpError('?', what, 0, `unexpected failure: ${target.redact.text(errorText(e))}`)))
       ),
-    (r) => E.isLeft(r) && r.left.retryable,
+    (r) => E.isLeft(r) && r.left.retryable && env.signal?.aborted !== true,
     {
       ...(sleep === undefined ? {} : { sleep: (ms: number) => Promise.resolve().then(() => sleep(ms)).catch(() => undefined) }),
       delayHint: (r) => (E.isLeft(r) ? r.left.retryAfterMs : undefined),
@@ -558,13 +590,42 @@ const withRetries = async <A>(
   return E.isLeft(result) ? E.left(result.left.error) : result
 }
 
-/** One operation: attempts (with retries) against the login's registry. */
+/** The failure of an operation cancelled before it started. */
+const cancelledBefore = (what: string, e: Error): EcrError.EcrError => EcrError.httpError('?', what, 0, e.message)
+
+/**
+ * One operation: attempts (with retries) against the login's registry, holding a permit of
+ * `env.limiter` throughout; the attempts run in an environment whose limiter is `held`, so an
+ * operation made of others takes no second permit. With `hold`, a successful result keeps the
+ * permit: `hold` gets its `Release` and calls it when the result is done with (a streamed body).
+ */
 export const operation =
-  <A>(login: EcrLogin, what: string, attempt: (env: RegistryHttpEnv, target: Target) => Attempt<A>): RegistryHttp<A> =>
+  <A>(
+    login: EcrLogin,
+    what: string,
+    attempt: (env: RegistryHttpEnv, target: Target) => Attempt<A>,
+    hold?: (a: A, release: Release, env: RegistryHttpEnv) => void
+  ): RegistryHttp<A> =>
   (env) =>
   async () => {
     const target = targetOf(login)
-    return E.isLeft(target) ? target : withRetries(env, target.right, what, () => attempt(env, target.right))
+    if (E.isLeft(target)) return target
+    if (env.signal?.aborted === true) return E.left(cancelledBefore(what, cancelled(env.signal)))
+    const inner: RegistryHttpEnv = env.limiter === undefined ? env : { ...env, limiter: held(env.limiter) }
+    const run = () => withRetries(inner, target.right, what, () => attempt(inner, target.right))
+    if (env.limiter === undefined || hold === undefined) {
+      const r = await withPermits(env.limiter, 1, run, env.signal)
+      return E.isLeft(r) ? E.left(cancelledBefore(what, r.left)) : r.right
+    }
+    const permit = await env.limiter.acquire(1, env.signal)
+    if (E.isLeft(permit)) return E.left(cancelledBefore(what, permit.left))
+    const r = await run().catch((e: unknown) => {
+      permit.right()
+      return E.left(EcrError.httpError('?', what, 0, `unexpected failure: ${target.right.redact.text(errorText(e))}`))
+    })
+    if (E.isRight(r)) hold(r.right, permit.right, env)
+    else permit.right()
+    return r
   }
 
 // -------------------------------------------------------------------------------------
