@@ -16,7 +16,7 @@
  * - `decode(encode(a)) = E.right(a)` for the codecs;
  * - `Manifest.parse(JSON.stringify(m)) = E.right(m)` for manifests and indexes;
  * - `LifecyclePolicy.codec` decodes every generated policy, and `toJson` is stable;
- * - a twin built with `makeTwin` from a `twinState` lists exactly its repositories and tags.
+ * - a twin seeded (`seedTwin`) with a `twinState` lists exactly its repositories and tags.
  *
  * fast-check is an optional peer dependency of ecr-fp-ts: install it (`npm i -D fast-check`) to use
  * this module. The root entry `ecr-fp-ts` does not load it.
@@ -32,7 +32,8 @@ import type * as Manifest from './Manifest'
 import type * as LifecyclePolicy from './LifecyclePolicy'
 import type * as Platform from './Platform'
 import type { AccountId, ImageDigest, ImageTag, Region, RepositoryName, ResourceTag } from './Primitives'
-import { InMemoryEcr } from './testing'
+import * as EcrErrors from './EcrError'
+import type { InMemoryEcr } from './testing'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -150,7 +151,7 @@ export interface TwinRepository {
 
 /**
  * A description of one registry's contents: repositories with images, their tags, platforms and
- * push times. `makeTwin` builds an `InMemoryEcr` holding it.
+ * push times. `seedTwin` fills an `InMemoryEcr` with it.
  *
  * @category model
  * @since 0.2.0
@@ -168,30 +169,6 @@ export interface TwinState {
   readonly region: Region
   /** Its repositories, distinct names, in creation order. */
   readonly repositories: ReadonlyArray<TwinRepository>
-}
-
-/**
- * What `makeTwin` returns: the twin, and what each push made.
- *
- * @category model
- * @since 0.2.0
- * @example
- * import * as Arb from 'ecr-fp-ts/arbitraries'
- * import * as E from 'fp-ts/Either'
- * import * as fc from 'fast-check'
- *
- * const [state] = fc.sample(Arb.twinState, 1)
- * assert.ok(state !== undefined)
- * const seeded = Arb.makeTwin(state)
- * assert.ok(E.isRight(seeded))
- * const twin: Arb.SeededTwin = seeded.right
- * assert.strictEqual(twin.pushed.length, state.repositories.flatMap((r) => r.images).length)
- */
-export interface SeededTwin {
-  /** The twin, holding the state. */
-  readonly twin: InMemoryEcr.InMemoryEcr
-  /** One pushed image per image of the state, repositories first, in the state's order. */
-  readonly pushed: ReadonlyArray<InMemoryEcr.PushedImage>
 }
 
 // -------------------------------------------------------------------------------------
@@ -264,11 +241,21 @@ const PARTITIONS: ReadonlyArray<PartitionRule> = [
     ]
   },
   { partition: 'aws-cn', suffix: 'amazonaws.com.cn', prefixes: ['cn'], regions: ['cn-north-1', 'cn-northwest-1'] },
-  { partition: 'aws-us-gov', suffix: 'amazonaws.com', prefixes: ['us-gov'], regions: ['us-gov-east-1', 'us-gov-west-1'] },
+  {
+    partition: 'aws-us-gov',
+    suffix: 'amazonaws.com',
+    prefixes: ['us-gov'],
+    regions: ['us-gov-east-1', 'us-gov-west-1']
+  },
   { partition: 'aws-iso', suffix: 'c2s.ic.gov', prefixes: ['us-iso'], regions: ['us-iso-east-1', 'us-iso-west-1'] },
   { partition: 'aws-iso-b', suffix: 'sc2s.sgov.gov', prefixes: ['us-isob'], regions: ['us-isob-east-1'] },
   { partition: 'aws-iso-e', suffix: 'cloud.adc-e.uk', prefixes: ['eu-isoe'], regions: ['eu-isoe-west-1'] },
-  { partition: 'aws-iso-f', suffix: 'csp.hci.ic.gov', prefixes: ['us-isof'], regions: ['us-isof-south-1', 'us-isof-east-1'] },
+  {
+    partition: 'aws-iso-f',
+    suffix: 'csp.hci.ic.gov',
+    prefixes: ['us-isof'],
+    regions: ['us-isof-south-1', 'us-isof-east-1']
+  },
   { partition: 'aws-eusc', suffix: 'amazonaws.eu', prefixes: ['eusc-de'], regions: ['eusc-de-east-1'] }
 ]
 
@@ -276,7 +263,14 @@ const PARTITIONS: ReadonlyArray<PartitionRule> = [
 const DIRECTIONS = ['north', 'south', 'east', 'west', 'central', 'northeast', 'northwest', 'southeast', 'southwest']
 
 /** The regions with `dkr.ecr-fips` registry hosts (ECR's FIPS endpoints). */
-const FIPS_REGIONS: ReadonlyArray<string> = ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'us-gov-east-1', 'us-gov-west-1']
+const FIPS_REGIONS: ReadonlyArray<string> = [
+  'us-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
+  'us-gov-east-1',
+  'us-gov-west-1'
+]
 
 const partitionOf = (region: string): PartitionRule =>
   // the longest matching prefix: `us-gov-west-1` is GovCloud, not `us`
@@ -299,6 +293,9 @@ const arnOf = (r: RepositoryRef): string =>
 // -------------------------------------------------------------------------------------
 // helpers
 // -------------------------------------------------------------------------------------
+
+/** Records are plain objects: fast-check 4 also makes objects without a prototype, which `toStrictEqual` tells apart. */
+const PLAIN = { noNullPrototype: true } as const
 
 const charOf = (alphabet: string): fc.Arbitrary<string> => fc.constantFrom(...alphabet)
 
@@ -430,7 +427,12 @@ const realisticTag = /*#__PURE__*/ fc.oneof(
   stringOf(HEX, 7, 7),
   stringOf(HEX, 40, 40),
   fc
-    .tuple(fc.integer({ min: 2015, max: 2030 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 }), fc.nat({ max: 999 }))
+    .tuple(
+      fc.integer({ min: 2015, max: 2030 }),
+      fc.integer({ min: 1, max: 12 }),
+      fc.integer({ min: 1, max: 28 }),
+      fc.nat({ max: 999 })
+    )
     .map(([y, m, d, b]) => `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}_build.${b}`),
   stringOf(HEX, 64, 64).map((h) => `sha256-${h}.sig`)
 )
@@ -491,7 +493,16 @@ const TAG_TEXT = `${UPPER}${LOWER}${DIGITS} _.:/=+-@éüßøçñ日本語`
 const TAG_KEY_FIRST = TAG_TEXT.replace(/a/gi, '')
 
 const resourceTagKey = /*#__PURE__*/ fc.oneof(
-  fc.constantFrom('team', 'env', 'Name', 'owner', 'cost-center', 'app.kubernetes.io/name', 'project:component', 'aws-cdk:subnet-name'),
+  fc.constantFrom(
+    'team',
+    'env',
+    'Name',
+    'owner',
+    'cost-center',
+    'app.kubernetes.io/name',
+    'project:component',
+    'aws-cdk:subnet-name'
+  ),
   fc.tuple(charOf(TAG_KEY_FIRST), stringOf(TAG_TEXT, 0, 40)).map(([c, rest]) => c + rest),
   fc.tuple(charOf(TAG_KEY_FIRST), stringOf(TAG_TEXT, 127, 127)).map(([c, rest]) => c + rest)
 )
@@ -515,14 +526,17 @@ const resourceTagKey = /*#__PURE__*/ fc.oneof(
  *   assert.ok(t.Key.length >= 1 && t.Key.length <= 128 && t.Value.length <= 256)
  * }), { numRuns: 20 })
  */
-export const resourceTag: fc.Arbitrary<ResourceTag> = /*#__PURE__*/ fc.record({
-  Key: resourceTagKey,
-  Value: fc.oneof(
-    fc.constantFrom('', 'platform', 'prod', 'payments', '1234'),
-    stringOf(TAG_TEXT, 0, 40),
-    stringOf(TAG_TEXT, 256, 256)
-  )
-})
+export const resourceTag: fc.Arbitrary<ResourceTag> = /*#__PURE__*/ fc.record(
+  {
+    Key: resourceTagKey,
+    Value: fc.oneof(
+      fc.constantFrom('', 'platform', 'prod', 'payments', '1234'),
+      stringOf(TAG_TEXT, 0, 40),
+      stringOf(TAG_TEXT, 256, 256)
+    )
+  },
+  PLAIN
+)
 
 // -------------------------------------------------------------------------------------
 // references
@@ -542,7 +556,7 @@ export const resourceTag: fc.Arbitrary<ResourceTag> = /*#__PURE__*/ fc.record({
  *
  * fc.assert(fc.property(Arb.registryRef, (r) => assert.deepStrictEqual(RegistryUri.toRef(RegistryUri.fromRef(r)), r)), { numRuns: 20 })
  */
-export const registryRef: fc.Arbitrary<RegistryRef> = /*#__PURE__*/ fc.record({ accountId, region })
+export const registryRef: fc.Arbitrary<RegistryRef> = /*#__PURE__*/ fc.record({ accountId, region }, PLAIN)
 
 /**
  * Repositories: a registry and a repository name.
@@ -559,7 +573,10 @@ export const registryRef: fc.Arbitrary<RegistryRef> = /*#__PURE__*/ fc.record({ 
  *
  * fc.assert(fc.property(Arb.repositoryRef, (r) => assert.deepStrictEqual(RepositoryUri.toRef(RepositoryUri.fromRef(r)), r)), { numRuns: 20 })
  */
-export const repositoryRef: fc.Arbitrary<RepositoryRef> = /*#__PURE__*/ fc.record({ accountId, region, repositoryName })
+export const repositoryRef: fc.Arbitrary<RepositoryRef> = /*#__PURE__*/ fc.record(
+  { accountId, region, repositoryName },
+  PLAIN
+)
 
 // -------------------------------------------------------------------------------------
 // platforms and manifests
@@ -596,10 +613,14 @@ const WINDOWS_BUILDS = [14393, 17763, 20348, 26100]
 
 const platformOf = (row: number): fc.Arbitrary<Platform.Platform> => {
   const rule = PLATFORMS[row] as PlatformRule
-  const base = fc.constantFrom(...rule.variants).map(
-    (variant): Platform.Platform =>
-      variant === undefined ? { os: rule.os, architecture: rule.architecture } : { os: rule.os, architecture: rule.architecture, variant }
-  )
+  const base = fc
+    .constantFrom(...rule.variants)
+    .map(
+      (variant): Platform.Platform =>
+        variant === undefined
+          ? { os: rule.os, architecture: rule.architecture }
+          : { os: rule.os, architecture: rule.architecture, variant }
+    )
   return rule.os === 'windows'
     ? fc
         .tuple(base, fc.constantFrom(...WINDOWS_BUILDS), fc.integer({ min: 1, max: 9999 }))
@@ -679,13 +700,19 @@ const ANNOTATION_KEYS = [
 ]
 
 const annotations: fc.Arbitrary<Readonly<Record<string, string>>> = /*#__PURE__*/ fc
-  .tuple(fc.subarray(ANNOTATION_KEYS, { minLength: 1 }), fc.array(fc.string({ unit: 'grapheme', maxLength: 30 }), { minLength: ANNOTATION_KEYS.length, maxLength: ANNOTATION_KEYS.length }))
+  .tuple(
+    fc.subarray(ANNOTATION_KEYS, { minLength: 1 }),
+    fc.array(fc.string({ unit: 'grapheme', maxLength: 30 }), {
+      minLength: ANNOTATION_KEYS.length,
+      maxLength: ANNOTATION_KEYS.length
+    })
+  )
   .map(([keys, values]) => Object.fromEntries(keys.map((k, i) => [k, values[i] ?? ''])))
 
 const FOREIGN_URL = 'https://mcr.microsoft.com/v2/windows/servercore/blobs/'
 
 const descriptor = (mediaType: string, min: number, max: number): fc.Arbitrary<Manifest.Descriptor> =>
-  fc.record({ mediaType: fc.constant(mediaType), digest: imageDigest, size: fc.integer({ min, max }) })
+  fc.record({ mediaType: fc.constant(mediaType), digest: imageDigest, size: fc.integer({ min, max }) }, PLAIN)
 
 /** A layer: 32 bytes (an empty tar, compressed) to 4 GiB. */
 const layerOf = (mediaType: string): fc.Arbitrary<Manifest.Descriptor> => descriptor(mediaType, 32, 4 * 1024 ** 3)
@@ -696,19 +723,22 @@ const foreignLayerOf = (mediaType: string): fc.Arbitrary<Manifest.Descriptor> =>
 const layersOf = (layer: fc.Arbitrary<Manifest.Descriptor>): fc.Arbitrary<ReadonlyArray<Manifest.Descriptor>> =>
   fc.array(layer, { maxLength: 8 })
 
-const dockerManifest: fc.Arbitrary<Manifest.DockerManifest> = /*#__PURE__*/ fc.record({
-  _tag: fc.constant('DockerManifest' as const),
-  schemaVersion: fc.constant(2 as const),
-  mediaType: fc.constant(MT.dockerManifest),
-  config: descriptor(MT.dockerConfig, 100, 100_000),
-  layers: layersOf(
-    fc.oneof(
-      { arbitrary: layerOf(MT.dockerLayer), weight: 8 },
-      { arbitrary: layerOf(MT.dockerLayerZstd), weight: 1 },
-      { arbitrary: foreignLayerOf(MT.dockerForeignLayer), weight: 1 }
+const dockerManifest: fc.Arbitrary<Manifest.DockerManifest> = /*#__PURE__*/ fc.record(
+  {
+    _tag: fc.constant('DockerManifest' as const),
+    schemaVersion: fc.constant(2 as const),
+    mediaType: fc.constant(MT.dockerManifest),
+    config: descriptor(MT.dockerConfig, 100, 100_000),
+    layers: layersOf(
+      fc.oneof(
+        { arbitrary: layerOf(MT.dockerLayer), weight: 8 },
+        { arbitrary: layerOf(MT.dockerLayerZstd), weight: 1 },
+        { arbitrary: foreignLayerOf(MT.dockerForeignLayer), weight: 1 }
+      )
     )
-  )
-})
+  },
+  PLAIN
+)
 
 const ociImageManifest: fc.Arbitrary<Manifest.OciManifest> = /*#__PURE__*/ fc.record(
   {
@@ -726,7 +756,7 @@ const ociImageManifest: fc.Arbitrary<Manifest.OciManifest> = /*#__PURE__*/ fc.re
     ),
     annotations
   },
-  { requiredKeys: ['_tag', 'schemaVersion', 'mediaType', 'config', 'layers'] }
+  { ...PLAIN, requiredKeys: ['_tag', 'schemaVersion', 'mediaType', 'config', 'layers'] }
 )
 
 /** An OCI artifact (a signature, an SBOM, an attestation) that refers to an image: `subject`. */
@@ -740,7 +770,7 @@ const ociArtifact: fc.Arbitrary<Manifest.OciManifest> = /*#__PURE__*/ fc
       subject: descriptor(MT.ociManifest, 200, 20_000),
       annotations
     },
-    { requiredKeys: ['artifactType', 'config', 'layerSize', 'layers', 'subject'] }
+    { ...PLAIN, requiredKeys: ['artifactType', 'config', 'layerSize', 'layers', 'subject'] }
   )
   .map(
     (a): Manifest.OciManifest => ({
@@ -780,13 +810,18 @@ export const manifest: fc.Arbitrary<Manifest.SingleManifest> = /*#__PURE__*/ fc.
 )
 
 const dockerList: fc.Arbitrary<Manifest.DockerManifestList> = /*#__PURE__*/ platformsOf(6)
-  .chain((ps) => fc.tuple(...ps.map((p) => descriptor(MT.dockerManifest, 200, 20_000).map((d) => ({ ...d, platform: p })))))
+  .chain((ps) =>
+    fc.tuple(...ps.map((p) => descriptor(MT.dockerManifest, 200, 20_000).map((d) => ({ ...d, platform: p }))))
+  )
   .map((manifests) => ({ _tag: 'DockerManifestList', schemaVersion: 2, mediaType: MT.dockerManifestList, manifests }))
 
 /** An image entry of an OCI index, and perhaps its buildx attestation entry. */
 const ociEntries = (p: Platform.Platform): fc.Arbitrary<ReadonlyArray<Manifest.Descriptor>> =>
   fc
-    .tuple(descriptor(MT.ociManifest, 200, 20_000), fc.option(descriptor(MT.ociManifest, 200, 20_000), { nil: undefined }))
+    .tuple(
+      descriptor(MT.ociManifest, 200, 20_000),
+      fc.option(descriptor(MT.ociManifest, 200, 20_000), { nil: undefined })
+    )
     .map(([image, attestation]) => [
       { ...image, platform: p },
       ...(attestation === undefined
@@ -794,7 +829,10 @@ const ociEntries = (p: Platform.Platform): fc.Arbitrary<ReadonlyArray<Manifest.D
         : [
             {
               ...attestation,
-              annotations: { 'vnd.docker.reference.digest': image.digest, 'vnd.docker.reference.type': 'attestation-manifest' },
+              annotations: {
+                'vnd.docker.reference.digest': image.digest,
+                'vnd.docker.reference.type': 'attestation-manifest'
+              },
               platform: { os: 'unknown', architecture: 'unknown' }
             }
           ])
@@ -895,7 +933,13 @@ export const imageRef: fc.Arbitrary<ImageRef> = /*#__PURE__*/ fc
  */
 export const registryUriParts: fc.Arbitrary<RegistryUriParts> = /*#__PURE__*/ fc.oneof(
   { arbitrary: registryRef, weight: 4 },
-  { arbitrary: fc.record({ accountId, region: fc.constantFrom(...FIPS_REGIONS).map((r) => r as Region), fips: fc.constant(true as const) }), weight: 1 }
+  {
+    arbitrary: fc.record(
+      { accountId, region: fc.constantFrom(...FIPS_REGIONS).map((r) => r as Region), fips: fc.constant(true as const) },
+      PLAIN
+    ),
+    weight: 1
+  }
 )
 
 /**
@@ -937,7 +981,13 @@ export const repositoryUriParts: fc.Arbitrary<RepositoryUriParts> = /*#__PURE__*
  * }), { numRuns: 20 })
  */
 export const imageUriParts: fc.Arbitrary<ImageUriParts> = /*#__PURE__*/ fc
-  .tuple(repositoryUriParts, fc.oneof(imageTag.map((tag) => ({ tag })), imageDigest.map((digest) => ({ digest }))))
+  .tuple(
+    repositoryUriParts,
+    fc.oneof(
+      imageTag.map((tag) => ({ tag })),
+      imageDigest.map((digest) => ({ digest }))
+    )
+  )
   .map(([r, reference]) => ({ ...r, ...reference }))
 
 /**
@@ -1022,11 +1072,16 @@ const tagPrefix = /*#__PURE__*/ tagOfLength(1, 16)
 const tagPattern = /*#__PURE__*/ fc
   .integer({ min: 0, max: 4 })
   .chain((wildcards) =>
-    fc.tuple(
-      stringOf(TAG_REST, wildcards === 0 ? 1 : 0, 10),
-      fc.array(stringOf(TAG_REST, 1, 10), { minLength: Math.max(0, wildcards - 1), maxLength: Math.max(0, wildcards - 1) }),
-      stringOf(TAG_REST, 0, 10)
-    ).map(([first, middle, last]) => (wildcards === 0 ? first : [first, ...middle, last].join('*')))
+    fc
+      .tuple(
+        stringOf(TAG_REST, wildcards === 0 ? 1 : 0, 10),
+        fc.array(stringOf(TAG_REST, 1, 10), {
+          minLength: Math.max(0, wildcards - 1),
+          maxLength: Math.max(0, wildcards - 1)
+        }),
+        stringOf(TAG_REST, 0, 10)
+      )
+      .map(([first, middle, last]) => (wildcards === 0 ? first : [first, ...middle, last].join('*')))
   )
 
 /** The set a prefix list stands for, as a key: two lists with the same key select the same images. */
@@ -1049,11 +1104,30 @@ const transition = { type: 'transition', targetStorageClass: 'archive' } as cons
 const days = (min: number) => fc.integer({ min, max: 3650 })
 
 const standardCount: fc.Arbitrary<StandardCount> = /*#__PURE__*/ fc.oneof(
-  fc.integer({ min: 1, max: 10_000 }).map((n) => ({ countType: 'imageCountMoreThan' as const, countNumber: n, action: expire })),
-  days(1).map((n) => ({ countType: 'sinceImagePushed' as const, countUnit: 'days' as const, countNumber: n, action: expire })),
-  fc.integer({ min: 1, max: 10_000 }).map((n) => ({ countType: 'imageCountMoreThan' as const, countNumber: n, action: transition })),
-  days(1).map((n) => ({ countType: 'sinceImagePushed' as const, countUnit: 'days' as const, countNumber: n, action: transition })),
-  days(1).map((n) => ({ countType: 'sinceImagePulled' as const, countUnit: 'days' as const, countNumber: n, action: transition }))
+  fc
+    .integer({ min: 1, max: 10_000 })
+    .map((n) => ({ countType: 'imageCountMoreThan' as const, countNumber: n, action: expire })),
+  days(1).map((n) => ({
+    countType: 'sinceImagePushed' as const,
+    countUnit: 'days' as const,
+    countNumber: n,
+    action: expire
+  })),
+  fc
+    .integer({ min: 1, max: 10_000 })
+    .map((n) => ({ countType: 'imageCountMoreThan' as const, countNumber: n, action: transition })),
+  days(1).map((n) => ({
+    countType: 'sinceImagePushed' as const,
+    countUnit: 'days' as const,
+    countNumber: n,
+    action: transition
+  })),
+  days(1).map((n) => ({
+    countType: 'sinceImagePulled' as const,
+    countUnit: 'days' as const,
+    countNumber: n,
+    action: transition
+  }))
 )
 
 /** Archived images are only expired, by the days since their archiving (at least 90). */
@@ -1098,12 +1172,19 @@ const classRules = (archive: boolean, maxTagged: number): fc.Arbitrary<ReadonlyA
   })
   const patternLists = fc.array(fc.array(tagPattern, { minLength: 1, maxLength: 4 }), { maxLength: maxTagged })
   return fc
-    .record({
-      prefixed: prefixLists.chain((ls) => fc.tuple(...ls.map((tagPrefixList) => rule(fc.constant({ tagStatus: 'tagged' as const, tagPrefixList }))))),
-      patterned: patternLists.chain((ls) => fc.tuple(...ls.map((tagPatternList) => rule(fc.constant({ tagStatus: 'tagged' as const, tagPatternList }))))),
-      untagged: fc.option(rule(fc.constant({ tagStatus: 'untagged' as const })), { nil: undefined }),
-      any: fc.option(rule(fc.constant({ tagStatus: 'any' as const })), { nil: undefined })
-    })
+    .record(
+      {
+        prefixed: prefixLists.chain((ls) =>
+          fc.tuple(...ls.map((tagPrefixList) => rule(fc.constant({ tagStatus: 'tagged' as const, tagPrefixList }))))
+        ),
+        patterned: patternLists.chain((ls) =>
+          fc.tuple(...ls.map((tagPatternList) => rule(fc.constant({ tagStatus: 'tagged' as const, tagPatternList }))))
+        ),
+        untagged: fc.option(rule(fc.constant({ tagStatus: 'untagged' as const })), { nil: undefined }),
+        any: fc.option(rule(fc.constant({ tagStatus: 'any' as const })), { nil: undefined })
+      },
+      PLAIN
+    )
     .chain(({ prefixed, patterned, untagged, any }) => {
       const before = [...prefixed, ...patterned, ...(untagged === undefined ? [] : [untagged])]
       return fc
@@ -1142,8 +1223,12 @@ export const lifecycleRule: fc.Arbitrary<LifecyclePolicy.Rule> = /*#__PURE__*/ f
   .tuple(
     fc.boolean(),
     fc.oneof(
-      fc.uniqueArray(tagPrefix, { minLength: 1, maxLength: 4 }).map((tagPrefixList): Tagging => ({ tagStatus: 'tagged', tagPrefixList })),
-      fc.array(tagPattern, { minLength: 1, maxLength: 4 }).map((tagPatternList): Tagging => ({ tagStatus: 'tagged', tagPatternList })),
+      fc
+        .uniqueArray(tagPrefix, { minLength: 1, maxLength: 4 })
+        .map((tagPrefixList): Tagging => ({ tagStatus: 'tagged', tagPrefixList })),
+      fc
+        .array(tagPattern, { minLength: 1, maxLength: 4 })
+        .map((tagPatternList): Tagging => ({ tagStatus: 'tagged', tagPatternList })),
       fc.constantFrom<Tagging>({ tagStatus: 'untagged' }, { tagStatus: 'any' })
     ),
     standardCount,
@@ -1181,14 +1266,17 @@ export const lifecycleRule: fc.Arbitrary<LifecyclePolicy.Rule> = /*#__PURE__*/ f
  * }), { numRuns: 20 })
  */
 export const lifecyclePolicy: fc.Arbitrary<LifecyclePolicy.LifecyclePolicy> = /*#__PURE__*/ fc
-  .record({
-    standard: classRules(false, 4),
-    archive: fc.oneof({ arbitrary: fc.constant([]), weight: 2 }, { arbitrary: classRules(true, 2), weight: 1 }),
-    fallback: fallbackRule,
-    // a rule's place among the other class's rules: any interleaving keeps each class's order
-    interleaving: fc.array(fc.boolean(), { minLength: MAX_RULES, maxLength: MAX_RULES }),
-    priorities: fc.uniqueArray(fc.integer({ min: 1, max: 999 }), { minLength: MAX_RULES, maxLength: MAX_RULES })
-  })
+  .record(
+    {
+      standard: classRules(false, 4),
+      archive: fc.oneof({ arbitrary: fc.constant([]), weight: 2 }, { arbitrary: classRules(true, 2), weight: 1 }),
+      fallback: fallbackRule,
+      // a rule's place among the other class's rules: any interleaving keeps each class's order
+      interleaving: fc.array(fc.boolean(), { minLength: MAX_RULES, maxLength: MAX_RULES }),
+      priorities: fc.uniqueArray(fc.integer({ min: 1, max: 999 }), { minLength: MAX_RULES, maxLength: MAX_RULES })
+    },
+    PLAIN
+  )
   .map(({ standard, archive, fallback, interleaving, priorities }) => {
     const s = standard.length + archive.length === 0 ? [fallback] : [...standard]
     const a = [...archive]
@@ -1210,30 +1298,41 @@ const SECOND = 1000
 const PUSH_FROM = Date.UTC(2015, 0, 1) / SECOND
 const PUSH_TO = Date.UTC(2030, 0, 1) / SECOND
 
-const twinImageShape = /*#__PURE__*/ fc.record({
-  platforms: fc.oneof({ arbitrary: platformOf(0).map((p) => [p]), weight: 2 }, { arbitrary: platformsOf(4), weight: 1 }),
-  wrapSingle: fc.boolean(),
-  format: fc.constantFrom('docker' as const, 'oci' as const),
-  layers: fc.integer({ min: 0, max: 3 }),
-  seconds: fc.integer({ min: PUSH_FROM, max: PUSH_TO - 1 })
-})
+const twinImageShape = /*#__PURE__*/ fc.record(
+  {
+    platforms: fc.oneof(
+      { arbitrary: platformOf(0).map((p) => [p]), weight: 2 },
+      { arbitrary: platformsOf(4), weight: 1 }
+    ),
+    wrapSingle: fc.boolean(),
+    format: fc.constantFrom('docker' as const, 'oci' as const),
+    layers: fc.integer({ min: 0, max: 3 }),
+    seconds: fc.integer({ min: PUSH_FROM, max: PUSH_TO - 1 })
+  },
+  PLAIN
+)
 
 const MAX_TAGS = 8
 
 /** The twin's partitions: `aws`, `aws-cn` and `aws-us-gov`. */
 const twinRegion: fc.Arbitrary<Region> = /*#__PURE__*/ fc
-  .constantFrom(...PARTITIONS.filter((p) => ['aws', 'aws-cn', 'aws-us-gov'].includes(p.partition)).flatMap((p) => p.regions))
+  .constantFrom(
+    ...PARTITIONS.filter((p) => ['aws', 'aws-cn', 'aws-us-gov'].includes(p.partition)).flatMap((p) => p.regions)
+  )
   .map((r) => r as Region)
 
 const twinRepository: fc.Arbitrary<TwinRepository> = /*#__PURE__*/ fc
-  .record({
-    repositoryName,
-    imageTagMutability: fc.constantFrom('MUTABLE' as const, 'IMMUTABLE' as const),
-    tags: fc.uniqueArray(resourceTag, { maxLength: 3, selector: (t) => t.Key }),
-    shapes: fc.uniqueArray(twinImageShape, { maxLength: 5, selector: (i) => i.seconds }),
-    imageTags: fc.uniqueArray(imageTag, { maxLength: MAX_TAGS }),
-    owners: fc.array(fc.nat(), { minLength: MAX_TAGS, maxLength: MAX_TAGS })
-  })
+  .record(
+    {
+      repositoryName,
+      imageTagMutability: fc.constantFrom('MUTABLE' as const, 'IMMUTABLE' as const),
+      tags: fc.uniqueArray(resourceTag, { maxLength: 3, selector: (t) => t.Key }),
+      shapes: fc.uniqueArray(twinImageShape, { maxLength: 5, selector: (i) => i.seconds }),
+      imageTags: fc.uniqueArray(imageTag, { maxLength: MAX_TAGS }),
+      owners: fc.array(fc.nat(), { minLength: MAX_TAGS, maxLength: MAX_TAGS })
+    },
+    PLAIN
+  )
   .map(({ repositoryName, imageTagMutability, tags, shapes, imageTags, owners }) => ({
     repositoryName,
     imageTagMutability,
@@ -1255,23 +1354,24 @@ const twinRepository: fc.Arbitrary<TwinRepository> = /*#__PURE__*/ fc
  * `aws-us-gov` partitions, which the twin serves), and 0 to 4 repositories (distinct
  * names, mutable or immutable tags, 0 to 3 resource tags), each with 0 to 5 images: tags none of
  * which two images share, 1 to 4 platforms (an index, or one manifest), Docker or OCI format, 0 to
- * 3 layers, distinct push times. Build the twin with `makeTwin`.
+ * 3 layers, distinct push times. Fill a twin with it with `seedTwin`.
  *
- * Law: the twin `makeTwin(s)` builds lists exactly the repositories of `s`, and each tag of `s`
- * names the image pushed for it.
+ * Law: a twin seeded with `s` lists exactly the repositories of `s`, and each tag of `s` names the
+ * image pushed for it.
  *
  * @category twin states
  * @since 0.2.0
  * @example
  * import * as Arb from 'ecr-fp-ts/arbitraries'
  * import * as Registry from 'ecr-fp-ts/Registry'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
  * import * as E from 'fp-ts/Either'
  * import * as fc from 'fast-check'
  *
  * const listsItsRepositories = fc.asyncProperty(Arb.twinState, async (state) => {
- *   const seeded = Arb.makeTwin(state)
- *   assert.ok(E.isRight(seeded))
- *   const listed = await Registry.listRepositories()(seeded.right.twin.env)()
+ *   const twin = InMemoryEcr.make({ accountId: state.accountId, region: state.region })
+ *   assert.ok(E.isRight(Arb.seedTwin(twin, state)))
+ *   const listed = await Registry.listRepositories()(twin.env)()
  *   assert.ok(E.isRight(listed))
  *   assert.deepStrictEqual(
  *     listed.right.map((r) => r.repositoryName).sort(),
@@ -1280,52 +1380,75 @@ const twinRepository: fc.Arbitrary<TwinRepository> = /*#__PURE__*/ fc
  * })
  * fc.assert(listsItsRepositories, { numRuns: 10 }).then(() => assert.ok(true))
  */
-export const twinState: fc.Arbitrary<TwinState> = /*#__PURE__*/ fc.record({
-  accountId,
-  region: twinRegion,
-  repositories: fc.uniqueArray(twinRepository, { maxLength: 4, selector: (r) => r.repositoryName })
-})
+export const twinState: fc.Arbitrary<TwinState> = /*#__PURE__*/ fc.record(
+  {
+    accountId,
+    region: twinRegion,
+    repositories: fc.uniqueArray(twinRepository, { maxLength: 4, selector: (r) => r.repositoryName })
+  },
+  PLAIN
+)
 
 /**
- * An `InMemoryEcr` for the state's account and region holding the state: each repository created
- * (`createRepository` with its tag mutability and resource tags), then each image pushed in order
- * (`pushImage` with its tags, platforms, format, layers and push time). `options` go to
- * `InMemoryEcr.make` (a clock, a seed, latencies, ...). A `Left` is what the twin answered
- * (never for a state from `twinState`).
+ * Fills a twin with a state: each repository created (`createRepository` with its tag mutability
+ * and resource tags), then each image pushed in order (`pushImage` with its tags, platforms,
+ * format, layers and push time). Returns what each push made, one per image of the state,
+ * repositories first, in the state's order. Make the twin with `InMemoryEcr.make` for the state's
+ * account and region (and any other options: a clock, latencies, faults); a twin of another
+ * registry is an `InvalidArgument`. Another `Left` is what the twin answered (never for a state
+ * from `twinState` and a fresh twin).
+ *
+ * This module does not load the twin (the AWS SDK and undici): it only fills the one it is given.
  *
  * @category twin states
  * @since 0.2.0
  * @example
  * import * as Arb from 'ecr-fp-ts/arbitraries'
+ * import type { AccountId, ImageTag, Region, RepositoryName } from 'ecr-fp-ts/Primitives'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
  * import * as E from 'fp-ts/Either'
  *
  * const state: Arb.TwinState = {
- *   accountId: '111122223333' as Arb.TwinState['accountId'],
- *   region: 'eu-west-1' as Arb.TwinState['region'],
+ *   accountId: '111122223333' as AccountId,
+ *   region: 'eu-west-1' as Region,
  *   repositories: [
  *     {
- *       repositoryName: 'team/app' as Arb.TwinRepository['repositoryName'],
+ *       repositoryName: 'team/app' as RepositoryName,
  *       imageTagMutability: 'IMMUTABLE',
  *       tags: [{ Key: 'team', Value: 'platform' }],
  *       images: [
  *         { tags: [], platforms: [{ os: 'linux', architecture: 'amd64' }], index: false, format: 'docker', layers: 1, pushedAt: new Date('2024-01-01') },
- *         { tags: ['v1' as Arb.TwinImage['tags'][number]], platforms: [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64' }], index: true, format: 'oci', layers: 2, pushedAt: new Date('2024-02-01') }
+ *         {
+ *           tags: ['v1' as ImageTag],
+ *           platforms: [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64' }],
+ *           index: true,
+ *           format: 'oci',
+ *           layers: 2,
+ *           pushedAt: new Date('2024-02-01')
+ *         }
  *       ]
  *     }
  *   ]
  * }
- * const seeded = Arb.makeTwin(state)
- * assert.ok(E.isRight(seeded))
- * const { twin, pushed } = seeded.right
- * assert.strictEqual(twin.accountId, '111122223333')
- * assert.strictEqual(twin.tagsOf('team/app').get('v1'), pushed[1]?.imageDigest)
- * assert.strictEqual(pushed[1]?.children.length, 2)
+ * const twin = InMemoryEcr.make({ accountId: state.accountId, region: state.region })
+ * const pushed = Arb.seedTwin(twin, state)
+ * assert.ok(E.isRight(pushed))
+ * assert.strictEqual(twin.tagsOf('team/app').get('v1'), pushed.right[1]?.imageDigest)
+ * assert.strictEqual(pushed.right[1]?.children.length, 2)
+ * // a twin of another registry
+ * assert.ok(E.isLeft(Arb.seedTwin(InMemoryEcr.make(), state)))
  */
-export const makeTwin = (
-  state: TwinState,
-  options: Omit<InMemoryEcr.Options, 'accountId' | 'region'> = {}
-): E.Either<EcrError, SeededTwin> => {
-  const twin = InMemoryEcr.make({ ...options, accountId: state.accountId, region: state.region })
+export const seedTwin = (
+  twin: InMemoryEcr.InMemoryEcr,
+  state: TwinState
+): E.Either<EcrError, ReadonlyArray<InMemoryEcr.PushedImage>> => {
+  if (twin.accountId !== state.accountId || twin.region !== state.region) {
+    return E.left(
+      EcrErrors.invalidArgument(
+        `the state is of registry ${state.accountId} in ${state.region}, the twin of ${twin.accountId} in ${twin.region}`
+      )
+    )
+  }
   const pushed: Array<InMemoryEcr.PushedImage> = []
   for (const repository of state.repositories) {
     const created = twin.createRepository(repository.repositoryName, {
@@ -1347,7 +1470,7 @@ export const makeTwin = (
       pushed.push(result.right)
     }
   }
-  return E.right({ twin, pushed })
+  return E.right(pushed)
 }
 
 // -------------------------------------------------------------------------------------
@@ -1684,9 +1807,14 @@ const accountIdMistakes: AccountIdMistakes = {
   tooShort: /*#__PURE__*/ stringOf(DIGITS, 1, 11),
   tooLong: /*#__PURE__*/ stringOf(DIGITS, 13, 20),
   withDashes: /*#__PURE__*/ accountId.map((id) => `${id.slice(0, 4)}-${id.slice(4, 8)}-${id.slice(8)}`),
-  notADigit: /*#__PURE__*/ fc.tuple(accountId, fc.nat(), charOf(LOOK_ALIKES)).map(([id, at, c]) => replaceAt(id, at, c)),
+  notADigit: /*#__PURE__*/ fc
+    .tuple(accountId, fc.nat(), charOf(LOOK_ALIKES))
+    .map(([id, at, c]) => replaceAt(id, at, c)),
   alias: /*#__PURE__*/ fc
-    .tuple(fc.constantFrom('acme', 'payments', 'team', 'my-company'), fc.constantFrom('prod', 'dev', 'staging', 'sandbox'))
+    .tuple(
+      fc.constantFrom('acme', 'payments', 'team', 'my-company'),
+      fc.constantFrom('prod', 'dev', 'staging', 'sandbox')
+    )
     .map(([a, b]) => `${a}-${b}`),
   empty: /*#__PURE__*/ fc.constant('')
 }
@@ -1695,7 +1823,14 @@ const accountIdMistakes: AccountIdMistakes = {
 
 const WRONG_PREFIXES = ['mars', 'uk', 'de', 'asia', 'europe', 'usa', 'gov', 'eu-gov', 'cn-gov', 'us-iso-b']
 const WRONG_DIRECTIONS = ['up', 'down', 'centre', 'middle', 'northnorth', 'norteast', 'western', 'e', 'w']
-const DISPLAY_NAMES = ['US East (N. Virginia)', 'US West (Oregon)', 'Europe (Ireland)', 'Asia Pacific (Tokyo)', 'Frankfurt', 'Oregon']
+const DISPLAY_NAMES = [
+  'US East (N. Virginia)',
+  'US West (Oregon)',
+  'Europe (Ireland)',
+  'Asia Pacific (Tokyo)',
+  'Frankfurt',
+  'Oregon'
+]
 
 const regionPrefix = /*#__PURE__*/ fc.constantFrom(...PARTITIONS.flatMap((p) => p.prefixes))
 const regionDirection = /*#__PURE__*/ fc.constantFrom(...DIRECTIONS)
@@ -1715,7 +1850,11 @@ const regionMistakes: RegionMistakes = {
     .tuple(
       regionPrefix,
       regionDirection,
-      fc.oneof(fc.constant('0'), fc.integer({ min: 0, max: 9 }).map((n) => `0${n}`), fc.integer({ min: 100, max: 999 }).map(String))
+      fc.oneof(
+        fc.constant('0'),
+        fc.integer({ min: 0, max: 9 }).map((n) => `0${n}`),
+        fc.integer({ min: 100, max: 999 }).map(String)
+      )
     )
     .map(([p, d, n]) => `${p}-${d}-${n}`),
   displayName: /*#__PURE__*/ fc.constantFrom(...DISPLAY_NAMES),
@@ -1733,7 +1872,9 @@ const nameComponents = /*#__PURE__*/ fc.array(nameComponent, { minLength: 1, max
 const repositoryNameMistakes: RepositoryNameMistakes = {
   upperCase: /*#__PURE__*/ fc.tuple(shortName, fc.nat(), charOf(UPPER)).map(([n, at, c]) => insertAt(n, at, c)),
   tooShort: /*#__PURE__*/ charOf(`${LOWER}${DIGITS}`),
-  tooLong: /*#__PURE__*/ fc.tuple(shortName, fc.integer({ min: MAX_NAME + 1, max: 300 })).map(([n, length]) => padName(n, length)),
+  tooLong: /*#__PURE__*/ fc
+    .tuple(shortName, fc.integer({ min: MAX_NAME + 1, max: 300 }))
+    .map(([n, length]) => padName(n, length)),
   leadingSeparator: /*#__PURE__*/ fc.tuple(fc.constantFrom('.', '_', '-'), shortName).map(([s, n]) => s + n),
   trailingSeparator: /*#__PURE__*/ fc.tuple(shortName, fc.constantFrom('.', '_', '-')).map(([n, s]) => n + s),
   emptyComponent: /*#__PURE__*/ fc
@@ -1776,7 +1917,13 @@ const hexOfLength = (n: number): fc.Arbitrary<string> => stringOf(HEX, n, n)
 
 const imageDigestMistakes: ImageDigestMistakes = {
   upperCaseHex: /*#__PURE__*/ fc
-    .tuple(fc.constantFrom(['sha256', 64] as const, ['sha512', 128] as const).chain(([a, n]) => hexOfLength(n).map((h) => [a, h] as const)), fc.nat(), charOf('ABCDEF'))
+    .tuple(
+      fc
+        .constantFrom(['sha256', 64] as const, ['sha512', 128] as const)
+        .chain(([a, n]) => hexOfLength(n).map((h) => [a, h] as const)),
+      fc.nat(),
+      charOf('ABCDEF')
+    )
     .map(([[a, h], at, c]) => `${a}:${replaceAt(h, at, c)}`),
   wrongLength: /*#__PURE__*/ fc
     .oneof(
@@ -1790,7 +1937,13 @@ const imageDigestMistakes: ImageDigestMistakes = {
     .tuple(hexOfLength(64), fc.nat(), charOf('ghijklmnopqrstuvwxyz-_.'))
     .map(([h, at, c]) => `sha256:${replaceAt(h, at, c)}`),
   unknownAlgorithm: /*#__PURE__*/ fc
-    .constantFrom(['md5', 32] as const, ['sha1', 40] as const, ['sha384', 96] as const, ['blake3', 64] as const, ['SHA256', 64] as const)
+    .constantFrom(
+      ['md5', 32] as const,
+      ['sha1', 40] as const,
+      ['sha384', 96] as const,
+      ['blake3', 64] as const,
+      ['SHA256', 64] as const
+    )
     .chain(([a, n]) => hexOfLength(n).map((h) => `${a}:${h}`)),
   missingAlgorithm: /*#__PURE__*/ fc.constantFrom(64, 128).chain(hexOfLength),
   tagSchemaForm: /*#__PURE__*/ hexOfLength(64).map((h) => `sha256-${h}`),
@@ -1800,7 +1953,15 @@ const imageDigestMistakes: ImageDigestMistakes = {
 // registry URIs
 
 /** Domains that are not ECR's: none is a partition's suffix. */
-const WRONG_DOMAINS = ['amazonaws.co', 'amazon.com', 'aws.com', 'amazonaws', 'amazonaws.com.evil.example', 'amazonaws.org', 'amazonaws.com.c']
+const WRONG_DOMAINS = [
+  'amazonaws.co',
+  'amazon.com',
+  'aws.com',
+  'amazonaws',
+  'amazonaws.com.evil.example',
+  'amazonaws.org',
+  'amazonaws.com.c'
+]
 
 const SUFFIXES: ReadonlyArray<string> = [...new Set(PARTITIONS.map((p) => p.suffix))]
 
@@ -1809,13 +1970,16 @@ const nonFipsRegion = /*#__PURE__*/ fc.constantFrom(
   ...PARTITIONS.filter((p) => p.partition !== 'aws' && p.partition !== 'aws-us-gov').flatMap((p) => p.regions)
 )
 
-const hostWith = (account: string, r: string, domain: string, service = 'dkr.ecr'): string => `${account}.${service}.${r}.${domain}`
+const hostWith = (account: string, r: string, domain: string, service = 'dkr.ecr'): string =>
+  `${account}.${service}.${r}.${domain}`
 
 /** Mistakes of the account id and region that keep a host's shape (no `.` or space inside). */
 const hostSafe = (s: string): boolean => !/[.\s]/.test(s) && s.length > 0
 
 const registryUriMistakes: RegistryUriMistakes = {
-  withScheme: /*#__PURE__*/ fc.tuple(fc.constantFrom('https://', 'http://', 'docker://', 'oci://'), registryUri).map(([s, u]) => s + u),
+  withScheme: /*#__PURE__*/ fc
+    .tuple(fc.constantFrom('https://', 'http://', 'docker://', 'oci://'), registryUri)
+    .map(([s, u]) => s + u),
   withPath: /*#__PURE__*/ fc.tuple(registryUri, fc.oneof(fc.constant(''), repositoryName)).map(([u, n]) => `${u}/${n}`),
   withPort: /*#__PURE__*/ fc.tuple(registryUri, fc.constantFrom(443, 5000, 80)).map(([u, p]) => `${u}:${p}`),
   upperCase: /*#__PURE__*/ registryUri.map((u) => u.toUpperCase()),
@@ -1828,12 +1992,10 @@ const registryUriMistakes: RegistryUriMistakes = {
   wrongDomain: /*#__PURE__*/ fc
     .tuple(registryRef, fc.constantFrom(...WRONG_DOMAINS))
     .map(([r, d]) => hostWith(r.accountId, r.region, d)),
-  partitionDomain: /*#__PURE__*/ fc
-    .tuple(registryRef, fc.nat())
-    .map(([r, at]) => {
-      const others = SUFFIXES.filter((s) => s !== partitionOf(r.region).suffix)
-      return hostWith(r.accountId, r.region, others[at % others.length] ?? 'amazonaws.com.cn')
-    }),
+  partitionDomain: /*#__PURE__*/ fc.tuple(registryRef, fc.nat()).map(([r, at]) => {
+    const others = SUFFIXES.filter((s) => s !== partitionOf(r.region).suffix)
+    return hostWith(r.accountId, r.region, others[at % others.length] ?? 'amazonaws.com.cn')
+  }),
   fipsWithoutEndpoint: /*#__PURE__*/ fc
     .tuple(accountId, nonFipsRegion)
     .map(([a, r]) => hostWith(a, r, partitionOf(r).suffix, 'dkr.ecr-fips')),
@@ -1874,11 +2036,16 @@ const repositoryUriMistakes: RepositoryUriMistakes = {
 
 // image URIs
 
-const reference = /*#__PURE__*/ fc.oneof(imageTag.map((t) => `:${t}`), imageDigest.map((d) => `@${d}`))
+const reference = /*#__PURE__*/ fc.oneof(
+  imageTag.map((t) => `:${t}`),
+  imageDigest.map((d) => `@${d}`)
+)
 
 const imageUriMistakes: ImageUriMistakes = {
   badHost: /*#__PURE__*/ fc.tuple(badHost, repositoryName, reference).map(([h, n, r]) => `${h}/${n}${r}`),
-  badName: /*#__PURE__*/ fc.tuple(registryUri, oneOfKinds(repositoryNameMistakes), reference).map(([u, n, r]) => `${u}/${n}${r}`),
+  badName: /*#__PURE__*/ fc
+    .tuple(registryUri, oneOfKinds(repositoryNameMistakes), reference)
+    .map(([u, n, r]) => `${u}/${n}${r}`),
   badTag: /*#__PURE__*/ fc.tuple(repositoryUri, oneOfKinds(imageTagMistakes)).map(([u, t]) => `${u}:${t}`),
   badDigest: /*#__PURE__*/ fc.tuple(repositoryUri, oneOfKinds(imageDigestMistakes)).map(([u, d]) => `${u}@${d}`),
   noReference: /*#__PURE__*/ repositoryUri,
@@ -1907,13 +2074,19 @@ const repositoryArnMistakes: RepositoryArnMistakes = {
   }),
   wrongService: /*#__PURE__*/ fc
     .tuple(repositoryRef, fc.constantFrom(...WRONG_SERVICES))
-    .map(([r, s]) => arnWith(partitionOf(r.region).partition, s, r.region, r.accountId, `repository/${r.repositoryName}`)),
+    .map(([r, s]) =>
+      arnWith(partitionOf(r.region).partition, s, r.region, r.accountId, `repository/${r.repositoryName}`)
+    ),
   badRegion: /*#__PURE__*/ fc
     .tuple(repositoryRef, oneOfKinds(regionMistakes))
-    .map(([r, bad]) => arnWith(partitionOf(r.region).partition, 'ecr', bad, r.accountId, `repository/${r.repositoryName}`)),
+    .map(([r, bad]) =>
+      arnWith(partitionOf(r.region).partition, 'ecr', bad, r.accountId, `repository/${r.repositoryName}`)
+    ),
   badAccount: /*#__PURE__*/ fc
     .tuple(repositoryRef, oneOfKinds(accountIdMistakes))
-    .map(([r, bad]) => arnWith(partitionOf(r.region).partition, 'ecr', r.region, bad, `repository/${r.repositoryName}`)),
+    .map(([r, bad]) =>
+      arnWith(partitionOf(r.region).partition, 'ecr', r.region, bad, `repository/${r.repositoryName}`)
+    ),
   wrongResourceType: /*#__PURE__*/ fc
     .tuple(repositoryRef, fc.constantFrom(...WRONG_RESOURCE_TYPES))
     .map(([r, t]) => arnWith(partitionOf(r.region).partition, 'ecr', r.region, r.accountId, `${t}${r.repositoryName}`)),

@@ -16,6 +16,7 @@ import * as Registry from '../src/Registry'
 import * as RegistryUri from '../src/RegistryUri'
 import * as Repository from '../src/Repository'
 import * as RepositoryUri from '../src/RepositoryUri'
+import { InMemoryEcr } from '../src/testing'
 
 const RUNS = 1_000
 /** Fixed seeds for the coverage checks: they count what a sample holds. */
@@ -81,7 +82,12 @@ describe('URIs: parse(make(x)) = x', () => {
     fc.assert(
       fc.property(Arb.registryUri, (u) => {
         expect(RegistryUri.parse(u)).toEqual(E.right(u))
-        expect(pipe(RegistryUri.parse(u), E.flatMap((x) => RegistryUri.make(RegistryUri.toRef(x))))).toEqual(E.right(u))
+        expect(
+          pipe(
+            RegistryUri.parse(u),
+            E.flatMap((x) => RegistryUri.make(RegistryUri.toRef(x)))
+          )
+        ).toEqual(E.right(u))
         expect(RegistryUri.codec.decode(u)).toEqual(E.right(u))
         expect(RegistryUri.isPrefixed(u)).toBe(true)
       }),
@@ -99,8 +105,15 @@ describe('URIs: parse(make(x)) = x', () => {
     fc.assert(
       fc.property(Arb.repositoryUri, (u) => {
         expect(RepositoryUri.parse(u)).toEqual(E.right(u))
-        expect(pipe(RepositoryUri.parse(u), E.flatMap((x) => RepositoryUri.make(RepositoryUri.toRef(x))))).toEqual(E.right(u))
-        expect(RepositoryUri.codec.decode(RepositoryUri.codec.encode(u as RepositoryUri.RepositoryUri))).toEqual(E.right(u))
+        expect(
+          pipe(
+            RepositoryUri.parse(u),
+            E.flatMap((x) => RepositoryUri.make(RepositoryUri.toRef(x)))
+          )
+        ).toEqual(E.right(u))
+        expect(RepositoryUri.codec.decode(RepositoryUri.codec.encode(u as RepositoryUri.RepositoryUri))).toEqual(
+          E.right(u)
+        )
         expect(E.isRight(Repository.fromUri(u))).toBe(true)
       }),
       { numRuns: RUNS }
@@ -117,7 +130,12 @@ describe('URIs: parse(make(x)) = x', () => {
     fc.assert(
       fc.property(Arb.imageUri, (u) => {
         expect(ImageUri.parse(u)).toEqual(E.right(u))
-        expect(pipe(ImageUri.parse(u), E.flatMap((x) => ImageUri.make(ImageUri.toRef(x))))).toEqual(E.right(u))
+        expect(
+          pipe(
+            ImageUri.parse(u),
+            E.flatMap((x) => ImageUri.make(ImageUri.toRef(x)))
+          )
+        ).toEqual(E.right(u))
         expect(ImageUri.codec.decode(ImageUri.codec.encode(u as ImageUri.ImageUri))).toEqual(E.right(u))
       }),
       { numRuns: RUNS }
@@ -154,10 +172,20 @@ describe('URIs: parse(make(x)) = x', () => {
     fc.assert(
       fc.property(Arb.imageRef, (r) => {
         expect(Image.codec.decode(Image.codec.encode(r))).toEqual(E.right(r))
-        expect(pipe(ImageUri.parse(Image.toUri(r)), E.map((u) => ImageUri.toRef(u).digest))).toEqual(E.right(r.imageDigest))
+        expect(
+          pipe(
+            ImageUri.parse(Image.toUri(r)),
+            E.map((u) => ImageUri.toRef(u).digest)
+          )
+        ).toEqual(E.right(r.imageDigest))
         if (r.imageManifest !== undefined) {
           expect(Manifest.digest(r.imageManifest)).toBe(r.imageDigest)
-          expect(pipe(Manifest.parse(r.imageManifest), E.map((m) => m.mediaType))).toEqual(E.right(r.imageManifestMediaType))
+          expect(
+            pipe(
+              Manifest.parse(r.imageManifest),
+              E.map((m) => m.mediaType)
+            )
+          ).toEqual(E.right(r.imageManifestMediaType))
         }
       }),
       { numRuns: 300 }
@@ -165,13 +193,62 @@ describe('URIs: parse(make(x)) = x', () => {
   })
 })
 
+describe('records', () => {
+  /** Every object in a value has Object's prototype (fast-check 4 may make objects without one). */
+  const plain = (u: unknown): boolean =>
+    typeof u !== 'object' || u === null || u instanceof Date
+      ? true
+      : Array.isArray(u)
+      ? u.every(plain)
+      : Object.getPrototypeOf(u) === Object.prototype && Object.values(u).every(plain)
+
+  it("are plain objects all the way down, so toStrictEqual compares them with the library's", () => {
+    const arbs: ReadonlyArray<fc.Arbitrary<unknown>> = [
+      Arb.resourceTag,
+      Arb.registryRef,
+      Arb.repositoryRef,
+      Arb.imageRef,
+      Arb.registryUriParts,
+      Arb.repositoryUriParts,
+      Arb.imageUriParts,
+      Arb.platform,
+      Arb.manifest,
+      Arb.index,
+      Arb.lifecycleRule,
+      Arb.lifecyclePolicy,
+      Arb.twinState
+    ]
+    for (const arb of arbs) expect(sample(arb, 200).every(plain)).toBe(true)
+    expect(plain(Object.create(null))).toBe(false)
+    fc.assert(
+      fc.property(Arb.registryUriParts, (p) => {
+        expect(pipe(RegistryUri.make(p), E.map(RegistryUri.toRef))).toStrictEqual(E.right(p))
+      }),
+      { numRuns: 200 }
+    )
+  })
+})
+
 describe('coverage: the generators reach the edges of the rules', () => {
   it('regions of every partition, known ones more often', () => {
     const regions = sample(Arb.region)
-    for (const prefix of ['us-', 'eu-', 'ap-', 'cn-', 'us-gov-', 'us-iso-', 'us-isob-', 'eu-isoe-', 'us-isof-', 'eusc-de-']) {
+    for (const prefix of [
+      'us-',
+      'eu-',
+      'ap-',
+      'cn-',
+      'us-gov-',
+      'us-iso-',
+      'us-isob-',
+      'eu-isoe-',
+      'us-isof-',
+      'eusc-de-'
+    ]) {
       expect(regions.some((r) => r.startsWith(prefix))).toBe(true)
     }
-    expect(share(regions, (r) => ['us-east-1', 'us-west-2', 'eu-west-1', 'cn-north-1', 'us-gov-west-1'].includes(r))).toBeGreaterThan(0.05)
+    expect(
+      share(regions, (r) => ['us-east-1', 'us-west-2', 'eu-west-1', 'cn-north-1', 'us-gov-west-1'].includes(r))
+    ).toBeGreaterThan(0.05)
   })
 
   it('names of 2 and 256 characters, `__`, runs of `-`, nested paths', () => {
@@ -215,7 +292,9 @@ describe('platforms', () => {
       fc.property(Arb.platform, (p) => {
         expect(Platform.PlatformC.decode(p)).toEqual(E.right(p))
         const { os, architecture, variant } = p
-        expect(Platform.parse(Platform.format(p))).toEqual(E.right(variant === undefined ? { os, architecture } : { os, architecture, variant }))
+        expect(Platform.parse(Platform.format(p))).toEqual(
+          E.right(variant === undefined ? { os, architecture } : { os, architecture, variant })
+        )
         expect(Platform.matches(p, Platform.normalise(p))).toBe(true)
       }),
       { numRuns: RUNS }
@@ -224,7 +303,15 @@ describe('platforms', () => {
 
   it('cover Linux and Windows, arm variants, both spellings of arm64', () => {
     const formats = new Set(sample(Arb.platform).map(Platform.format))
-    for (const f of ['linux/amd64', 'linux/arm64', 'linux/arm64/v8', 'linux/arm/v7', 'linux/arm/v6', 'windows/amd64', 'linux/s390x']) {
+    for (const f of [
+      'linux/amd64',
+      'linux/arm64',
+      'linux/arm64/v8',
+      'linux/arm/v7',
+      'linux/arm/v6',
+      'windows/amd64',
+      'linux/s390x'
+    ]) {
       expect(formats.has(f)).toBe(true)
     }
   })
@@ -260,7 +347,8 @@ describe('manifests and indexes', () => {
         expect(Manifest.isIndex(i)).toBe(true)
         const images = i.manifests.filter((d) => !Manifest.isAttestation(d))
         expect(Manifest.platforms(i)).toEqual(images.map((d) => d.platform))
-        for (const d of images) expect(Manifest.selectPlatform(i, d.platform ?? Manifest.defaultPlatform)).toEqual(O.some(d))
+        for (const d of images)
+          expect(Manifest.selectPlatform(i, d.platform ?? Manifest.defaultPlatform)).toEqual(O.some(d))
         expect(images.every((d) => Manifest.manifestMediaTypes.includes(d.mediaType))).toBe(true)
       }),
       { numRuns: 500 }
@@ -271,7 +359,9 @@ describe('manifests and indexes', () => {
     const all = sample(fc.oneof(Arb.manifest, Arb.index), 2_000)
     const tags = new Set(all.map((m) => m._tag))
     expect([...tags].sort()).toEqual(['DockerManifest', 'DockerManifestList', 'OciIndex', 'OciManifest'])
-    expect(all.some((m) => m._tag === 'OciManifest' && m.subject !== undefined && m.artifactType !== undefined)).toBe(true)
+    expect(all.some((m) => m._tag === 'OciManifest' && m.subject !== undefined && m.artifactType !== undefined)).toBe(
+      true
+    )
     expect(all.some((m) => Manifest.children(m).some(Manifest.isAttestation))).toBe(true)
     expect(all.some((m) => Manifest.layers(m).some((l) => l.urls !== undefined))).toBe(true)
   })
@@ -308,10 +398,19 @@ describe('lifecycle policies', () => {
   it('cover the grammar: every count type, transitions, archive rules, patterns, prefixes, any and untagged', () => {
     const rules = sample(Arb.lifecyclePolicy, 1_000).flatMap((p) => p.rules)
     const countTypes = new Set(rules.map((r) => r.selection.countType))
-    expect([...countTypes].sort()).toEqual(['imageCountMoreThan', 'sinceImagePulled', 'sinceImagePushed', 'sinceImageTransitioned'])
+    expect([...countTypes].sort()).toEqual([
+      'imageCountMoreThan',
+      'sinceImagePulled',
+      'sinceImagePushed',
+      'sinceImageTransitioned'
+    ])
     expect(rules.some((r) => r.action.type === 'transition')).toBe(true)
     expect(rules.some((r) => r.selection.storageClass === 'archive')).toBe(true)
-    expect(rules.some((r) => (r.selection.tagPatternList ?? []).some((x) => x.split('*').length - 1 === LifecyclePolicy.maxPatternWildcards))).toBe(true)
+    expect(
+      rules.some((r) =>
+        (r.selection.tagPatternList ?? []).some((x) => x.split('*').length - 1 === LifecyclePolicy.maxPatternWildcards)
+      )
+    ).toBe(true)
     expect(rules.some((r) => r.selection.tagPrefixList !== undefined)).toBe(true)
     expect(new Set(rules.map((r) => r.selection.tagStatus)).size).toBe(3)
     expect(sample(Arb.lifecyclePolicy, 1_000).some((p) => p.rules.length >= 8)).toBe(true)
@@ -328,7 +427,12 @@ const reasonOf = (r: E.Either<unknown, unknown>): string =>
   E.isLeft(r) && typeof r.left === 'object' && r.left !== null && 'message' in r.left ? String(r.left.message) : ''
 
 /** The parser of each group, and the reason (a pattern of the message) expected for each kind of mistake. */
-const groups: { readonly [K in keyof Arb.Mistakes]: { readonly check: Check; readonly reasons?: { readonly [k in keyof Arb.Mistakes[K]]: RegExp } } } = {
+const groups: {
+  readonly [K in keyof Arb.Mistakes]: {
+    readonly check: Check
+    readonly reasons?: { readonly [k in keyof Arb.Mistakes[K]]: RegExp }
+  }
+} = {
   accountId: { check: (s) => P.AccountIdC.decode(s) },
   region: { check: (s) => P.RegionC.decode(s) },
   repositoryName: { check: (s) => P.RepositoryNameC.decode(s) },
@@ -388,7 +492,9 @@ const groups: { readonly [K in keyof Arb.Mistakes]: { readonly check: Check; rea
 }
 
 describe('invalid values: parse is Left for each kind of mistake, for its reason', () => {
-  for (const [group, { check, reasons }] of Object.entries(groups) as ReadonlyArray<[keyof Arb.Mistakes, (typeof groups)[keyof Arb.Mistakes]]>) {
+  for (const [group, { check, reasons }] of Object.entries(groups) as ReadonlyArray<
+    [keyof Arb.Mistakes, (typeof groups)[keyof Arb.Mistakes]]
+  >) {
     const kinds = Object.entries(Arb.mistakes[group]) as ReadonlyArray<[string, fc.Arbitrary<string>]>
     for (const [kind, arb] of kinds) {
       it(`${group}.${kind}`, () => {
@@ -404,8 +510,18 @@ describe('invalid values: parse is Left for each kind of mistake, for its reason
       })
     }
     it(`${group}: invalid.${group} is Left, and gives every kind of mistake`, () => {
-      fc.assert(fc.property(Arb.invalid[group], (s) => E.isLeft(check(s))), { numRuns: RUNS })
-      expect(reasons === undefined || Object.keys(reasons).sort().join() === kinds.map(([k]) => k).sort().join()).toBe(true)
+      fc.assert(
+        fc.property(Arb.invalid[group], (s) => E.isLeft(check(s))),
+        { numRuns: RUNS }
+      )
+      expect(
+        reasons === undefined ||
+          Object.keys(reasons).sort().join() ===
+            kinds
+              .map(([k]) => k)
+              .sort()
+              .join()
+      ).toBe(true)
     })
   }
 
@@ -421,7 +537,10 @@ describe('invalid values: parse is Left for each kind of mistake, for its reason
   })
 
   it('Repository.fromUri rejects the invalid repository URIs too', () => {
-    fc.assert(fc.property(Arb.invalid.repositoryUri, (s) => E.isLeft(Repository.fromUri(s))), { numRuns: RUNS })
+    fc.assert(
+      fc.property(Arb.invalid.repositoryUri, (s) => E.isLeft(Repository.fromUri(s))),
+      { numRuns: RUNS }
+    )
   })
 })
 
@@ -471,9 +590,10 @@ describe('twin states', () => {
   it('a twin built from a state lists exactly its repositories and tags (through the library)', async () => {
     await fc.assert(
       fc.asyncProperty(Arb.twinState, async (state) => {
-        const seeded = Arb.makeTwin(state)
+        const twin = InMemoryEcr.make({ accountId: state.accountId, region: state.region })
+        const seeded = Arb.seedTwin(twin, state)
         if (E.isLeft(seeded)) return expect.unreachable(seeded.left.message)
-        const { twin, pushed } = seeded.right
+        const pushed = seeded.right
         const images = state.repositories.flatMap((r) => r.images)
         expect(pushed.length).toBe(images.length)
         const expected = state.repositories.map((r) => ({
@@ -488,9 +608,11 @@ describe('twin states', () => {
         }))
         const result: E.Either<EcrError, ReadonlyArray<unknown>> = await listed(twin.env)()
         const byName = (a: { readonly name: string }, b: { readonly name: string }) => (a.name < b.name ? -1 : 1)
-        expect(E.map((xs: ReadonlyArray<{ readonly name: string }>) => [...xs].sort(byName))(result as E.Either<EcrError, ReadonlyArray<{ readonly name: string }>>)).toEqual(
-          E.right([...expected].sort(byName))
-        )
+        expect(
+          E.map((xs: ReadonlyArray<{ readonly name: string }>) => [...xs].sort(byName))(
+            result as E.Either<EcrError, ReadonlyArray<{ readonly name: string }>>
+          )
+        ).toEqual(E.right([...expected].sort(byName)))
         // the images as pushed: an index for several platforms, in the asked format
         pushed.forEach((p, n) => {
           const image = images[n]
@@ -502,7 +624,7 @@ describe('twin states', () => {
     )
   })
 
-  it('makeTwin reports what the twin answers, as a Left', () => {
+  it('seedTwin reports what the twin answers, and a twin of another registry, as a Left', () => {
     const state: Arb.TwinState = {
       accountId: '123456789012' as P.AccountId,
       region: 'us-east-1' as P.Region,
@@ -511,13 +633,31 @@ describe('twin states', () => {
           repositoryName: 'app' as P.RepositoryName,
           imageTagMutability: 'MUTABLE',
           tags: [],
-          images: [{ tags: ['v1' as P.ImageTag], platforms: [], index: true, format: 'docker', layers: 1, pushedAt: new Date(0) }]
+          images: [
+            {
+              tags: ['v1' as P.ImageTag],
+              platforms: [],
+              index: true,
+              format: 'docker',
+              layers: 1,
+              pushedAt: new Date(0)
+            }
+          ]
         }
       ]
     }
-    const r = Arb.makeTwin(state)
-    expect(E.isLeft(r) && r.left._tag).toBe('InvalidArgument')
-    const twice = Arb.makeTwin({ ...state, repositories: [...state.repositories, ...state.repositories].map((x) => ({ ...x, images: [] })) })
+    const twin = () => InMemoryEcr.make({ accountId: state.accountId, region: state.region })
+    const r = Arb.seedTwin(twin(), state)
+    expect(E.isLeft(r) && r.left.message).toMatch(/platforms/)
+    const twice = Arb.seedTwin(twin(), {
+      ...state,
+      repositories: [...state.repositories, ...state.repositories].map((x) => ({ ...x, images: [] }))
+    })
     expect(E.isLeft(twice) && twice.left._tag).toBe('AlreadyExists')
+    const elsewhere = Arb.seedTwin(InMemoryEcr.make({ region: 'eu-west-1' }), state)
+    expect(E.isLeft(elsewhere) && elsewhere.left.message).toMatch(
+      /the state is of registry 123456789012 in us-east-1, the twin of 123456789012 in eu-west-1/
+    )
+    expect(Arb.seedTwin(twin(), { ...state, repositories: [] })).toEqual(E.right([]))
   })
 })
