@@ -299,8 +299,18 @@ const PLAIN = { noNullPrototype: true } as const
 
 const charOf = (alphabet: string): fc.Arbitrary<string> => fc.constantFrom(...alphabet)
 
-const stringOf = (alphabet: string, minLength: number, maxLength: number): fc.Arbitrary<string> =>
-  fc.string({ unit: charOf(alphabet), minLength, maxLength })
+/**
+ * Strings of characters from `unit`. Each unit is built once (the constants below): fast-check
+ * prepares its special strings once per unit, which for a fresh unit per call costs about 1 ms.
+ */
+const stringOf = (unit: fc.Arbitrary<string>, minLength: number, maxLength: number): fc.Arbitrary<string> =>
+  fc.string({ unit, minLength, maxLength })
+
+const digit = /*#__PURE__*/ charOf(DIGITS)
+const lowerOrDigit = /*#__PURE__*/ charOf(`${LOWER}${DIGITS}`)
+const hexDigit = /*#__PURE__*/ charOf(HEX)
+const tagFirstChar = /*#__PURE__*/ charOf(TAG_FIRST)
+const tagChar = /*#__PURE__*/ charOf(TAG_REST)
 
 /** `s` with `x` inserted at a position chosen by `at` (any natural number). */
 const insertAt = (s: string, at: number, x: string): string => {
@@ -335,7 +345,7 @@ const sha256Hex = (text: string): string => createHash('sha256').update(text, 'u
  *
  * fc.assert(fc.property(Arb.accountId, (id) => assert.deepStrictEqual(AccountIdC.decode(id), E.right(id))), { numRuns: 20 })
  */
-export const accountId: fc.Arbitrary<AccountId> = /*#__PURE__*/ stringOf(DIGITS, 12, 12).map((s) => s as AccountId)
+export const accountId: fc.Arbitrary<AccountId> = /*#__PURE__*/ stringOf(digit, 12, 12).map((s) => s as AccountId)
 
 const knownRegion: fc.Arbitrary<string> = /*#__PURE__*/ fc.constantFrom(...PARTITIONS.flatMap((p) => p.regions))
 
@@ -370,7 +380,7 @@ export const region: fc.Arbitrary<Region> = /*#__PURE__*/ fc
   .map((s) => s as Region)
 
 /** One word of a name component: lower-case letters and digits, 1 to 10. */
-const nameWord = /*#__PURE__*/ stringOf(`${LOWER}${DIGITS}`, 1, 10)
+const nameWord = /*#__PURE__*/ stringOf(lowerOrDigit, 1, 10)
 
 /** Between words of a component: `.`, `_`, `__`, or a run of `-` (ECR's separators). */
 const nameSeparator = /*#__PURE__*/ fc.oneof(
@@ -410,7 +420,7 @@ const padName = (n: string, length: number): string => `${n}-${'a'.repeat(Math.m
 export const repositoryName: fc.Arbitrary<RepositoryName> = /*#__PURE__*/ fc
   .oneof(
     { arbitrary: shortName, weight: 8 },
-    { arbitrary: fc.tuple(charOf(`${LOWER}${DIGITS}`), charOf(`${LOWER}${DIGITS}`)).map(([a, b]) => a + b), weight: 1 },
+    { arbitrary: fc.tuple(lowerOrDigit, lowerOrDigit).map(([a, b]) => a + b), weight: 1 },
     { arbitrary: shortName.map((n) => padName(n, MAX_NAME)), weight: 1 }
   )
   .map((s) => s as RepositoryName)
@@ -424,8 +434,8 @@ const realisticTag = /*#__PURE__*/ fc.oneof(
   fc.constantFrom('latest', 'stable', 'main', 'dev', 'edge', 'nightly', 'prod', '_'),
   semver.map((v) => `v${v}`),
   fc.tuple(semver, fc.constantFrom('rc', 'beta', 'alpha'), fc.nat({ max: 9 })).map(([v, p, n]) => `${v}-${p}.${n}`),
-  stringOf(HEX, 7, 7),
-  stringOf(HEX, 40, 40),
+  stringOf(hexDigit, 7, 7),
+  stringOf(hexDigit, 40, 40),
   fc
     .tuple(
       fc.integer({ min: 2015, max: 2030 }),
@@ -434,11 +444,11 @@ const realisticTag = /*#__PURE__*/ fc.oneof(
       fc.nat({ max: 999 })
     )
     .map(([y, m, d, b]) => `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}_build.${b}`),
-  stringOf(HEX, 64, 64).map((h) => `sha256-${h}.sig`)
+  stringOf(hexDigit, 64, 64).map((h) => `sha256-${h}.sig`)
 )
 
 const tagOfLength = (min: number, max: number): fc.Arbitrary<string> =>
-  fc.tuple(charOf(TAG_FIRST), stringOf(TAG_REST, min - 1, max - 1)).map(([c, rest]) => c + rest)
+  fc.tuple(tagFirstChar, stringOf(tagChar, min - 1, max - 1)).map(([c, rest]) => c + rest)
 
 /**
  * Docker image tags: a letter, digit or `_`, then up to 127 letters, digits, `_`, `.` and `-`;
@@ -465,7 +475,7 @@ export const imageTag: fc.Arbitrary<ImageTag> = /*#__PURE__*/ fc
   )
   .map((s) => s as ImageTag)
 
-const sha256Digest = /*#__PURE__*/ stringOf(HEX, 64, 64).map((h) => `sha256:${h}` as ImageDigest)
+const sha256Digest = /*#__PURE__*/ stringOf(hexDigit, 64, 64).map((h) => `sha256:${h}` as ImageDigest)
 
 /**
  * Content digests: `sha256:` and 64 lower-case hex digits, or (less often) `sha512:` and 128.
@@ -484,13 +494,14 @@ const sha256Digest = /*#__PURE__*/ stringOf(HEX, 64, 64).map((h) => `sha256:${h}
  */
 export const imageDigest: fc.Arbitrary<ImageDigest> = /*#__PURE__*/ fc.oneof(
   { arbitrary: sha256Digest, weight: 4 },
-  { arbitrary: stringOf(HEX, 128, 128).map((h) => `sha512:${h}` as ImageDigest), weight: 1 }
+  { arbitrary: stringOf(hexDigit, 128, 128).map((h) => `sha512:${h}` as ImageDigest), weight: 1 }
 )
 
 /** AWS tags: Unicode letters, digits, spaces and `_ . : / = + - @`. */
 const TAG_TEXT = `${UPPER}${LOWER}${DIGITS} _.:/=+-@éüßøçñ日本語`
 /** The same without `a` and `A`, for a first character (keys must not start with `aws:`). */
 const TAG_KEY_FIRST = TAG_TEXT.replace(/a/gi, '')
+const tagTextChar = /*#__PURE__*/ charOf(TAG_TEXT)
 
 const resourceTagKey = /*#__PURE__*/ fc.oneof(
   fc.constantFrom(
@@ -503,8 +514,8 @@ const resourceTagKey = /*#__PURE__*/ fc.oneof(
     'project:component',
     'aws-cdk:subnet-name'
   ),
-  fc.tuple(charOf(TAG_KEY_FIRST), stringOf(TAG_TEXT, 0, 40)).map(([c, rest]) => c + rest),
-  fc.tuple(charOf(TAG_KEY_FIRST), stringOf(TAG_TEXT, 127, 127)).map(([c, rest]) => c + rest)
+  fc.tuple(charOf(TAG_KEY_FIRST), stringOf(tagTextChar, 0, 40)).map(([c, rest]) => c + rest),
+  fc.tuple(charOf(TAG_KEY_FIRST), stringOf(tagTextChar, 127, 127)).map(([c, rest]) => c + rest)
 )
 
 /**
@@ -531,8 +542,8 @@ export const resourceTag: fc.Arbitrary<ResourceTag> = /*#__PURE__*/ fc.record(
     Key: resourceTagKey,
     Value: fc.oneof(
       fc.constantFrom('', 'platform', 'prod', 'payments', '1234'),
-      stringOf(TAG_TEXT, 0, 40),
-      stringOf(TAG_TEXT, 256, 256)
+      stringOf(tagTextChar, 0, 40),
+      stringOf(tagTextChar, 256, 256)
     )
   },
   PLAIN
@@ -1069,20 +1080,18 @@ export const repositoryArn: fc.Arbitrary<string> = /*#__PURE__*/ repositoryRef.m
 const tagPrefix = /*#__PURE__*/ tagOfLength(1, 16)
 
 /** A tag pattern: tag text with 0 to 4 wildcards, never two in a row, never empty. */
-const tagPattern = /*#__PURE__*/ fc
-  .integer({ min: 0, max: 4 })
-  .chain((wildcards) =>
-    fc
-      .tuple(
-        stringOf(TAG_REST, wildcards === 0 ? 1 : 0, 10),
-        fc.array(stringOf(TAG_REST, 1, 10), {
-          minLength: Math.max(0, wildcards - 1),
-          maxLength: Math.max(0, wildcards - 1)
-        }),
-        stringOf(TAG_REST, 0, 10)
-      )
-      .map(([first, middle, last]) => (wildcards === 0 ? first : [first, ...middle, last].join('*')))
-  )
+const tagPattern = /*#__PURE__*/ fc.integer({ min: 0, max: 4 }).chain((wildcards) =>
+  fc
+    .tuple(
+      stringOf(tagChar, wildcards === 0 ? 1 : 0, 10),
+      fc.array(stringOf(tagChar, 1, 10), {
+        minLength: Math.max(0, wildcards - 1),
+        maxLength: Math.max(0, wildcards - 1)
+      }),
+      stringOf(tagChar, 0, 10)
+    )
+    .map(([first, middle, last]) => (wildcards === 0 ? first : [first, ...middle, last].join('*')))
+)
 
 /** The set a prefix list stands for, as a key: two lists with the same key select the same images. */
 const prefixSetKey = (prefixes: ReadonlyArray<string>): string => JSON.stringify([...new Set(prefixes)].sort())
@@ -1804,8 +1813,8 @@ const oneOfKinds = <K extends string>(kinds: { readonly [k in K]: fc.Arbitrary<s
 const LOOK_ALIKES = 'OoIlSBZ '
 
 const accountIdMistakes: AccountIdMistakes = {
-  tooShort: /*#__PURE__*/ stringOf(DIGITS, 1, 11),
-  tooLong: /*#__PURE__*/ stringOf(DIGITS, 13, 20),
+  tooShort: /*#__PURE__*/ stringOf(digit, 1, 11),
+  tooLong: /*#__PURE__*/ stringOf(digit, 13, 20),
   withDashes: /*#__PURE__*/ accountId.map((id) => `${id.slice(0, 4)}-${id.slice(4, 8)}-${id.slice(8)}`),
   notADigit: /*#__PURE__*/ fc
     .tuple(accountId, fc.nat(), charOf(LOOK_ALIKES))
@@ -1871,7 +1880,7 @@ const nameComponents = /*#__PURE__*/ fc.array(nameComponent, { minLength: 1, max
 
 const repositoryNameMistakes: RepositoryNameMistakes = {
   upperCase: /*#__PURE__*/ fc.tuple(shortName, fc.nat(), charOf(UPPER)).map(([n, at, c]) => insertAt(n, at, c)),
-  tooShort: /*#__PURE__*/ charOf(`${LOWER}${DIGITS}`),
+  tooShort: /*#__PURE__*/ lowerOrDigit,
   tooLong: /*#__PURE__*/ fc
     .tuple(shortName, fc.integer({ min: MAX_NAME + 1, max: 300 }))
     .map(([n, length]) => padName(n, length)),
@@ -1913,7 +1922,7 @@ const imageTagMistakes: ImageTagMistakes = {
 
 // image digests
 
-const hexOfLength = (n: number): fc.Arbitrary<string> => stringOf(HEX, n, n)
+const hexOfLength = (n: number): fc.Arbitrary<string> => stringOf(hexDigit, n, n)
 
 const imageDigestMistakes: ImageDigestMistakes = {
   upperCaseHex: /*#__PURE__*/ fc
