@@ -2,6 +2,8 @@
 // Checks the published shape of the package, from the tarball `npm pack` makes of the current build:
 //   - Node CJS `require('ecr-fp-ts/ImageUri')` and Node ESM `import { parse } from 'ecr-fp-ts/ImageUri'`
 //     load (the CJS build) and parse a URI;
+//   - the root entry loads without fast-check (an optional peer dependency), and with it installed
+//     `ecr-fp-ts/arbitraries` loads from Node CJS and ESM and its URIs parse;
 //   - esbuild bundles that import (`--bundle --minify --platform=node`) from the ESM build, in at most
 //     10 KB and without AWS SDK code, and the bundle parses a URI;
 //   - esbuild bundles `import { getConfig } from 'ecr-fp-ts/Image'` without undici (only streamed
@@ -137,6 +139,55 @@ const main = async () => {
     await check('node esm: the root entry has the namespaces', () => {
       writeFileSync(join(app, 'root.mjs'), program("import { ImageUri } from 'ecr-fp-ts'\nconst { parse, toRef } = ImageUri"))
       return parsesUri(process.execPath, ['root.mjs'], app)
+    })
+
+    // fast-check is an optional peer dependency: only ecr-fp-ts/arbitraries loads it
+    await check('node cjs: the root entry loads without fast-check installed', () => {
+      writeFileSync(
+        join(app, 'no-peer.cjs'),
+        [
+          "let found = true; try { require.resolve('fast-check') } catch { found = false }",
+          "if (found) { console.error('fast-check is resolvable from the app: the check proves nothing'); process.exit(1) }",
+          "const { ImageUri } = require('ecr-fp-ts')",
+          "let kit = 'loaded'; try { require('ecr-fp-ts/arbitraries') } catch (e) { kit = String(e && e.message) }",
+          "if (!kit.includes('fast-check')) { console.error(`without fast-check, ecr-fp-ts/arbitraries: ${kit}`); process.exit(1) }",
+          `const r = ImageUri.parse(${JSON.stringify(URI)})`,
+          "if (r._tag !== 'Right') process.exit(1)",
+          "const { accountId, region, repositoryName, tag } = ImageUri.toRef(r.right)",
+          'console.log(JSON.stringify({ accountId, region, repositoryName, tag }))'
+        ].join('\n')
+      )
+      return parsesUri(process.execPath, ['no-peer.cjs'], app)
+    })
+
+    // a program that samples image URIs with the kit and parses them with the package
+    const kitProgram = (importLines) => `${importLines}
+const uris = fc.sample(Arb.imageUri, { numRuns: 200, seed: 1 })
+const bad = uris.filter((u) => ImageUri.parse(u)._tag !== 'Right').concat(fc.sample(Arb.invalid.imageUri, 200).filter((u) => ImageUri.parse(u)._tag !== 'Left'))
+if (bad.length > 0) { console.error(JSON.stringify(bad.slice(0, 3))); process.exit(1) }
+console.log('ok ' + uris.length)
+`
+    const kitRuns = (file) => {
+      const r = spawnSync(process.execPath, [file], { cwd: app, encoding: 'utf8' })
+      if (r.status !== 0) return `exit ${r.status}: ${r.stderr || r.stdout}`
+      return r.stdout.trim().split('\n').pop() === 'ok 200' ? undefined : `printed ${r.stdout.trim()}`
+    }
+    await check('node cjs and esm: ecr-fp-ts/arbitraries with fast-check installed', () => {
+      const peer = join(app, 'node_modules', 'fast-check')
+      symlinkSync(join(ROOT, 'node_modules', 'fast-check'), peer, 'dir')
+      try {
+        writeFileSync(
+          join(app, 'kit.cjs'),
+          kitProgram("const fc = require('fast-check')\nconst Arb = require('ecr-fp-ts/arbitraries')\nconst ImageUri = require('ecr-fp-ts/ImageUri')")
+        )
+        writeFileSync(
+          join(app, 'kit.mjs'),
+          kitProgram("import fc from 'fast-check'\nimport * as Arb from 'ecr-fp-ts/arbitraries'\nimport * as ImageUri from 'ecr-fp-ts/ImageUri'")
+        )
+        return kitRuns('kit.cjs') ?? kitRuns('kit.mjs')
+      } finally {
+        rmSync(peer, { force: true })
+      }
     })
 
     await check('bundle: esbuild, ImageUri only, <= 10 KB, no AWS SDK, runs', async () => {

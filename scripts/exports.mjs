@@ -33,11 +33,15 @@ export const MODULES = [
   'ImageConfig',
   'resolve',
   'replicate',
-  'testing'
+  'testing',
+  'arbitraries'
 ]
 
-/** Modules that src/index.ts does not re-export: the test twin is its own entry point. */
-export const NOT_IN_INDEX = ['testing']
+/**
+ * Modules that src/index.ts does not re-export: the test twin and the test kit are entry points of
+ * their own (the kit loads fast-check, an optional peer dependency the root must not need).
+ */
+export const NOT_IN_INDEX = ['testing', 'arbitraries']
 
 /** Workflow modules: src/index.ts re-exports their functions by name, not as a namespace. */
 export const WORKFLOWS = { resolve: ['resolveImageUri'], replicate: ['replicateImage'] }

@@ -1,16 +1,17 @@
 /**
- * fast-check arbitraries for valid ECR values (account ids, regions, repository names, tags,
- * digests), the parts of registry / repository / image URIs, and mutations of valid strings.
- * Shared by the test files; built from the rules themselves, not from the library's regexes.
+ * What the test files share beyond the public test kit (`src/arbitraries`, `ecr-fp-ts/arbitraries`):
+ * the kit's valid generators under the names the tests use, and what is private to the tests: the
+ * list of known regions, the partition table and host formatting written out independently of the
+ * library (to compute the URI a test expects), and mutations of valid strings.
  */
 import * as fc from 'fast-check'
-import type { AccountId, ImageDigest, ImageTag, Region, RepositoryName } from '../src/Primitives'
+import * as Arb from '../src/arbitraries'
 
 // -------------------------------------------------------------------------------------
-// primitives
+// primitives (the public kit)
 // -------------------------------------------------------------------------------------
 
-export const accountId: fc.Arbitrary<AccountId> = fc.stringMatching(/^\d{12}$/).map((s) => s as AccountId)
+export { accountId, imageDigest, imageTag, region, repositoryName } from '../src/arbitraries'
 
 /** Regions AWS has today, in every partition. */
 export const KNOWN_REGIONS: ReadonlyArray<string> = [
@@ -46,21 +47,6 @@ export const KNOWN_REGIONS: ReadonlyArray<string> = [
   'eusc-de-east-1'
 ]
 
-const REGION_PREFIXES = ['us', 'eu', 'ap', 'sa', 'ca', 'me', 'af', 'il', 'mx', 'cn', 'us-gov', 'us-iso', 'us-isob', 'eu-isoe', 'us-isof', 'eusc-de']
-const DIRECTIONS = ['north', 'south', 'east', 'west', 'central', 'northeast', 'northwest', 'southeast', 'southwest']
-
-export const region: fc.Arbitrary<Region> = fc
-  .oneof(
-    { arbitrary: fc.constantFrom(...KNOWN_REGIONS), weight: 3 },
-    {
-      arbitrary: fc
-        .tuple(fc.constantFrom(...REGION_PREFIXES), fc.constantFrom(...DIRECTIONS), fc.integer({ min: 1, max: 99 }))
-        .map(([p, d, n]) => `${p}-${d}-${n}`),
-      weight: 1
-    }
-  )
-  .map((s) => s as Region)
-
 /** The partition a region is in, by its prefix. */
 export const partitionOf = (r: string): string =>
   r.startsWith('cn-')
@@ -82,76 +68,22 @@ export const partitionOf = (r: string): string =>
 /** Regions whose partition has `dkr.ecr-fips` hosts (commercial and GovCloud). */
 export const hasFips = (r: string): boolean => ['aws', 'aws-us-gov'].includes(partitionOf(r))
 
-const word = fc.stringMatching(/^[a-z0-9]{1,10}$/)
-const separator = fc.constantFrom('.', '_', '__', '-', '--', '---')
-const component = fc
-  .tuple(word, fc.array(fc.tuple(separator, word), { maxLength: 4 }))
-  .map(([w, rest]) => w + rest.map(([s, x]) => s + x).join(''))
-const shortName = fc
-  .array(component, { minLength: 1, maxLength: 5 })
-  .map((cs) => cs.join('/'))
-  .filter((n) => n.length >= 2 && n.length <= 256)
-/** Names of exactly 256 characters, the longest ECR allows. */
-const longestName = shortName.filter((n) => n.length <= 254).map((n) => `${n}-${'a'.repeat(255 - n.length)}`)
-
-export const repositoryName: fc.Arbitrary<RepositoryName> = fc
-  .oneof({ arbitrary: shortName, weight: 9 }, { arbitrary: longestName, weight: 1 })
-  .map((s) => s as RepositoryName)
-
-const TAG_FIRST = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_'
-const TAG_REST = `${TAG_FIRST}.-`
-const longestTag = fc
-  .tuple(fc.constantFrom(...TAG_FIRST), fc.array(fc.constantFrom(...TAG_REST), { minLength: 127, maxLength: 127 }))
-  .map(([c, cs]) => c + cs.join(''))
-
-export const imageTag: fc.Arbitrary<ImageTag> = fc
-  .oneof(
-    { arbitrary: fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,20}$/), weight: 8 },
-    { arbitrary: fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/), weight: 1 },
-    { arbitrary: longestTag, weight: 1 }
-  )
-  .map((s) => s as ImageTag)
-
-export const imageDigest: fc.Arbitrary<ImageDigest> = fc
-  .oneof(
-    { arbitrary: fc.stringMatching(/^[a-f0-9]{64}$/).map((h) => `sha256:${h}`), weight: 3 },
-    { arbitrary: fc.stringMatching(/^[a-f0-9]{128}$/).map((h) => `sha512:${h}`), weight: 1 }
-  )
-  .map((s) => s as ImageDigest)
-
 // -------------------------------------------------------------------------------------
-// URI parts
+// URI parts (the public kit)
 // -------------------------------------------------------------------------------------
 
-export interface RegistryParts {
-  readonly accountId: AccountId
-  readonly region: Region
-  readonly fips?: boolean
-}
+export type RegistryParts = Arb.RegistryUriParts
 
-/** Valid registry parts, `fips: true` only where the partition has FIPS hosts (never `fips: false`). */
-export const registryParts: fc.Arbitrary<RegistryParts> = fc
-  .record({ accountId, region, fips: fc.boolean() })
-  .map(({ accountId, region, fips }) =>
-    fips && hasFips(region) ? { accountId, region, fips: true } : { accountId, region }
-  )
+/** Valid registry parts, `fips: true` only where there is a FIPS endpoint (never `fips: false`). */
+export const registryParts: fc.Arbitrary<RegistryParts> = Arb.registryUriParts
 
-export interface RepositoryParts extends RegistryParts {
-  readonly repositoryName: RepositoryName
-}
+export type RepositoryParts = Arb.RepositoryUriParts
 
-export const repositoryParts: fc.Arbitrary<RepositoryParts> = fc
-  .tuple(registryParts, repositoryName)
-  .map(([r, repositoryName]) => ({ ...r, repositoryName }))
+export const repositoryParts: fc.Arbitrary<RepositoryParts> = Arb.repositoryUriParts
 
-export interface ImageParts extends RepositoryParts {
-  readonly tag?: ImageTag
-  readonly digest?: ImageDigest
-}
+export type ImageParts = Arb.ImageUriParts
 
-export const imageParts: fc.Arbitrary<ImageParts> = fc
-  .tuple(repositoryParts, fc.oneof(imageTag.map((tag) => ({ tag })), imageDigest.map((digest) => ({ digest }))))
-  .map(([r, ref]) => ({ ...r, ...ref }))
+export const imageParts: fc.Arbitrary<ImageParts> = Arb.imageUriParts
 
 /** The host of registry parts, written out from the documented forms. */
 export const hostOf = (p: RegistryParts): string => {
