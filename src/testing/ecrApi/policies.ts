@@ -23,9 +23,26 @@ const nonEmptyStrings = (u: unknown): boolean =>
 
 const failure = (why: string): string => `Lifecycle policy validation failure: ${why}`
 
+/** The properties ECR's lifecycle policy schema allows in a rule, its selection and its action. */
+const RULE_KEYS = ['rulePriority', 'description', 'selection', 'action']
+const SELECTION_KEYS = ['tagStatus', 'tagPatternList', 'tagPrefixList', 'storageClass', 'countType', 'countUnit', 'countNumber']
+const ACTION_KEYS = ['type', 'targetStorageClass']
+
+/** ECR refuses a property its schema does not know (in its words), if `o` has one. */
+const unknownProblem = (o: Readonly<Record<string, unknown>>, known: ReadonlyArray<string>): string | undefined => {
+  const extra = Object.keys(o).find((k) => !known.includes(k))
+  return extra === undefined
+    ? undefined
+    : failure(`object instance has properties which are not allowed by the schema: (${JSON.stringify([extra])})`)
+}
+
 /** The reason ECR refuses one rule, if it does. */
 const ruleProblem = (rule: Readonly<Record<string, unknown>>): string | undefined => {
+  const unknownRule = unknownProblem(rule, RULE_KEYS)
+  if (unknownRule !== undefined) return unknownRule
   const action = fieldsOf(rule.action)
+  const unknownAction = unknownProblem(action, ACTION_KEYS)
+  if (unknownAction !== undefined) return unknownAction
   if (action.type !== 'expire' && action.type !== 'transition')
     return failure("action.type must be 'expire' or 'transition'")
   if (action.type === 'transition' && action.targetStorageClass !== 'archive')
@@ -34,6 +51,8 @@ const ruleProblem = (rule: Readonly<Record<string, unknown>>): string | undefine
     return failure('targetStorageClass is only allowed with a transition action')
   if (typeof rule.selection !== 'object' || rule.selection === null) return failure('a rule needs a selection')
   const sel = fieldsOf(rule.selection)
+  const unknownSelection = unknownProblem(sel, SELECTION_KEYS)
+  if (unknownSelection !== undefined) return unknownSelection
   const status = sel.tagStatus
   if (status !== 'tagged' && status !== 'untagged' && status !== 'any')
     return failure("tagStatus must be 'tagged', 'untagged' or 'any'")
@@ -110,7 +129,8 @@ export const putLifecyclePolicy: Handler = (ctx, input) => {
     return constraint('lifecyclePolicyText', 'Member must have length greater than or equal to 100')
   if (text.length > 30720) return constraint('lifecyclePolicyText', 'Member must have length less than or equal to 30720')
   const problem = lifecyclePolicyProblem(text)
-  if (problem !== undefined) return constraint('lifecyclePolicyText', problem)
+  // ECR names the field 'LifecyclePolicyText' in a validation failure ('lifecyclePolicyText' in a length one).
+  if (problem !== undefined) return constraint('LifecyclePolicyText', problem)
   located.right.repo.lifecyclePolicy = text
   return E.right({
     registryId: located.right.registryId,
