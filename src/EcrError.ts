@@ -180,17 +180,49 @@ export interface DecodeError {
  *
  * const expected = Manifest.digest('{"a":1}')
  * const actual = Manifest.digest('{"a": 1}')
- * const e = EcrError.digestMismatch(expected, actual)
+ * const e = EcrError.digestMismatch(expected, actual, { subject: `team/app@${expected}`, operation: 'GET manifest' })
  * assert.ok(e._tag === 'DigestMismatch')
  * const mismatch: DigestMismatch = e
  * assert.notStrictEqual(mismatch.expected, mismatch.actual)
- * assert.strictEqual(mismatch.message, `digest mismatch: expected ${expected}, got ${actual}`)
+ * // which image or blob, and which operation found it
+ * assert.deepStrictEqual([mismatch.subject, mismatch.operation], [`team/app@${expected}`, 'GET manifest'])
+ * assert.strictEqual(mismatch.message, `digest mismatch: expected ${expected}, got ${actual} (GET manifest of team/app@${expected})`)
  */
 export interface DigestMismatch {
   readonly _tag: 'DigestMismatch'
+  /** The digest (or, for a size mismatch, the digest and size) the content should have had. */
   readonly expected: string
+  /** What the content turned out to have. */
   readonly actual: string
+  /** What was read or written: an image reference (`repo:tag`, `repo@digest`) or a blob (`repo@digest`), when known. */
+  readonly subject?: string
+  /** The operation that found the mismatch (e.g. `BatchGetImage`, `GET manifest`, `upload blob`), when known. */
+  readonly operation?: string
+  /** A one-line description, naming the operation and the subject when they are known. */
   readonly message: string
+}
+
+/**
+ * Where a `DigestMismatch` was found, for `digestMismatch`: references are repository names, tags
+ * and digests, never credentials.
+ *
+ * @category model
+ * @since 0.2.0
+ * @example
+ * import type { DigestMismatchContext } from 'ecr-fp-ts/EcrError'
+ * import * as EcrError from 'ecr-fp-ts/EcrError'
+ *
+ * const context: DigestMismatchContext = { subject: 'team/app:v1', operation: 'GET manifest' }
+ * const e = EcrError.digestMismatch('sha256:' + 'a'.repeat(64), 'sha256:' + 'b'.repeat(64), context)
+ * assert.ok(e._tag === 'DigestMismatch' && e.message.endsWith('(GET manifest of team/app:v1)'))
+ */
+export interface DigestMismatchContext {
+  /** What was read or written: an image reference (`repo:tag`, `repo@digest`) or a blob (`repo@digest`). */
+  readonly subject?: string
+  /** The operation that found the mismatch, e.g. `BatchGetImage`, `GET manifest`, `upload blob`. */
+  readonly operation?: string
+  /** The message's first part, instead of `digest mismatch: expected <expected>, got <actual>`. */
+  readonly message?: string
 }
 
 /**
@@ -348,20 +380,43 @@ export const decodeError = (what: string, errors: ReadonlyArray<string>, message
 }
 
 /**
+ * The third argument is a message (the old form) or a `DigestMismatchContext`: the subject and the
+ * operation are kept as fields, and the message ends with them.
+ *
  * @category constructors
  * @since 0.1.0
  * @example
  * import * as EcrError from 'ecr-fp-ts/EcrError'
  *
- * const e = EcrError.digestMismatch('sha256:' + 'a'.repeat(64), 'sha256:' + 'b'.repeat(64))
+ * const a = 'sha256:' + 'a'.repeat(64)
+ * const b = 'sha256:' + 'b'.repeat(64)
+ * const e = EcrError.digestMismatch(a, b)
  * assert.strictEqual(e._tag, 'DigestMismatch')
+ * assert.strictEqual(e.message, `digest mismatch: expected ${a}, got ${b}`)
+ * // with where it was found
+ * const blob = EcrError.digestMismatch(a, b, { subject: `team/app@${a}`, operation: 'GET blob' })
+ * assert.strictEqual(blob.message, `digest mismatch: expected ${a}, got ${b} (GET blob of team/app@${a})`)
+ * assert.strictEqual(EcrError.digestMismatch(a, b, { operation: 'BatchGetImage' }).message, `digest mismatch: expected ${a}, got ${b} (BatchGetImage)`)
  */
-export const digestMismatch = (expected: string, actual: string, message?: string): EcrError => ({
-  _tag: 'DigestMismatch',
-  expected,
-  actual,
-  message: redactText(message ?? `digest mismatch: expected ${expected}, got ${actual}`)
-})
+export const digestMismatch = (expected: string, actual: string, context?: string | DigestMismatchContext): EcrError => {
+  const { subject, operation, message } = typeof context === 'string' ? { message: context } : (context ?? {})
+  const where =
+    operation !== undefined && subject !== undefined
+      ? ` (${operation} of ${subject})`
+      : operation !== undefined
+      ? ` (${operation})`
+      : subject !== undefined
+      ? ` (${subject})`
+      : ''
+  return {
+    _tag: 'DigestMismatch',
+    expected,
+    actual,
+    ...(subject === undefined ? {} : { subject: redactText(subject) }),
+    ...(operation === undefined ? {} : { operation: redactText(operation) }),
+    message: redactText(`${message ?? `digest mismatch: expected ${expected}, got ${actual}`}${where}`)
+  }
+}
 
 // -------------------------------------------------------------------------------------
 // pattern matching

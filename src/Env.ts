@@ -540,6 +540,77 @@ export const make = (options: MakeOptions): EcrEnv & HttpEnv =>
     withEcrRetries(options.retry?.ecr ?? Retry.ecrDefault, options.sleep)
   )
 
+/**
+ * The options of `parse`: those of `make`, with the account and the region as plain strings.
+ *
+ * @category model
+ * @since 0.2.0
+ * @example
+ * import type { ParseOptions } from 'ecr-fp-ts/Env'
+ * import * as Env from 'ecr-fp-ts/Env'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const twin = InMemoryEcr.make()
+ * const options: ParseOptions = { ecr: twin.ecr, accountId: '123456789012', region: 'eu-west-1', concurrency: 4 }
+ * assert.ok(E.isRight(Env.parse(options)))
+ */
+export interface ParseOptions extends Omit<MakeOptions, 'accountId' | 'region'> {
+  /** The account of the registry: 12 digits. */
+  readonly accountId: string
+  /** The region of the registries the environment reaches, e.g. `us-west-2`. */
+  readonly region: string
+  /** The deadline of one attempt of an ECR call, in milliseconds (`EcrEnv.callTimeoutMs`): a positive number. */
+  readonly callTimeoutMs?: number
+}
+
+/** `field` is a problem unless it is absent or positive (and an integer, or finite, as `kind` says). */
+const positive = (field: string, n: number | undefined, kind: 'integer' | 'finite number'): ReadonlyArray<string> =>
+  n === undefined || (n > 0 && (kind === 'integer' ? Number.isInteger(n) : Number.isFinite(n)))
+    ? []
+    : [`${field} is not a positive ${kind}: ${n}`]
+
+/**
+ * `make` for plain strings, such as configuration or command-line values: the account id and the
+ * region are checked, and so are `concurrency` (a positive integer), `callTimeoutMs` and the
+ * `timeouts` (positive finite numbers). Any bad value is an `InvalidArgument` naming every bad field;
+ * nothing is replaced by a default.
+ *
+ * @category constructors
+ * @since 0.2.0
+ * @example
+ * import * as Env from 'ecr-fp-ts/Env'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const twin = InMemoryEcr.make()
+ * const env = Env.parse({ ecr: twin.ecr, accountId: '123456789012', region: 'eu-west-1' })
+ * assert.deepStrictEqual(E.map((e: Env.Env) => [e.accountId, e.region])(env), E.right(['123456789012', 'eu-west-1']))
+ *
+ * const bad = Env.parse({ ecr: twin.ecr, accountId: '1234', region: 'mars-1', concurrency: 0, timeouts: { idleMs: Infinity } })
+ * assert.ok(E.isLeft(bad) && bad.left._tag === 'InvalidArgument')
+ * assert.strictEqual(
+ *   bad.left.message,
+ *   'accountId is not a valid AWS account id (12 digits): "1234"; region is not a valid AWS region: "mars-1"; ' +
+ *     'concurrency is not a positive integer: 0; timeouts.idleMs is not a positive finite number: Infinity'
+ * )
+ */
+export const parse = (options: ParseOptions): E.Either<EcrError.EcrError, EcrEnv & HttpEnv> => {
+  const { accountId, region, timeouts } = options
+  const problems = [
+    ...(isAccountId(accountId) ? [] : [`accountId is not a valid AWS account id (12 digits): ${showValue(accountId, 64)}`]),
+    ...(isRegion(region) ? [] : [`region is not a valid AWS region: ${showValue(region, 64)}`]),
+    ...positive('concurrency', options.concurrency, 'integer'),
+    ...positive('callTimeoutMs', options.callTimeoutMs, 'finite number'),
+    ...positive('timeouts.connectMs', timeouts?.connectMs, 'finite number'),
+    ...positive('timeouts.headersMs', timeouts?.headersMs, 'finite number'),
+    ...positive('timeouts.idleMs', timeouts?.idleMs, 'finite number')
+  ]
+  return problems.length === 0 && isAccountId(accountId) && isRegion(region)
+    ? E.right(make({ ...options, accountId, region }))
+    : E.left(EcrError.invalidArgument(problems.join('; ')))
+}
+
 // -------------------------------------------------------------------------------------
 // middleware
 // -------------------------------------------------------------------------------------

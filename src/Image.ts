@@ -461,7 +461,9 @@ const fetchByDigest = (repo: RepositoryRef, digest: ImageDigest): RTE.ReaderTask
     RTE.flatMapEither((image) => {
       if (!digest.startsWith('sha256:')) return E.right(image)
       const actual = Manifest.digest(image.imageManifest)
-      return actual === digest ? E.right(image) : E.left(EcrError.digestMismatch(digest, actual))
+      return actual === digest
+        ? E.right(image)
+        : E.left(EcrError.digestMismatch(digest, actual, { subject: `${repo.repositoryName}@${digest}`, operation: 'BatchGetImage' }))
     })
   )
 

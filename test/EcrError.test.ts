@@ -22,7 +22,12 @@ const anyError: fc.Arbitrary<EcrError.EcrError> = fc.oneof(
   fc.tuple(plain, plain, plain, fc.boolean()).map(([o, c, m, r]) => EcrError.awsError(o, c, m, r)),
   fc.tuple(fc.constantFrom('GET', 'PUT', 'HEAD'), fc.webUrl(), status, plain).map(([m, u, s, t]) => EcrError.httpError(m, u, s, t)),
   fc.tuple(plain, fc.array(plain, { maxLength: 8 })).map(([w, es]) => EcrError.decodeError(w, es)),
-  fc.tuple(plain, plain).map(([e, a]) => EcrError.digestMismatch(e, a))
+  fc.tuple(plain, plain).map(([e, a]) => EcrError.digestMismatch(e, a)),
+  fc
+    .tuple(plain, plain, fc.option(plain, { nil: undefined }), fc.option(plain, { nil: undefined }))
+    .map(([e, a, subject, operation]) =>
+      EcrError.digestMismatch(e, a, { ...(subject === undefined ? {} : { subject }), ...(operation === undefined ? {} : { operation }) })
+    )
 )
 
 describe('constructors', () => {
@@ -38,6 +43,39 @@ describe('constructors', () => {
           actual: m,
           message: `digest mismatch: expected ${id}, got ${m}`
         })
+      })
+    )
+  })
+
+  it('digestMismatch keeps the subject and operation it is given, and its message ends with them', () => {
+    fc.assert(
+      fc.property(plain, plain, plain, plain, fc.option(plain, { nil: undefined }), (expected, actual, subject, operation, message) => {
+        const base = message ?? `digest mismatch: expected ${expected}, got ${actual}`
+        const context = { subject, operation, ...(message === undefined ? {} : { message }) }
+        expect(EcrError.digestMismatch(expected, actual, context)).toStrictEqual({
+          _tag: 'DigestMismatch',
+          expected,
+          actual,
+          subject,
+          operation,
+          message: `${base} (${operation} of ${subject})`
+        })
+        const plainMessage = `digest mismatch: expected ${expected}, got ${actual}`
+        expect(EcrError.digestMismatch(expected, actual, { operation }).message).toBe(`${plainMessage} (${operation})`)
+        expect(EcrError.digestMismatch(expected, actual, { subject }).message).toBe(`${plainMessage} (${subject})`)
+        // the old form: a message, and no context
+        expect(EcrError.digestMismatch(expected, actual, base)).toStrictEqual({ _tag: 'DigestMismatch', expected, actual, message: base })
+      })
+    )
+  })
+
+  it('digestMismatch shows no secret a subject or message could carry', () => {
+    fc.assert(
+      fc.property(fc.webUrl(), fc.stringMatching(/^[A-Za-z0-9]{16,40}$/), (url, secret) => {
+        const signed = `${url}${url.includes('?') ? '&' : '?'}X-Amz-Signature=${secret}`
+        const e = EcrError.digestMismatch('a', 'b', { subject: signed, operation: 'GET blob', message: `Authorization: Basic ${secret}` })
+        expect(EcrError.message(e).includes(secret)).toBe(false)
+        expect(e._tag === 'DigestMismatch' && e.subject?.includes(secret)).toBe(false)
       })
     )
   })

@@ -10,6 +10,7 @@ import * as Env from '../src/Env'
 import type { AccountId, Region } from '../src/Primitives'
 import * as Registry from '../src/Registry'
 import * as Retry from '../src/Retry'
+import { accountId, region } from './arbitraries'
 import { leftOf } from './ecrMock'
 
 const sts = mockClient(STSClient)
@@ -45,6 +46,114 @@ describe('Env.make', () => {
     expect(a.concurrency).toBe(8)
     expect(b.concurrency).toBe(3)
     expect(a.loginCache).not.toBe(b.loginCache)
+  })
+})
+
+describe('Env.parse', () => {
+  const send = { send: (() => Promise.resolve({})) as never }
+  const DIGITS = '0123456789'
+
+  /** Account ids that break the rule (12 digits): another length, or a non-digit among 12. */
+  const badAccountId = fc.oneof(
+    fc.string({ unit: fc.constantFrom(...DIGITS), maxLength: 20 }).filter((s) => s.length !== 12),
+    fc
+      .tuple(fc.string({ unit: fc.constantFrom(...DIGITS), minLength: 11, maxLength: 11 }), fc.nat({ max: 11 }), fc.constantFrom('a', ' ', '-', '١', 'O'))
+      .map(([digits, at, c]) => digits.slice(0, at) + c + digits.slice(at))
+  )
+  /** Regions that break the rule (`<prefix>-<direction>-<1..99>`, lower case) by construction. */
+  const badRegion = fc.oneof(
+    fc.constant(''),
+    region.map((r) => r.toUpperCase()),
+    region.map((r) => `${r}-x`),
+    region.map((r) => ` ${r}`),
+    region.map((r) => r.replace(/-\d+$/, '-0')),
+    region.map((r) => r.replace(/-\d+$/, '-100')),
+    region.map((r) => r.replace(/-\d+$/, '')),
+    fc.constantFrom('mars-1', 'xx-east-1', 'us-up-1', 'us-east-01')
+  )
+  const positiveInteger = fc.integer({ min: 1, max: 1_000 })
+  const badInteger = fc.oneof(
+    fc.integer({ min: -1_000, max: 0 }),
+    fc.double({ min: 0.001, max: 1_000, noNaN: true }).filter((n) => !Number.isInteger(n)),
+    fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY)
+  )
+  const positiveFinite = fc.double({ min: 0.001, max: 1e9, noNaN: true })
+  const badFinite = fc.oneof(
+    fc.double({ min: -1e9, max: 0, noNaN: true }),
+    fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY)
+  )
+  /** A field's value, valid or invalid, with whether it is bad. */
+  const field = <A>(valid: fc.Arbitrary<A>, invalid: fc.Arbitrary<A>): fc.Arbitrary<{ readonly value: A; readonly bad: boolean }> =>
+    fc.oneof(valid.map((value) => ({ value, bad: false })), invalid.map((value) => ({ value, bad: true })))
+  /** An optional field's value: absent too. */
+  const optional = <A>(valid: fc.Arbitrary<A>, invalid: fc.Arbitrary<A>) =>
+    fc.oneof(fc.constant({ value: undefined, bad: false }), field(valid, invalid))
+
+  it('is make for valid strings and numbers', () => {
+    fc.assert(
+      fc.property(
+        accountId,
+        region,
+        fc.option(positiveInteger, { nil: undefined }),
+        fc.record({ connectMs: positiveFinite, headersMs: positiveFinite, idleMs: positiveFinite }, { requiredKeys: [] }),
+        (a, r, concurrency, timeouts) => {
+          const env = Env.parse({ ecr: send, accountId: a, region: r, concurrency, timeouts, callTimeoutMs: 1_000 })
+          expect(E.isRight(env)).toBe(true)
+          if (E.isRight(env)) {
+            expect([env.right.accountId, env.right.region, env.right.concurrency]).toStrictEqual([a, r, concurrency ?? 8])
+            expect(env.right.timeouts).toBe(timeouts)
+          }
+        }
+      )
+    )
+  })
+
+  it('names every bad field, in order, and only those', () => {
+    fc.assert(
+      fc.property(
+        field<string>(accountId, badAccountId),
+        field<string>(region, badRegion),
+        optional(positiveInteger, badInteger),
+        optional(positiveFinite, badFinite),
+        optional(positiveFinite, badFinite),
+        optional(positiveFinite, badFinite),
+        optional(positiveFinite, badFinite),
+        (a, r, concurrency, callTimeoutMs, connectMs, headersMs, idleMs) => {
+          const result = Env.parse({
+            ecr: send,
+            accountId: a.value,
+            region: r.value,
+            concurrency: concurrency.value,
+            callTimeoutMs: callTimeoutMs.value,
+            timeouts: { connectMs: connectMs.value, headersMs: headersMs.value, idleMs: idleMs.value }
+          })
+          const named: ReadonlyArray<[string, boolean]> = [
+            ['accountId', a.bad],
+            ['region', r.bad],
+            ['concurrency', concurrency.bad],
+            ['callTimeoutMs', callTimeoutMs.bad],
+            ['timeouts.connectMs', connectMs.bad],
+            ['timeouts.headersMs', headersMs.bad],
+            ['timeouts.idleMs', idleMs.bad]
+          ]
+          const bad = named.filter(([, b]) => b).map(([name]) => name)
+          if (bad.length === 0) expect(E.isRight(result)).toBe(true)
+          else {
+            expect(E.isLeft(result) && result.left._tag).toBe('InvalidArgument')
+            const parts = E.isLeft(result) ? result.left.message.split('; ') : []
+            expect(parts.map((p) => p.slice(0, p.indexOf(' is not ')))).toStrictEqual(bad)
+          }
+        }
+      ),
+      { numRuns: 500 }
+    )
+  })
+
+  it('quotes a bad string, clipped, and a bad number as it is', () => {
+    const r = Env.parse({ ecr: send, accountId: '9'.repeat(100), region: 'us-east-1', callTimeoutMs: Number.NaN })
+    expect(E.isLeft(r) && r.left.message).toBe(
+      `accountId is not a valid AWS account id (12 digits): "${'9'.repeat(63)}…; callTimeoutMs is not a positive finite number: NaN`
+    )
   })
 })
 

@@ -204,7 +204,9 @@ describe('getManifest', () => {
     ecrMock.on(BatchGetImageCommand).resolves({
       images: [{ ...image(amd, MT.dockerManifest), imageManifest: arm }]
     })
-    expect(leftOf(await Image.getManifest(ref)(mockEnv())())._tag).toBe('DigestMismatch')
+    const e = leftOf(await Image.getManifest(ref)(mockEnv())())
+    expect(e._tag).toBe('DigestMismatch')
+    expect(e).toMatchObject({ subject: `app@${sha256(amd)}`, operation: 'BatchGetImage' })
   })
 
   it('a missing image is NotFound(Image)', async () => {

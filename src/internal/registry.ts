@@ -110,6 +110,12 @@ const declaredMediaType = (text: string): string | undefined => {
 const referenceId = (repo: RepositoryName, reference: Reference): string =>
   isImageDigest(reference) ? `${repo}@${reference}` : `${repo}:${reference}`
 
+/** Where a manifest read found a mismatch. */
+const manifestRead = (repo: RepositoryName, reference: Reference): EcrError.DigestMismatchContext => ({
+  subject: referenceId(repo, reference),
+  operation: 'GET manifest'
+})
+
 /** The `Docker-Content-Digest` of an answer, when it uses `algorithm` (other algorithms are not compared). */
 const claimedDigest = (wire: Pick<Wire, 'header'>, algorithm: string): string | undefined => {
   const claimed = wire.header('docker-content-digest')?.trim()
@@ -117,19 +123,28 @@ const claimedDigest = (wire: Pick<Wire, 'header'>, algorithm: string): string | 
 }
 
 /** Content whose byte count is not the one its descriptor declares. */
-export const sizeMismatch = (digest: ImageDigest, expected: number, actual: number): EcrError.EcrError =>
-  EcrError.digestMismatch(
-    `${digest} (${expected} bytes)`,
-    `${digest} (${actual} bytes)`,
-    `size mismatch for ${digest}: its descriptor says ${expected} bytes, the registry has ${actual}`
-  )
+export const sizeMismatch = (
+  digest: ImageDigest,
+  expected: number,
+  actual: number,
+  context: EcrError.DigestMismatchContext = {}
+): EcrError.EcrError =>
+  EcrError.digestMismatch(`${digest} (${expected} bytes)`, `${digest} (${actual} bytes)`, {
+    ...context,
+    message: `size mismatch for ${digest}: its descriptor says ${expected} bytes, the registry has ${actual}`
+  })
 
 /** A declared `Content-Length` that contradicts the descriptor's size, before reading the body. */
-export const declaredSizeFailure = async (wire: Wire, digest: ImageDigest, expectedSize: number | undefined): Promise<E.Either<Failure, void>> => {
+export const declaredSizeFailure = async (
+  wire: Wire,
+  digest: ImageDigest,
+  expectedSize: number | undefined,
+  context: EcrError.DigestMismatchContext = {}
+): Promise<E.Either<Failure, void>> => {
   const declared = contentLength(wire)
   if (expectedSize === undefined || declared === undefined || declared === expectedSize) return E.right(undefined)
   await wire.discard()
-  return E.left(fatal(sizeMismatch(digest, expectedSize, declared)))
+  return E.left(fatal(sizeMismatch(digest, expectedSize, declared, context)))
 }
 
 const failWith =
@@ -146,19 +161,26 @@ const manifestFromBytes = (
   bytes: Buffer,
   reference: Reference,
   wire: Wire,
-  expectedSize: number | undefined
+  expectedSize: number | undefined,
+  context: EcrError.DigestMismatchContext
 ): E.Either<Failure, Manifest> => {
   const algorithm = isImageDigest(reference) ? (algorithmOf(reference) ?? 'sha256') : 'sha256'
   const digest = digestOf(bytes, algorithm) as ImageDigest
-  if (isImageDigest(reference) && digest !== reference) return E.left(fatal(EcrError.digestMismatch(reference, digest)))
+  if (isImageDigest(reference) && digest !== reference) return E.left(fatal(EcrError.digestMismatch(reference, digest, context)))
   const claimed = claimedDigest(wire, algorithm)
   if (claimed !== undefined && claimed !== digest) {
     const shown = wire.redact.text(claimed)
     return E.left(
-      fatal(EcrError.digestMismatch(shown, digest, `manifest digest mismatch: the registry says ${shown}, the bytes hash to ${digest}`))
+      fatal(
+        EcrError.digestMismatch(shown, digest, {
+          ...context,
+          message: `manifest digest mismatch: the registry says ${shown}, the bytes hash to ${digest}`
+        })
+      )
     )
   }
-  if (expectedSize !== undefined && bytes.length !== expectedSize) return E.left(fatal(sizeMismatch(digest, expectedSize, bytes.length)))
+  if (expectedSize !== undefined && bytes.length !== expectedSize)
+    return E.left(fatal(sizeMismatch(digest, expectedSize, bytes.length, context)))
   const text = bytes.toString('utf8')
   const fromHeader = mediaTypeOf(wire.header('content-type'))
   const mediaType =
@@ -192,7 +214,7 @@ export const getManifest = (
     }
     if (wire.status !== 200) return E.left(await statusFailure('GET', wire))
     if (isImageDigest(reference)) {
-      const declared = await declaredSizeFailure(wire, reference, options.expectedSize)
+      const declared = await declaredSizeFailure(wire, reference, options.expectedSize, manifestRead(repositoryName, reference))
       if (E.isLeft(declared)) return declared
     }
     const bytes = await wire.bytes(MAX_MANIFEST_BYTES)
@@ -202,7 +224,7 @@ export const getManifest = (
           ? fatal(EcrError.httpError('GET', wire.redact.url(url), 200, `manifest larger than ${MAX_MANIFEST_BYTES} bytes`))
           : networkFailure('GET', url, bytes.left.error, wire.redact)
       )
-    return manifestFromBytes(bytes.right, reference, wire, options.expectedSize)
+    return manifestFromBytes(bytes.right, reference, wire, options.expectedSize, manifestRead(repositoryName, reference))
   })
 
 /**
@@ -227,7 +249,9 @@ export const headManifest = (
     const mediaType = mediaTypeOf(wire.header('content-type'))
     if (claimed !== undefined && isImageDigest(claimed) && size !== undefined && mediaType !== undefined && mediaType !== 'application/json') {
       if (isImageDigest(reference) && algorithmOf(reference) === algorithmOf(claimed) && claimed !== reference)
-        return E.left(fatal(EcrError.digestMismatch(reference, claimed)))
+        return E.left(
+          fatal(EcrError.digestMismatch(reference, claimed, { subject: referenceId(repositoryName, reference), operation: 'HEAD manifest' }))
+        )
       return E.right(O.some({ digest: claimed, mediaType, size }))
     }
     const full = await getManifest(login, repositoryName, reference)(env)()
@@ -250,7 +274,8 @@ export const putManifest = (
   const bytes = Buffer.from(text, 'utf8')
   const algorithm = isImageDigest(reference) ? (algorithmOf(reference) ?? 'sha256') : 'sha256'
   const digest = digestOf(bytes, algorithm) as ImageDigest
-  if (isImageDigest(reference) && reference !== digest) return failWith(EcrError.digestMismatch(reference, digest))
+  const where = { subject: referenceId(repositoryName, reference), operation: 'PUT manifest' }
+  if (isImageDigest(reference) && reference !== digest) return failWith(EcrError.digestMismatch(reference, digest, where))
   if (mediaType.trim() === '') return failWith(EcrError.invalidArgument('a manifest needs a media type'))
   return operation(login, `PUT manifest ${referenceId(repositoryName, reference)}`, async (env, t) => {
     const url = manifestUrl(t, repositoryName, reference)
@@ -268,7 +293,9 @@ export const putManifest = (
     const claimed = claimedDigest(wire, algorithm)
     if (claimed !== undefined && claimed !== digest) {
       const shown = wire.redact.text(claimed)
-      return E.left(fatal(EcrError.digestMismatch(digest, shown, `the registry stored the manifest as ${shown}, expected ${digest}`)))
+      return E.left(
+        fatal(EcrError.digestMismatch(digest, shown, { ...where, message: `the registry stored the manifest as ${shown}, expected ${digest}` }))
+      )
     }
     return E.right(digest)
   })
@@ -323,7 +350,8 @@ export const getBlob = (
   return blobOperation(login, repositoryName, digest, viaFetch, async (wire) => {
     const declared = contentLength(wire)
     const tooLarge = fatal(EcrError.invalidArgument(`blob ${digest} is larger than ${maxBytes} bytes; stream it with openBlob instead`))
-    const lying = await declaredSizeFailure(wire, digest, options.expectedSize)
+    const where = { subject: `${repositoryName}@${digest}`, operation: 'GET blob' }
+    const lying = await declaredSizeFailure(wire, digest, options.expectedSize, where)
     if (E.isLeft(lying)) return lying
     if (declared !== undefined && declared > maxBytes) {
       await wire.discard()
@@ -332,9 +360,9 @@ export const getBlob = (
     const bytes = await wire.bytes(maxBytes)
     if (E.isLeft(bytes)) return E.left(bytes.left === 'too-large' ? tooLarge : networkFailure('GET', wire.url, bytes.left.error, wire.redact))
     const actual = digestOf(bytes.right, algorithmOf(digest) ?? 'sha256')
-    if (actual !== digest) return E.left(fatal(EcrError.digestMismatch(digest, actual)))
+    if (actual !== digest) return E.left(fatal(EcrError.digestMismatch(digest, actual, where)))
     if (options.expectedSize !== undefined && bytes.right.length !== options.expectedSize)
-      return E.left(fatal(sizeMismatch(digest, options.expectedSize, bytes.right.length)))
+      return E.left(fatal(sizeMismatch(digest, options.expectedSize, bytes.right.length, where)))
     return E.right(bytes.right)
   })
 }

@@ -246,6 +246,7 @@ export const uploadBlob = (
   if (size !== undefined && (!Number.isSafeInteger(size) || size < 0))
     return () => async () => E.left(EcrError.invalidArgument(`not a valid blob size: ${size}`))
   const opener = bodyOpener(body)
+  const where = { subject: `${repositoryName}@${digest}`, operation: 'upload blob' }
   return operation(
     login,
     `upload blob ${repositoryName}@${digest}`,
@@ -282,7 +283,7 @@ export const uploadBlob = (
           const actual = digestOf(bytes, algorithmOf(digest) ?? 'sha256')
           const ok = actual === digest && (size === undefined || size === bytes.byteLength)
           verdict = { digest: actual, bytes: bytes.byteLength, ok }
-          return ok ? E.right(bytes) : E.left(fatal(mismatchOf(digest, verdict)))
+          return ok ? E.right(bytes) : E.left(fatal(mismatchOf(digest, verdict, where)))
         }
         const verifier = verifyingStream(digest, {
           ...(size === undefined ? {} : { expectedSize: size }),
@@ -301,11 +302,11 @@ export const uploadBlob = (
       for (const s of sources) s.destroy()
       if (verdict !== undefined && !verdict.ok) {
         if (E.isRight(put)) await put.right.discard()
-        return E.left(fatal(mismatchOf(digest, verdict)))
+        return E.left(fatal(mismatchOf(digest, verdict, where)))
       }
       if (E.isLeft(put)) {
         const mismatch = findDigestMismatch(put.left.error)
-        if (mismatch !== undefined) return E.left(fatal(EcrError.digestMismatch(mismatch.expected, mismatch.actual)))
+        if (mismatch !== undefined) return E.left(fatal(EcrError.digestMismatch(mismatch.expected, mismatch.actual, where)))
         return E.left(opener.replayable ? put.left : { ...put.left, retryable: false })
       }
       const wire = put.right
@@ -317,14 +318,14 @@ export const uploadBlob = (
       const claimed = wire.header('docker-content-digest')?.trim()
       if (claimed !== undefined && claimed !== '' && algorithmOf(claimed) === algorithmOf(digest) && claimed !== digest) {
         const shown = wire.redact.text(claimed)
-        return E.left(fatal(EcrError.digestMismatch(digest, shown, `the registry stored the blob as ${shown}, expected ${digest}`)))
+        return E.left(fatal(EcrError.digestMismatch(digest, shown, { ...where, message: `the registry stored the blob as ${shown}, expected ${digest}` })))
       }
       return E.right(undefined)
     }
   )
 }
 
-const mismatchOf = (expected: string, verdict: VerifyResult): EcrError.EcrError =>
+const mismatchOf = (expected: string, verdict: VerifyResult, where: EcrError.DigestMismatchContext): EcrError.EcrError =>
   verdict.digest === expected
-    ? EcrError.digestMismatch(expected, verdict.digest, `blob size mismatch for ${expected}: sent ${verdict.bytes} bytes`)
-    : EcrError.digestMismatch(expected, verdict.digest)
+    ? EcrError.digestMismatch(expected, verdict.digest, { ...where, message: `blob size mismatch for ${expected}: sent ${verdict.bytes} bytes` })
+    : EcrError.digestMismatch(expected, verdict.digest, where)

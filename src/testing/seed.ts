@@ -117,7 +117,7 @@ export const toEcrError =
       case 'InvalidManifest':
         return EcrError.invalidArgument(e.reason)
       case 'DigestMismatch':
-        return EcrError.digestMismatch(e.expected, e.actual)
+        return EcrError.digestMismatch(e.expected, e.actual, { subject: `${repositoryName}@${e.expected}`, operation: 'pushImage' })
       case 'LayersNotFound':
         return EcrError.notFound('Layer', e.digests.join(','))
       case 'ReferencedImagesNotFound':

@@ -64,6 +64,9 @@ describe('getManifest', () => {
     })
     const r = await getManifest(loginFor(s.url), name('app'), MANIFEST_DIGEST)(envWith())()
     expect(E.isLeft(r) && r.left._tag).toBe('DigestMismatch')
+    // it says which manifest and which operation
+    expect(E.isLeft(r) && r.left).toMatchObject({ subject: `app@${MANIFEST_DIGEST}`, operation: 'GET manifest' })
+    expect(E.isLeft(r) && r.left.message).toContain(`(GET manifest of app@${MANIFEST_DIGEST})`)
   })
 
   it('a Docker-Content-Digest that contradicts the bytes is a DigestMismatch', async () => {
@@ -73,6 +76,7 @@ describe('getManifest', () => {
     })
     const r = await getManifest(loginFor(s.url), name('app'), tag('v1'))(envWith())()
     expect(E.isLeft(r) && r.left._tag).toBe('DigestMismatch')
+    expect(E.isLeft(r) && r.left.message).toMatch(/^manifest digest mismatch: .* \(GET manifest of app:v1\)$/)
   })
 
   it('falls back to the manifest mediaType field when the content type is generic', async () => {
@@ -170,6 +174,7 @@ describe('getBlob', () => {
         const r = await getBlob(loginFor(s.url), name('app'), sha256(Buffer.from(asked)))(envWith())()
         await s.close()
         expect(E.isLeft(r) && r.left._tag).toBe('DigestMismatch')
+        expect(E.isLeft(r) && r.left).toMatchObject({ subject: `app@${sha256(Buffer.from(asked))}`, operation: 'GET blob' })
       }),
       { numRuns: 15 }
     )
@@ -507,7 +512,7 @@ describe('sizes that descriptors declare', () => {
       const lying = await getManifest(loginFor(s.url), name('app'), MANIFEST_DIGEST, { expectedSize: 1 })(envWith())()
       expect(E.isLeft(lying) && lying.left._tag).toBe('DigestMismatch')
       expect(E.isLeft(lying) && lying.left.message).toBe(
-        `size mismatch for ${MANIFEST_DIGEST}: its descriptor says 1 bytes, the registry has ${Buffer.byteLength(MANIFEST)}`
+        `size mismatch for ${MANIFEST_DIGEST}: its descriptor says 1 bytes, the registry has ${Buffer.byteLength(MANIFEST)} (GET manifest of app@${MANIFEST_DIGEST})`
       )
       const honest = await getManifest(loginFor(s.url), name('app'), MANIFEST_DIGEST, { expectedSize: Buffer.byteLength(MANIFEST) })(envWith())()
       expect(E.isRight(honest)).toBe(true)

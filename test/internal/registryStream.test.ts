@@ -231,6 +231,7 @@ describe('uploadBlob', () => {
       )
     const r = await uploadBlob(loginFor(s.url), name('app'), wrong, source, data.length)(envWith())()
     expect(E.isLeft(r) && r.left._tag).toBe('DigestMismatch')
+    expect(E.isLeft(r) && r.left).toMatchObject({ subject: `app@${wrong}`, operation: 'upload blob' })
     // the server notices the aborted request a moment later
     for (let i = 0; i < 100 && !s.seen.some((x) => x.method === 'PUT'); i++) await new Promise((r) => setTimeout(r, 10))
     const puts = s.seen.filter((x) => x.method === 'PUT')
@@ -238,6 +239,7 @@ describe('uploadBlob', () => {
     expect(puts.every((p) => !p.complete && p.body.length < data.length)).toBe(true)
     const bytes = await uploadBlob(loginFor(s.url), name('app'), wrong, data)(envWith())()
     expect(E.isLeft(bytes) && bytes.left._tag).toBe('DigestMismatch')
+    expect(E.isLeft(bytes) && bytes.left.message).toContain(`(upload blob of app@${wrong})`)
   })
 
   it('retries a failed PUT by opening the source again', async () => {
