@@ -38,8 +38,8 @@ export type OneOrMany = string | ReadonlyArray<string>
  * @example
  * import type { Principal } from 'ecr-fp-ts/PolicyDocument'
  *
- * const principal: Principal = { AWS: ['arn:aws:iam::210987654321:root'] }
- * assert.ok(principal !== '*' && principal.AWS !== undefined)
+ * const principals: ReadonlyArray<Principal> = ['*', { AWS: ['arn:aws:iam::210987654321:root'] }]
+ * assert.deepStrictEqual(principals.map((p) => (p === '*' ? 'everyone' : p.AWS)), ['everyone', ['arn:aws:iam::210987654321:root']])
  */
 export type Principal =
   | '*'

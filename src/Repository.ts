@@ -642,13 +642,13 @@ const settingsOf =
  *   RTE.tap((ref) => Repository.create(ref, { tags: [{ Key: 'cost', Value: 'ml' }] })),
  *   RTE.flatMap(Repository.getResourceTags)
  * )
- * program(twin.env)().then((r) => {
- *   assert.deepStrictEqual(r, E.right([{ Key: 'team', Value: 'infra' }, { Key: 'cost', Value: 'ml' }]))
- * })
- * // an existing repository answers with its own settings
- * pipe(Repository.make('team/app'), RTE.flatMap((ref) => Repository.create(ref, { scanOnPush: false })))(twin.env)().then((r) => {
- *   assert.deepStrictEqual(pipe(r, E.map((s) => s.scanOnPush)), E.right(true))
- * })
+ * program(twin.env)()
+ *   .then((r) => {
+ *     assert.deepStrictEqual(r, E.right([{ Key: 'team', Value: 'infra' }, { Key: 'cost', Value: 'ml' }]))
+ *     // an existing repository answers with its own settings
+ *     return pipe(Repository.make('team/app'), RTE.flatMap((ref) => Repository.create(ref, { scanOnPush: false })))(twin.env)()
+ *   })
+ *   .then((r) => assert.deepStrictEqual(pipe(r, E.map((s) => s.scanOnPush)), E.right(true)))
  */
 export const create = (ref: RepositoryRef, options: CreateOptions = {}): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, RepositorySettings> => {
   const tags = dedupeTags(options.tags ?? [])

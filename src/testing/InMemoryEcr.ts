@@ -74,7 +74,7 @@ export * from './types'
  * })
  */
 export interface InMemoryEcr {
-  /** `Env.make({ ecr, fetch, dispatcher, accountId, region })` over this twin. */
+  /** `Env.make({ ecr, fetch, dispatcher, accountId, region, retry, sleep })` over this twin (`retry` and `sleep` from the options). */
   readonly env: Env.EcrEnv & Env.HttpEnv
   /** The ECR API: a `send` taking the SDK's command objects. */
   readonly ecr: Env.EcrEnv['ecr']
@@ -225,13 +225,33 @@ const createProblem = (name: string, options: CreateRepositoryOptions): string |
 /**
  * A fresh, empty registry twin. Options are taken as given (an invalid account id or region is not
  * checked here; a proxy endpoint or storage origin that is not a URL is simply never reached).
+ * `retry` and `sleep` go to the `Env.make` of `twin.env`: with `sleep: () => Promise.resolve()`, its
+ * retries do not wait.
  *
  * @category constructors
  * @since 0.1.0
  * @example
+ * import * as Registry from 'ecr-fp-ts/Registry'
+ * import * as Retry from 'ecr-fp-ts/Retry'
  * import { InMemoryEcr } from 'ecr-fp-ts/testing'
  * import { DescribeImagesCommand } from '@aws-sdk/client-ecr'
  * import * as E from 'fp-ts/Either'
+ *
+ * // retries of twin.env at once, and at most two of them
+ * const waits: Array<number> = []
+ * const fast = InMemoryEcr.make({
+ *   retry: { ecr: Retry.concat(Retry.limitRetries(2), Retry.constantDelay(1_000)) },
+ *   sleep: (ms) => {
+ *     waits.push(ms)
+ *     return Promise.resolve()
+ *   }
+ * })
+ * fast.setFault((call) => (call.kind === 'ecr' ? 'throttle' : undefined))
+ * Registry.listRepositories()(fast.env)().then((r) => {
+ *   assert.ok(E.isLeft(r))
+ *   assert.strictEqual(fast.callCount('DescribeRepositories'), 3)
+ *   assert.deepStrictEqual(waits, [1_000, 1_000])
+ * })
  *
  * const twin = InMemoryEcr.make({ accountId: '111122223333', region: 'eu-west-1' })
  * assert.strictEqual(twin.proxyEndpoint, 'https://111122223333.dkr.ecr.eu-west-1.amazonaws.com')
@@ -335,7 +355,15 @@ export const make = (options: Options = {}): InMemoryEcr => {
   // command's output, or its modelled exception); the client's overloaded generic signature cannot
   // be written for a function that dispatches at run time, hence the cast.
   const ecr: Env.EcrEnv['ecr'] = { send: send as unknown as Env.EcrEnv['ecr']['send'] }
-  const env = Env.make({ ecr, fetch, dispatcher, accountId: accountId as AccountId, region: region as Region })
+  const env = Env.make({
+    ecr,
+    fetch,
+    dispatcher,
+    accountId: accountId as AccountId,
+    region: region as Region,
+    ...(options.retry === undefined ? {} : { retry: options.retry }),
+    ...(options.sleep === undefined ? {} : { sleep: options.sleep })
+  })
   /** The image a tag or digest names in a repository, or the `NotFound` to report. */
   const imageOf = (
     repositoryName: string,

@@ -8,6 +8,7 @@
  */
 import type { EnhancedImageScanFinding, ImageScanFinding, ScanStatus } from '@aws-sdk/client-ecr'
 import type { ResourceTag } from '../Primitives'
+import type * as Retry from '../Retry'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -109,6 +110,13 @@ export interface Options {
    * ECR's do. Default: no quota.
    */
   readonly rateLimits?: Readonly<Record<string, number>>
+  /**
+   * Retry policies of `env` (`Env.make`'s `retry`): `ecr` for ECR calls (default `Retry.ecrDefault`),
+   * `http` for registry requests (default `Retry.httpDefault`).
+   */
+  readonly retry?: { readonly ecr?: Retry.RetryPolicy; readonly http?: Retry.RetryPolicy }
+  /** How the retries of `env` wait (`Env.make`'s `sleep`); `() => Promise.resolve()` retries at once. Default `setTimeout`. */
+  readonly sleep?: (ms: number) => Promise<void>
 }
 
 /**

@@ -8,6 +8,7 @@ import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import * as Env from '../../src/Env'
 import * as Image from '../../src/Image'
+import * as ImageUri from '../../src/ImageUri'
 import type { ImageRef } from '../../src/Image'
 import type { AccountId, ImageDigest, Region, RepositoryName } from '../../src/Primitives'
 import * as Retry from '../../src/Retry'
@@ -233,6 +234,11 @@ describe('streamed copies under the limiter', () => {
     region: twin.region as Region,
     repositoryName: name as RepositoryName
   })
+  const uriOf = (twin: InMemoryEcr.InMemoryEcr, rest: string): ImageUri.ImageUri => {
+    const u = ImageUri.parse(`${twin.proxyEndpoint.replace('https://', '')}/${rest}`)
+    if (E.isLeft(u)) throw new Error(u.left.message)
+    return u.right
+  }
   const within = <A>(p: Promise<A>, ms: number) => Promise.race([p, tick(ms).then(() => 'timed out' as const)])
 
   it('a copy through one environment at concurrency 1 finishes (no deadlock)', async () => {
@@ -241,7 +247,7 @@ describe('streamed copies under the limiter', () => {
     if (E.isLeft(pushed)) throw new Error(pushed.left.message)
     twin.createRepository('copy')
     const env = envOf(twin, 1)
-    const r = await within(replicateImage({ source: `${twin.proxyEndpoint.replace('https://', '')}/app:v1` as never, destination: repo(twin, 'copy'), tags: ['v1'] })({ source: env, destination: env })(), 20_000)
+    const r = await within(replicateImage({ source: uriOf(twin, 'app:v1'), destination: repo(twin, 'copy'), tags: ['v1'] })({ source: env, destination: env })(), 20_000)
     expect(r !== 'timed out' && E.isRight(r)).toBe(true)
     expect(twin.tagsOf('copy').get('v1')).toBe(pushed.right.imageDigest)
   }, 30_000)
@@ -255,10 +261,9 @@ describe('streamed copies under the limiter', () => {
     a.createRepository('two')
     b.createRepository('one')
     const [ea, eb] = [envOf(a, 1), envOf(b, 1)]
-    const host = (t: InMemoryEcr.InMemoryEcr) => t.proxyEndpoint.replace('https://', '')
     const both = Promise.all([
-      replicateImage({ source: `${host(a)}/one:v1` as never, destination: repo(b, 'one') })({ source: ea, destination: eb })(),
-      replicateImage({ source: `${host(b)}/two:v1` as never, destination: repo(a, 'two') })({ source: eb, destination: ea })()
+      replicateImage({ source: uriOf(a, 'one:v1'), destination: repo(b, 'one') })({ source: ea, destination: eb })(),
+      replicateImage({ source: uriOf(b, 'two:v1'), destination: repo(a, 'two') })({ source: eb, destination: ea })()
     ])
     const r = await within(both, 20_000)
     expect(r !== 'timed out' && r.every(E.isRight)).toBe(true)

@@ -13,7 +13,10 @@ import * as fc from 'fast-check'
 import * as E from 'fp-ts/Either'
 import * as O from 'fp-ts/Option'
 import { describe, expect, it } from 'vitest'
+import * as Image from '../../src/Image'
 import { send as libSend } from '../../src/internal/send'
+import { resolveImageUri } from '../../src/resolve'
+import * as Retry from '../../src/Retry'
 import { InMemoryEcr } from '../../src/testing'
 import { authorization, push, rejection, url } from './fixtures'
 
@@ -38,6 +41,31 @@ const configOf = async (twin: InMemoryEcr.InMemoryEcr, repo: string, digest: str
 }
 
 describe('make', () => {
+  it('gives its env the retry policies and sleep it is given: ECR calls and registry requests retry without waiting', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 1, max: 60_000 }), async (retries, delay) => {
+        const waits: Array<number> = []
+        const policy = Retry.concat(Retry.limitRetries(retries), Retry.constantDelay(delay))
+        const sleep = (ms: number) => {
+          waits.push(ms)
+          return Promise.resolve()
+        }
+        const twin = InMemoryEcr.make({ retry: { ecr: policy, http: policy }, sleep })
+        expect([twin.env.retryPolicy, twin.env.sleep]).toStrictEqual([policy, sleep])
+        twin.pushImage('app', { tag: 'v1' })
+        twin.setFault((call) => (call.kind === 'ecr' && call.operation === 'DescribeImages' ? 'throttle' : undefined))
+        expect(E.isLeft(await resolveImageUri('app')(twin.env)())).toBe(true)
+        expect(twin.callCount('DescribeImages')).toBe(retries + 1)
+        twin.setFault((call) => (call.kind === 'http' ? { status: 503 } : undefined))
+        const ref = await Image.fromUri(`${twin.accountId}.dkr.ecr.${twin.region}.amazonaws.com/app:v1`)(twin.env)()
+        expect(E.isRight(ref) && E.isLeft(await Image.getConfig(ref.right)(twin.env)())).toBe(true)
+        expect(twin.httpCallCount('GET')).toBe(retries + 1)
+        expect(waits).toStrictEqual(Array.from({ length: 2 * retries }, () => delay))
+      }),
+      { numRuns: 10 }
+    )
+  })
+
   it('derives the endpoints from account and region and builds an env over the twin', () => {
     const twin = InMemoryEcr.make({ accountId: '210987654321', region: 'ap-southeast-2' })
     expect(twin.proxyEndpoint).toBe('https://210987654321.dkr.ecr.ap-southeast-2.amazonaws.com')
