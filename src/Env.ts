@@ -272,7 +272,7 @@ export interface EcrEnv extends RegistryEnv {
  * import * as E from 'fp-ts/Either'
  *
  * const twin = InMemoryEcr.make()
- * for (const name of ['a', 'b', 'c']) twin.createRepository(name)
+ * for (const name of ['app', 'web', 'db']) twin.createRepository(name)
  * const paging: Paging = { maxItems: 2 }
  * Registry.listRepositories()({ ...twin.env, paging })().then((r) => {
  *   assert.strictEqual(E.isLeft(r) && r.left._tag === 'AwsError' && r.left.code, 'PagingLimitExceeded')
