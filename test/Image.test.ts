@@ -224,7 +224,7 @@ describe('getDetail, getTags, getPushedAt', () => {
       imageDetails: [{ imageDigest: ref.imageDigest, imageTags: ['v1', 'latest'], imagePushedAt: pushedAt, imageSizeInBytes: 30 }]
     })
     expect(await Image.getDetail(ref)(mockEnv())()).toEqual(
-      E.right({ imageDigest: ref.imageDigest, imageTags: ['v1', 'latest'], imagePushedAt: pushedAt, imageSizeInBytes: 30 })
+      E.right({ imageDigest: ref.imageDigest, imageTags: ['v1', 'latest'], imagePushedAt: pushedAt, imageSizeInBytes: 30, status: 'ACTIVE' })
     )
     expect(ecrMock.commandCalls(DescribeImagesCommand)[0]?.args[0].input).toEqual({
       registryId: ACCOUNT,

@@ -1,3 +1,4 @@
+import type { RepositoryRef } from '../src/Repository'
 // Every manifest BatchGetImage answers is checked against the digest ECR reports for it, where the
 // answer is decoded: a hostile or broken endpoint whose manifest does not hash to its digest gives a
 // DigestMismatch, and the manifest is never used (fromUri by tag, getManifest, getConfig, getImages).
@@ -35,13 +36,14 @@ const URI = '123456789012.dkr.ecr.us-east-1.amazonaws.com/app'
 const reformatted = (m: string): string => `${m} `
 
 describe('checkDigests', () => {
+  const repo = { accountId: '123456789012', region: 'us-east-1', repositoryName: 'app' } as RepositoryRef
   const image = (manifest: string, digest?: string): FetchedImage => ({ imageDigest: (digest ?? Manifest.digest(manifest)) as ImageDigest, imageManifest: manifest })
 
   it('is the answer when every manifest hashes to its digest, else a DigestMismatch naming both digests', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.string(), fc.boolean()), { maxLength: 6 }), (specs) => {
         const images = specs.map(([m, lie]) => image(m, lie ? Manifest.digest(`${m}x`) : undefined))
-        const r = checkDigests({ images, failures: [] })
+        const r = checkDigests(repo)({ images, failures: [] })
         const liar = images.find((i) => Manifest.digest(i.imageManifest) !== i.imageDigest)
         if (liar === undefined) expect(r).toEqual(E.right({ images, failures: [] }))
         else
@@ -55,7 +57,7 @@ describe('checkDigests', () => {
   it('hashes sha512 digests with sha512', () => {
     const m = '{"schemaVersion":2}'
     const d = `sha512:${createHash('sha512').update(m).digest('hex')}`
-    expect(E.isRight(checkDigests({ images: [image(m, d)], failures: [] }))).toBe(true)
+    expect(E.isRight(checkDigests(repo)({ images: [image(m, d)], failures: [] }))).toBe(true)
   })
 })
 

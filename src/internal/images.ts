@@ -72,20 +72,22 @@ export const toImageRef = (repo: RepositoryRef, image: Output.FetchedImage): Ima
  * The answer, if every manifest in it hashes to the digest ECR reports for it (`imageId.imageDigest`);
  * else a `DigestMismatch` for the first that does not, so no such manifest is ever used.
  */
-export const checkDigests = (result: Output.BatchGetImageResult): E.Either<EcrError.EcrError, Output.BatchGetImageResult> => {
-  for (const image of result.images) {
-    const actual = digestOf(image.imageManifest, algorithmOf(image.imageDigest) ?? 'sha256')
-    if (actual !== image.imageDigest)
-      return E.left(
-        EcrError.digestMismatch(
-          image.imageDigest,
-          actual,
-          `BatchGetImage answered a manifest for ${image.imageDigest} whose content is ${actual}`
+export const checkDigests =
+  (repo: RepositoryRef) =>
+  (result: Output.BatchGetImageResult): E.Either<EcrError.EcrError, Output.BatchGetImageResult> => {
+    for (const image of result.images) {
+      const actual = digestOf(image.imageManifest, algorithmOf(image.imageDigest) ?? 'sha256')
+      if (actual !== image.imageDigest)
+        return E.left(
+          EcrError.digestMismatch(image.imageDigest, actual, {
+            subject: `${repo.repositoryName}@${image.imageDigest}`,
+            operation: 'BatchGetImage',
+            message: `BatchGetImage answered a manifest for ${image.imageDigest} whose content is ${actual}`
+          })
         )
-      )
+    }
+    return E.right(result)
   }
-  return E.right(result)
-}
 
 /**
  * One BatchGetImage call (at most 100 ids), every manifest type accepted; every manifest in the
@@ -106,7 +108,7 @@ export const batchGetImage = (
       repo.repositoryName
     ),
     RTE.flatMapEither(Output.batchGetImage),
-    RTE.flatMapEither(checkDigests)
+    RTE.flatMapEither(checkDigests(repo))
   )
 
 /**

@@ -35,7 +35,7 @@ describe('describeImages', () => {
       fc.property(fc.option(fc.array(detail, { maxLength: 5 }), { nil: undefined }), token, (details, nextToken) => {
         const out: DescribeImagesCommandOutput = { $metadata, ...(details === undefined ? {} : { imageDetails: details }), ...(nextToken === undefined ? {} : { nextToken }) }
         expect(Output.describeImages(out)).toEqual(
-          E.right({ items: (details ?? []).map((d) => ({ ...d, imageTags: d.imageTags ?? [] })), nextToken })
+          E.right({ items: (details ?? []).map((d) => ({ ...d, imageTags: d.imageTags ?? [], status: 'ACTIVE' })), nextToken })
         )
       })
     )
