@@ -180,17 +180,17 @@ describe('listReferrers over the registry API', () => {
   })
 
   it('a plain 404 (no referrers API) reads the fallback tag; absent: none; NAME_UNKNOWN is NotFound(Repository)', async () => {
-    let fallback: string | undefined
+    const state: { fallback?: string } = {}
     const server = await serve((req, _body, res) => {
       const url = req.url ?? ''
       if (url.startsWith('/v2/gone/')) return json(res, 404, ociError('NAME_UNKNOWN', 'repository name not known to registry'))
       if (url.includes('/referrers/')) return answer(res, 404, '404 page not found\n', { 'content-type': 'text/plain' })
-      if (url === `/v2/app/manifests/sha256-${'5'.repeat(64)}` && fallback !== undefined) return answer(res, 200, fallback, indexHeaders)
+      if (url === `/v2/app/manifests/sha256-${'5'.repeat(64)}` && state.fallback !== undefined) return answer(res, 200, state.fallback, indexHeaders)
       return json(res, 404, ociError('MANIFEST_UNKNOWN', 'manifest unknown'))
     })
     const login = loginFor(server.url)
     expect(await listReferrers(login, name('app'), SUBJECT)(envWith())()).toEqual(E.right({ referrers: [], api: false }))
-    fallback = indexText([sig(1), sig(2, 'application/spdx+json')])
+    state.fallback = indexText([sig(1), sig(2, 'application/spdx+json')])
     expect(await listReferrers(login, name('app'), SUBJECT, ['application/spdx+json'])(envWith())()).toEqual(
       E.right({ referrers: [sig(2, 'application/spdx+json')], api: false })
     )
