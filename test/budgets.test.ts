@@ -188,6 +188,28 @@ describe('repositories: R = 2,100', () => {
     expect(maxInFlight).toBe(6)
   })
 
+  it('getRepositories with a tag filter and EcrEnv.tagging, R = 500: 5 GetResources + 5 DescribeRepositories (all match), 1 + 1 (100 match)', async () => {
+    const R = 500
+    const twin = InMemoryEcr.make({ accountId: ACCOUNT, region: REGION })
+    for (let i = 0; i < R; i++)
+      right(twin.createRepository(`repo-${i}`, { tags: [{ Key: 'team', Value: 'infra' }, { Key: 'tier', Value: i % 5 === 0 ? 'prod' : 'dev' }] }))
+    const env = { ...twin.env, tagging: twin.tagging }
+    twin.resetCalls()
+    const all = right(await Registry.getRepositories({ tags: [{ Key: 'team', Value: 'infra' }] })(env)())
+    expect(all).toHaveLength(R)
+    expect(twin.callCount('GetResources')).toBe(5)
+    expect(twin.callCount('DescribeRepositories')).toBe(5)
+    expect(twin.callCount()).toBe(10)
+    twin.resetCalls()
+    expect(right(await Registry.getRepositories({ tags: [{ Key: 'tier', Value: 'prod' }] })(env)())).toHaveLength(100)
+    expect(operations(twin)).toEqual(['GetResources', 'DescribeRepositories'])
+    // without the capability: 1 DescribeRepositories + one ListTagsForResource per repository
+    twin.resetCalls()
+    expect(right(await Registry.getRepositories({ tags: [{ Key: 'team', Value: 'infra' }] })(twin.env)())).toEqual(all)
+    expect(twin.callCount('ListTagsForResource')).toBe(R)
+    expect(twin.callCount('DescribeRepositories')).toBe(1)
+  })
+
   it('getRepositories without a tag filter: only DescribeRepositories', async () => {
     const twin = InMemoryEcr.make({ accountId: ACCOUNT, region: REGION })
     for (let i = 0; i < 1500; i++) right(twin.createRepository(`r-${i}`))
