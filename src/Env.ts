@@ -7,6 +7,7 @@
  * @since 0.1.0
  */
 import { ECRClient } from '@aws-sdk/client-ecr'
+import type { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api'
 import * as E from 'fp-ts/Either'
 import { identity, pipe } from 'fp-ts/function'
 import * as TE from 'fp-ts/TaskEither'
@@ -254,6 +255,43 @@ export interface EcrEnv extends RegistryEnv {
   readonly callTimeoutMs?: number
   /** Where paginated reads stop (`Paging`); defaults: 1,000,000 items or 10,000 pages. */
   readonly paging?: Paging
+  /**
+   * The Resource Groups Tagging API (a `ResourceGroupsTaggingAPIClient`, or anything with its
+   * `send`, such as the twin's `twin.tagging`), for the environment's own account and region. Given,
+   * `Registry.getRepositories({ tags })` finds the tagged repositories with `GetResources` (one call
+   * per 100 matches) instead of one ListTagsForResource per repository. The package
+   * `@aws-sdk/client-resource-groups-tagging-api` (an optional peer dependency) is loaded only when
+   * this is given and used. It sees only the resources of the account its credentials belong to:
+   * leave it out for an environment that reaches another account's registry.
+   */
+  readonly tagging?: Tagging
+}
+
+/**
+ * The tagging capability of an environment (`EcrEnv.tagging`): the `send` of a
+ * `ResourceGroupsTaggingAPIClient` (the promise form is the one called).
+ *
+ * @category model
+ * @since 0.2.0
+ * @example
+ * import type { Tagging } from 'ecr-fp-ts/Env'
+ * import * as Registry from 'ecr-fp-ts/Registry'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ *
+ * const twin = InMemoryEcr.make()
+ * twin.createRepository('team/app', { tags: [{ Key: 'team', Value: 'infra' }] })
+ * twin.createRepository('team/db', { tags: [{ Key: 'team', Value: 'data' }] })
+ * const tagging: Tagging = twin.tagging
+ * Registry.getRepositories({ tags: [{ Key: 'team', Value: 'infra' }] })({ ...twin.env, tagging })().then((r) => {
+ *   assert.deepStrictEqual(pipe(r, E.map((rs) => rs.map((x) => x.repositoryName))), E.right(['team/app']))
+ *   assert.deepStrictEqual([twin.callCount('GetResources'), twin.callCount('ListTagsForResource')], [1, 0])
+ * })
+ */
+export interface Tagging {
+  /** The tagging API: `GetResources` is the command the library sends. */
+  readonly send: ResourceGroupsTaggingAPIClient['send']
 }
 
 /**
@@ -480,6 +518,8 @@ export interface MakeOptions {
   readonly callTimeoutMs?: number
   /** Where paginated reads stop (`EcrEnv.paging`); defaults 1,000,000 items or 10,000 pages. */
   readonly paging?: Paging
+  /** The Resource Groups Tagging API, for tag filters in one call per 100 matches (`EcrEnv.tagging`). */
+  readonly tagging?: Tagging
 }
 
 const DEFAULT_CONCURRENCY = 8
@@ -501,6 +541,7 @@ const base = (options: MakeOptions): EcrEnv & HttpEnv => {
     ...(options.timeouts === undefined ? {} : { timeouts: options.timeouts }),
     callTimeoutMs: callTimeoutOf(options),
     ...(options.paging === undefined ? {} : { paging: options.paging }),
+    ...(options.tagging === undefined ? {} : { tagging: options.tagging }),
     limiter: makeLimiter(bounded),
     loginCache: makeLoginCache()
   }
@@ -522,6 +563,7 @@ const base = (options: MakeOptions): EcrEnv & HttpEnv => {
  * @example
  * import * as Env from 'ecr-fp-ts/Env'
  * import { ECRClient } from '@aws-sdk/client-ecr'
+import type { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api'
  *
  * const env = Env.make({
  *   ecr: new ECRClient({ region: 'us-west-2' }),

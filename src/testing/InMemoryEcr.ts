@@ -18,7 +18,9 @@ import type { AccountId, Region } from '../Primitives'
 import { isRepositoryName } from '../Primitives'
 import * as DispatcherImpl from './dispatcher'
 import * as EcrApi from './ecrApi'
+import type { Context } from './ecrApi/common'
 import { finishBackfills } from './ecrApi/replication'
+import { taggingOperationOf } from './ecrApi/tagging'
 import * as RegistryApi from './registryApi'
 import * as Seed from './seed'
 import * as Storage from './storage'
@@ -78,6 +80,11 @@ export interface InMemoryEcr {
   readonly env: Env.EcrEnv & Env.HttpEnv
   /** The ECR API: a `send` taking the SDK's command objects. */
   readonly ecr: Env.EcrEnv['ecr']
+  /**
+   * The Resource Groups Tagging API over the same store (`GetResources` of its repositories, pages
+   * of 100), recorded and fault-injected like `ecr`; not in `env`: give it as `{ ...twin.env, tagging: twin.tagging }`.
+   */
+  readonly tagging: Env.Tagging
   /** The registry API at `proxyEndpoint` and the storage origin (undici's fetch over `dispatcher`). */
   readonly fetch: Env.HttpEnv['fetch']
   /** The same HTTP API for undici's `request`, `stream` and `pipeline`, in-process. */
@@ -305,7 +312,7 @@ export const make = (options: Options = {}): InMemoryEcr => {
     if (m === null || m[1] !== expectedToken) return false
     return tokenExpiresAt === undefined || now().getTime() <= tokenExpiresAt
   }
-  const send = EcrApi.makeSend({
+  const ctx: Context = {
     store,
     storage,
     proxyEndpoint,
@@ -329,7 +336,8 @@ export const make = (options: Options = {}): InMemoryEcr => {
       callTimes.set(operation, over ? recent : [...recent, t])
       return over
     }
-  })
+  }
+  const send = EcrApi.makeSend(ctx)
   const serve = RegistryApi.makeServe({
     store,
     storage,
@@ -355,6 +363,8 @@ export const make = (options: Options = {}): InMemoryEcr => {
   // command's output, or its modelled exception); the client's overloaded generic signature cannot
   // be written for a function that dispatches at run time, hence the cast.
   const ecr: Env.EcrEnv['ecr'] = { send: send as unknown as Env.EcrEnv['ecr']['send'] }
+  // the same conventions for the tagging client's commands (GetResources, recognised by class name)
+  const tagging: Env.Tagging = { send: EcrApi.makeSend(ctx, taggingOperationOf) as unknown as Env.Tagging['send'] }
   const env = Env.make({
     ecr,
     fetch,
@@ -385,6 +395,7 @@ export const make = (options: Options = {}): InMemoryEcr => {
   return {
     env,
     ecr,
+    tagging,
     fetch,
     dispatcher,
     accountId: accountId as AccountId,
