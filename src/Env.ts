@@ -7,7 +7,6 @@
  * @since 0.1.0
  */
 import { ECRClient } from '@aws-sdk/client-ecr'
-import type { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api'
 import * as E from 'fp-ts/Either'
 import { identity, pipe } from 'fp-ts/function'
 import * as TE from 'fp-ts/TaskEither'
@@ -290,8 +289,23 @@ export interface EcrEnv extends RegistryEnv {
  * })
  */
 export interface Tagging {
-  /** The tagging API: `GetResources` is the command the library sends. */
-  readonly send: ResourceGroupsTaggingAPIClient['send']
+  /**
+   * The tagging API: `GetResources` is the command the library sends, and its output is decoded
+   * where it enters. Declared structurally (a method, so a `ResourceGroupsTaggingAPIClient` fits)
+   * so that these types do not need the optional client package.
+   */
+  send(command: TaggingCommand, options?: { readonly abortSignal?: AbortSignal }): Promise<unknown>
+}
+
+/**
+ * What `Tagging.send` is given: an SDK command object (its `input` is the request).
+ *
+ * @category model
+ * @since 0.2.0
+ */
+export interface TaggingCommand {
+  /** The request of the command. */
+  readonly input: object
 }
 
 /**
@@ -563,7 +577,6 @@ const base = (options: MakeOptions): EcrEnv & HttpEnv => {
  * @example
  * import * as Env from 'ecr-fp-ts/Env'
  * import { ECRClient } from '@aws-sdk/client-ecr'
-import type { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api'
  *
  * const env = Env.make({
  *   ecr: new ECRClient({ region: 'us-west-2' }),

@@ -9,7 +9,7 @@
  *
  * @internal
  */
-import type { GetResourcesCommand, GetResourcesCommandInput, GetResourcesCommandOutput } from '@aws-sdk/client-resource-groups-tagging-api'
+import type { GetResourcesCommand, GetResourcesCommandInput } from '@aws-sdk/client-resource-groups-tagging-api'
 import * as E from 'fp-ts/Either'
 import { pipe } from 'fp-ts/function'
 import type * as RTE from 'fp-ts/ReaderTaskEither'
@@ -56,7 +56,7 @@ const GetResourcesC = /*#__PURE__*/ struct(
 )
 
 /** GetResources: one page of resources (one without an ARN is left out); an empty token ends the walk. */
-export const decodeGetResources = (out: GetResourcesCommandOutput): E.Either<EcrError.EcrError, Page<TaggedResource>> =>
+export const decodeGetResources = (out: unknown): E.Either<EcrError.EcrError, Page<TaggedResource>> =>
   pipe(
     decode('GetResources response', GetResourcesC)(out),
     E.map((o) => ({
