@@ -1,5 +1,6 @@
 // replicateImage carrying referrers (signatures, SBOMs) and creating the destination repository, on twins.
 import { describe, expect, it } from 'vitest'
+import * as fc from 'fast-check'
 import * as E from 'fp-ts/Either'
 import * as O from 'fp-ts/Option'
 import * as Env from '../src/Env'
@@ -9,7 +10,7 @@ import * as ImageUri from '../src/ImageUri'
 import type { AccountId, ImageDigest, Region, RepositoryName } from '../src/Primitives'
 import * as Repository from '../src/Repository'
 import { replicateImage, type Progress, type ReplicateEnv, type ReplicateRequest, type Summary } from '../src/replicate'
-import { fallbackTag } from '../src/internal/referrers'
+import { fallbackTag, putFallbackIndex } from '../src/internal/referrers'
 import * as Retry from '../src/Retry'
 import * as InMemoryEcr from '../src/testing/InMemoryEcr'
 
@@ -316,5 +317,74 @@ describe('replicateImage and the destination repository', () => {
     expect(src.httpCallCount('GET', /\/blobs\/sha256:/)).toBe(0)
     expect(dst.callCount('DescribeRepositories')).toBe(0)
     expect(events.some((p) => p._tag === 'blob' && p.status !== 'exists')).toBe(false)
+  })
+})
+
+// -------------------------------------------------------------------------------------
+// property: any referrer graph copies to an identical one
+// -------------------------------------------------------------------------------------
+
+/** Referrers to push: each with an artifact type and its subject (-1: the image, else an earlier referrer). */
+const graphSpec = fc
+  .array(fc.tuple(fc.constantFrom(SIG, SBOM, 'application/vnd.in-toto+json', 'application/vnd.example.thing+json'), fc.nat()), { maxLength: 6 })
+  .map((rows) => {
+    const depth: Array<number> = []
+    return rows.map(([type, pick], i) => {
+      // a subject of depth < 2: the image (depth 0) or a referrer of depth 1
+      const candidates = [-1, ...depth.map((d, j) => (d === 1 ? j : -2)).filter((j) => j >= 0 && j < i)]
+      const parent = candidates[pick % candidates.length] ?? -1
+      depth.push(parent === -1 ? 1 : 2)
+      return { type, parent }
+    })
+  })
+
+/** Every (subject, referrer, artifact type) reachable from `digest`, by listing. */
+const graphOf = async (twin: InMemoryEcr.InMemoryEcr, side: typeof SRC, digest: string): Promise<ReadonlyArray<string>> => {
+  const edges: Array<string> = []
+  const todo = [digest]
+  for (let d = todo.pop(); d !== undefined; d = todo.pop()) {
+    for (const x of await listed(twin, side, d)) {
+      edges.push(`${d} -> ${x.digest} ${x.artifactType ?? ''} ${x.size}`)
+      todo.push(x.digest)
+    }
+  }
+  return edges.sort()
+}
+
+describe('replicateImage referrer graphs (property)', () => {
+  it('any set of referrers (nesting up to 2) copies to an identical referrer graph; a rerun writes nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(graphSpec, fc.boolean(), fc.boolean(), async (spec, srcApi, dstApi) => {
+        const { src, dst, env } = twins({ src: { referrersApi: srcApi }, dst: { referrersApi: dstApi } })
+        const image = push(src, 'app', { tag: 'v1', format: 'oci' })
+        const digests: Array<string> = []
+        for (const { type, parent } of spec) {
+          const subject = parent === -1 ? image.imageDigest : (digests[parent] as string)
+          digests.push(push(src, 'app', { subject, artifactType: type }).imageDigest)
+        }
+        if (!srcApi) {
+          // the source lists its referrers in fallback indexes, as a registry without the API does
+          const login = { username: 'AWS', password: src.password, proxyEndpoint: src.proxyEndpoint, expiresAt: new Date(Date.now() + 3600_000) }
+          for (const [i, { type, parent }] of spec.entries()) {
+            const subject = (parent === -1 ? image.imageDigest : digests[parent]) as ImageDigest
+            const manifest = src.getManifestText('app', digests[i] as string)
+            const size = O.isSome(manifest) ? Buffer.byteLength(manifest.value) : 0
+            const put = await putFallbackIndex(login, 'app' as RepositoryName, subject, [
+              { digest: digests[i] as ImageDigest, mediaType: 'application/vnd.oci.image.manifest.v1+json', artifactType: type, size }
+            ])(env.source)()
+            expect(E.isRight(put)).toBe(true)
+          }
+        }
+        dst.createRepository('app')
+        const { r, summary } = await copyWith(env)
+        expect(E.isRight(r)).toBe(true)
+        expect(summary.referrers).toEqual({ exists: 0, pushed: spec.length })
+        expect(await graphOf(dst, DST, image.imageDigest)).toEqual(await graphOf(src, SRC, image.imageDigest))
+        dst.resetCalls()
+        await copyWith(env)
+        expect(writes(dst)).toBe(0)
+      }),
+      { numRuns: 10 }
+    )
   })
 })
