@@ -256,6 +256,58 @@ describe('replicateImage to a registry without the referrers API', () => {
   })
 })
 
+describe('replicateImage referrers with platforms and immutable tags', () => {
+  const AMD = { os: 'linux', architecture: 'amd64' }
+  const ARM = { os: 'linux', architecture: 'arm64' }
+
+  it('an index copied whole carries the referrers of the index and of each platform image', async () => {
+    const { src, dst, env } = twins()
+    const image = push(src, 'app', { tag: 'v1', format: 'oci', platforms: [AMD, ARM] })
+    for (const subject of [image.imageDigest, ...image.children.map((c) => c.imageDigest)]) push(src, 'app', { subject, artifactType: SIG })
+    dst.createRepository('app')
+    const { summary } = await copyWith(env)
+    expect(summary.referrers).toEqual({ exists: 0, pushed: 3 })
+    for (const subject of [image.imageDigest, ...image.children.map((c) => c.imageDigest)]) expect(await listed(dst, DST, subject)).toHaveLength(1)
+  })
+
+  it('a narrowed index (a new digest) carries the referrers of the platform images kept, not those of the source index', async () => {
+    const { src, dst, env } = twins()
+    const image = push(src, 'app', { tag: 'v1', format: 'oci', platforms: [AMD, ARM] })
+    push(src, 'app', { subject: image.imageDigest, artifactType: SIG })
+    const amd = image.children.find((c) => c.platform.architecture === 'amd64')
+    const arm = image.children.find((c) => c.platform.architecture === 'arm64')
+    if (amd === undefined || arm === undefined) throw new Error('no children')
+    const amdSig = push(src, 'app', { subject: amd.imageDigest, artifactType: SIG })
+    push(src, 'app', { subject: arm.imageDigest, artifactType: SIG })
+    dst.createRepository('app')
+    const { r, summary } = await copyWith(env, { platforms: [AMD] })
+    expect(E.isRight(r) && r.right.imageDigest).not.toBe(image.imageDigest)
+    expect(summary.referrers).toEqual({ exists: 0, pushed: 1 })
+    expect((await listed(dst, DST, amd.imageDigest)).map((x) => x.digest)).toEqual([amdSig.imageDigest])
+  })
+
+  it('an immutable destination without the referrers API: the fallback index cannot grow (AlreadyExists naming sha256-*) unless excluded', async () => {
+    const { src, dst, env } = twins({ dst: { referrersApi: false } })
+    const image = push(src, 'app', { tag: 'v1', format: 'oci' })
+    push(src, 'app', { subject: image.imageDigest, artifactType: SIG })
+    const strict = await Repository.create(repoRef(DST, 'app'), { imageTagMutability: 'IMMUTABLE' })(sideEnv(dst))()
+    expect(E.isRight(strict)).toBe(true)
+    expect(E.isRight((await copyWith(env)).r)).toBe(true)
+    // a new signature at the source: the fallback tag must move to a new index
+    push(src, 'app', { subject: image.imageDigest, artifactType: SBOM })
+    const refused = await copyWith(env)
+    expect(E.isLeft(refused.r) && refused.r.left._tag === 'AlreadyExists' && refused.r.left.message).toContain('sha256-*')
+    // no tag moved: the image's tag is still the first copy's, the new referrer's manifest is there
+    expect(refused.events.some((p) => p._tag === 'tag')).toBe(false)
+    const excepted = await Repository.setTagMutability(repoRef(DST, 'app'), { mode: 'IMMUTABLE', exceptFor: ['sha256-*'] })(sideEnv(dst))()
+    expect(E.isRight(excepted)).toBe(true)
+    const { r, summary } = await copyWith(env)
+    expect(E.isRight(r)).toBe(true)
+    expect(summary.referrers).toEqual({ exists: 2, pushed: 0 })
+    expect(await listed(dst, DST, image.imageDigest)).toHaveLength(2)
+  })
+})
+
 describe('replicateImage and the destination repository', () => {
   it('createRepository: true creates a missing destination with the source repository\'s mutability and encryption', async () => {
     const { src, dst, env } = twins()
