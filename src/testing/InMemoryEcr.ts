@@ -137,6 +137,11 @@ export interface InMemoryEcr {
   ) => E.Either<EcrError.EcrError, void>
   /** Finishes, now, every restore, scan and replication backfill still running on the twin's clock. */
   readonly settle: () => void
+  /**
+   * Ends every login token issued so far, as if its 12 hours had passed: the registry answers 401
+   * to them until a new GetAuthorizationToken.
+   */
+  readonly expireTokens: () => void
 }
 
 // -------------------------------------------------------------------------------------
@@ -305,6 +310,16 @@ export const make = (options: Options = {}): InMemoryEcr => {
     if (m === null || m[1] !== expectedToken) return false
     return tokenExpiresAt === undefined || now().getTime() <= tokenExpiresAt
   }
+  /** Whether a call of `operation` goes over its quota (calls over it are not counted). */
+  const overQuota = (operation: string): boolean => {
+    const limit = options.rateLimits?.[operation]
+    if (limit === undefined) return false
+    const t = now().getTime()
+    const recent = (callTimes.get(operation) ?? []).filter((at) => at > t - 1000)
+    const over = recent.length >= limit
+    callTimes.set(operation, over ? recent : [...recent, t])
+    return over
+  }
   const send = EcrApi.makeSend({
     store,
     storage,
@@ -320,15 +335,7 @@ export const make = (options: Options = {}): InMemoryEcr => {
       calls.push({ operation, input })
     },
     fault: askFault,
-    overQuota: (operation) => {
-      const limit = options.rateLimits?.[operation]
-      if (limit === undefined) return false
-      const t = now().getTime()
-      const recent = (callTimes.get(operation) ?? []).filter((at) => at > t - 1000)
-      const over = recent.length >= limit
-      callTimes.set(operation, over ? recent : [...recent, t])
-      return over
-    }
+    overQuota
   })
   const serve = RegistryApi.makeServe({
     store,
@@ -339,6 +346,7 @@ export const make = (options: Options = {}): InMemoryEcr => {
     referrersApi: options.referrersApi ?? true,
     latencyMs: options.httpLatencyMs ?? 0,
     isAuthorized,
+    overQuota,
     record: (call) => {
       httpCalls.push(call)
     },
@@ -361,6 +369,8 @@ export const make = (options: Options = {}): InMemoryEcr => {
     dispatcher,
     accountId: accountId as AccountId,
     region: region as Region,
+    rateLimits: options.pacing ?? unpacedAll,
+    now,
     ...(options.retry === undefined ? {} : { retry: options.retry }),
     ...(options.sleep === undefined ? {} : { sleep: options.sleep })
   })
@@ -451,6 +461,12 @@ export const make = (options: Options = {}): InMemoryEcr => {
         }
       }
       finishBackfills(store)
+    },
+    expireTokens: () => {
+      tokenExpiresAt = Number.NEGATIVE_INFINITY
     }
   }
 }
+
+/** Every operation `Env` paces by default, unpaced: the twin's `env` unless told otherwise. */
+const unpacedAll: Env.RateLimits = Object.fromEntries(Object.keys(Env.defaultRateLimits).map((op) => [op, Env.unpaced]))
