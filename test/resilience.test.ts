@@ -16,6 +16,7 @@ import { getLogin } from '../src/internal/login'
 import { putManifest } from '../src/internal/registry'
 import { replicateImage, type Progress } from '../src/replicate'
 import * as InMemoryEcr from '../src/testing/InMemoryEcr'
+import { countedAs } from '../src/testing/registryApi'
 
 const instant = (): Promise<void> => Promise.resolve()
 
@@ -213,5 +214,44 @@ describe('pacing against a twin that throttles PutImage at 10/s', () => {
     expect(results.every(E.isRight)).toBe(true)
     expect(state.throttled).toBeGreaterThan(0)
     expect(twin.httpCallCount('PUT', /\/manifests\//)).toBe(50 + state.throttled)
+  })
+})
+
+describe('the twin counts registry requests against ECR operations', () => {
+  it('maps each request to the operation ECR counts it against', () => {
+    const cases: ReadonlyArray<readonly [string, string, string | undefined]> = [
+      ['PUT', '/v2/team/app/manifests/v1', 'PutImage'],
+      ['GET', '/v2/team/app/manifests/sha256:ab', 'BatchGetImage'],
+      ['HEAD', '/v2/app/manifests/v1', 'BatchGetImage'],
+      ['DELETE', '/v2/app/manifests/v1', undefined],
+      ['HEAD', '/v2/app/blobs/sha256:ab', 'BatchCheckLayerAvailability'],
+      ['GET', '/v2/app/blobs/sha256:ab', 'GetDownloadUrlForLayer'],
+      ['POST', '/v2/app/blobs/uploads/', 'InitiateLayerUpload'],
+      ['PATCH', '/v2/app/blobs/uploads/some-id', 'UploadLayerPart'],
+      ['PUT', '/v2/app/blobs/uploads/some-id', 'CompleteLayerUpload'],
+      ['GET', '/v2/app/tags/list', undefined],
+      ['GET', '/v2/', undefined]
+    ]
+    for (const [method, path, op] of cases) expect([method, path, countedAs(method, path)]).toEqual([method, path, op])
+  })
+
+  it('answers 429 TOOMANYREQUESTS with Retry-After over a quota, on the twin clock', async () => {
+    let t = Date.parse('2025-01-01T00:00:00Z')
+    const twin = InMemoryEcr.make({ now: () => new Date(t), rateLimits: { BatchCheckLayerAvailability: 2 } })
+    const pushed = twin.pushImage('app', { tag: 'v1' })
+    if (E.isLeft(pushed)) throw new Error('setup')
+    const login = await getLogin()(twin.env)()
+    if (E.isLeft(login)) throw new Error('setup')
+    const head = () =>
+      twin.fetch(`${twin.proxyEndpoint}/v2/app/blobs/${pushed.right.layerDigests[0] ?? ''}`, {
+        method: 'HEAD',
+        headers: { authorization: `Basic ${Buffer.from(`AWS:${twin.password}`).toString('base64')}` }
+      })
+    expect((await head()).status).toBe(200)
+    expect((await head()).status).toBe(200)
+    const over = await head()
+    expect([over.status, over.headers.get('retry-after')]).toEqual([429, '1'])
+    t += 1000
+    expect((await head()).status).toBe(200)
   })
 })
