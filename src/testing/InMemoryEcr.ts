@@ -144,6 +144,11 @@ export interface InMemoryEcr {
   ) => E.Either<EcrError.EcrError, void>
   /** Finishes, now, every restore, scan and replication backfill still running on the twin's clock. */
   readonly settle: () => void
+  /**
+   * Ends every login token issued so far, as if its 12 hours had passed: the registry answers 401
+   * to them until a new GetAuthorizationToken.
+   */
+  readonly expireTokens: () => void
 }
 
 // -------------------------------------------------------------------------------------
@@ -312,6 +317,16 @@ export const make = (options: Options = {}): InMemoryEcr => {
     if (m === null || m[1] !== expectedToken) return false
     return tokenExpiresAt === undefined || now().getTime() <= tokenExpiresAt
   }
+  /** Whether a call of `operation` goes over its quota (calls over it are not counted). */
+  const overQuota = (operation: string): boolean => {
+    const limit = options.rateLimits?.[operation]
+    if (limit === undefined) return false
+    const t = now().getTime()
+    const recent = (callTimes.get(operation) ?? []).filter((at) => at > t - 1000)
+    const over = recent.length >= limit
+    callTimes.set(operation, over ? recent : [...recent, t])
+    return over
+  }
   const ctx: Context = {
     store,
     storage,
@@ -327,15 +342,7 @@ export const make = (options: Options = {}): InMemoryEcr => {
       calls.push({ operation, input })
     },
     fault: askFault,
-    overQuota: (operation) => {
-      const limit = options.rateLimits?.[operation]
-      if (limit === undefined) return false
-      const t = now().getTime()
-      const recent = (callTimes.get(operation) ?? []).filter((at) => at > t - 1000)
-      const over = recent.length >= limit
-      callTimes.set(operation, over ? recent : [...recent, t])
-      return over
-    }
+    overQuota
   }
   const send = EcrApi.makeSend(ctx)
   const serve = RegistryApi.makeServe({
@@ -347,6 +354,7 @@ export const make = (options: Options = {}): InMemoryEcr => {
     referrersApi: options.referrersApi ?? true,
     latencyMs: options.httpLatencyMs ?? 0,
     isAuthorized,
+    overQuota,
     record: (call) => {
       httpCalls.push(call)
     },
@@ -371,6 +379,8 @@ export const make = (options: Options = {}): InMemoryEcr => {
     dispatcher,
     accountId: accountId as AccountId,
     region: region as Region,
+    rateLimits: options.pacing ?? unpacedAll,
+    now,
     ...(options.retry === undefined ? {} : { retry: options.retry }),
     ...(options.sleep === undefined ? {} : { sleep: options.sleep })
   })
@@ -462,6 +472,12 @@ export const make = (options: Options = {}): InMemoryEcr => {
         }
       }
       finishBackfills(store)
+    },
+    expireTokens: () => {
+      tokenExpiresAt = Number.NEGATIVE_INFINITY
     }
   }
 }
+
+/** Every operation `Env` paces by default, unpaced: the twin's `env` unless told otherwise. */
+const unpacedAll: Env.RateLimits = Object.fromEntries(Object.keys(Env.defaultRateLimits).map((op) => [op, Env.unpaced]))
