@@ -70,7 +70,7 @@ export const typeCheck = (tsconfig, { dir = path.dirname(tsconfig), cwd = proces
 
 /**
  * Bundles each entry module into `outdir` (CommonJS, `paths` of `tsconfig` honoured, packages
- * external, source maps inline). Returns `{ ok, output, outputs }`, `outputs[i]` the bundle of `entries[i]`.
+ * external, source maps inline, every imported module kept). Returns `{ ok, output, outputs }`, `outputs[i]` the bundle of `entries[i]`.
  */
 export const bundle = async (entries, tsconfig, outdir) => {
   const esbuild = await import('esbuild')
@@ -86,6 +86,9 @@ export const bundle = async (entries, tsconfig, outdir) => {
       outdir,
       outbase: path.dirname(entries[0] ?? tsconfig),
       tsconfig,
+      // the package says "sideEffects": false, which would let esbuild drop `import './example'`
+      // (an index of examples is nothing but such imports): run every module that is imported
+      ignoreAnnotations: true,
       logLevel: 'silent'
     })
   } catch (e) {
