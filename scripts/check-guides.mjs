@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Type-checks (and runs) the TypeScript in the hand-written guides, docs/guides/*.md.
+ * Type-checks (and runs) the TypeScript in the hand-written guides, docs/guides/*.md, and in README.md.
  *
  * Every fenced block whose language is `ts` or `typescript` is checked; use another language
  * (`text`, `sh`, ...) for anything that is not meant to compile. Words after the language mark a block:
@@ -19,6 +19,7 @@
  * to the modules, following the real signatures of the calls the guides make.
  *
  * Usage: node scripts/check-guides.mjs [--no-run] [--dir docs/guides] [guide.md ...]
+ * (no guide and no --dir: docs/guides/*.md and README.md)
  * Exits 0 when every block type-checks and every run block exits 0; else 1, naming guide and block.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -225,11 +226,14 @@ declare module 'aws-cdk-lib/aws-lambda' {
 // -------------------------------------------------------------------------------------
 
 const parseArgs = (argv) => {
-  const options = { run: true, dir: path.join(root, 'docs', 'guides'), guides: [] }
+  const options = { run: true, dir: path.join(root, 'docs', 'guides'), readme: true, guides: [] }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     if (a === '--no-run') options.run = false
-    else if (a === '--dir') options.dir = path.resolve(argv[++i] ?? '')
+    else if (a === '--dir') {
+      options.dir = path.resolve(argv[++i] ?? '')
+      options.readme = false
+    }
     else options.guides.push(path.resolve(a))
   }
   return options
@@ -247,6 +251,7 @@ export const main = async (argv, log = (line) => process.stdout.write(`${line}\n
           .filter((f) => f.endsWith('.md'))
           .sort()
           .map((f) => path.join(options.dir, f))
+          .concat(options.readme ? [path.join(root, 'README.md')] : [])
   const work = path.join(root, '.tmp', `guides-${process.pid}-${++runs}`)
   rmSync(work, { recursive: true, force: true })
   mkdirSync(work, { recursive: true })
