@@ -185,6 +185,6 @@ describe('check-guides', () => {
     expect(blocks.filter((b) => b.lang === 'ts').length).toBeGreaterThan(20)
     const lines: Array<string> = []
     const code = await main([], (l) => lines.push(l))
-    expect({ code, output: lines.join('\n') }).toEqual({ code: 0, output: expect.stringMatching(/type-checked \d+ blocks \(\d+ modules\) of 13 guides/) })
+    expect({ code, output: lines.join('\n') }).toEqual({ code: 0, output: expect.stringContaining(`modules) of ${guides.length + 1} guides`) })
   })
 })
