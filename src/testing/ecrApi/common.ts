@@ -9,6 +9,7 @@ import { InvalidParameterException, RepositoryNotFoundException, ImageNotFoundEx
 import { randomUUID } from 'crypto'
 import * as E from 'fp-ts/Either'
 import { isRepositoryName } from '../../Primitives'
+import { partitionOf } from '../../internal/uri'
 import type * as Storage from '../storage'
 import * as Store from '../store'
 import type { FaultAnswer, FaultCall } from '../types'
@@ -313,9 +314,8 @@ export const pageOf = <A>(
 // records as ECR returns them
 // -------------------------------------------------------------------------------------
 
-/** @internal */
-export const partition = (region: string): string =>
-  region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws'
+/** @internal The partition of a region: the library's table (src/internal/uri.ts), every AWS partition. */
+export const partition = (region: string): string => partitionOf(region)
 
 /** @internal */
 export const repositoryArn = (store: Store.Store, name: string): string =>
