@@ -249,6 +249,27 @@ export const resolveId = (located: Located, id: ImageId): E.Either<Error, Store.
     : E.right(image)
 }
 
+/** @internal What a handler of one image (`repositoryName`, `registryId`, `imageId`) works on. */
+export interface LocatedImage extends Located {
+  /** the `imageId` of the input, as given */
+  readonly id: ImageId
+  readonly image: Store.ImageRecord
+}
+
+/**
+ * @internal The preamble of the handlers of one image: the repository (`locate`), the input's
+ * `imageId` (`imageIdOf`) and the image it names (`resolveId`), with ECR's errors in that order.
+ */
+export const locateImage = (ctx: Context, input: Input): E.Either<Error, LocatedImage> => {
+  const located = locate(ctx, input)
+  if (E.isLeft(located)) return located
+  const id = imageIdOf(input)
+  if (E.isLeft(id)) return id
+  const image = resolveId(located.right, id.right)
+  if (E.isLeft(image)) return image
+  return E.right({ ...located.right, id: id.right, image: image.right })
+}
+
 // -------------------------------------------------------------------------------------
 // pagination: opaque tokens carrying the last position (a sequence number, stable under deletion)
 // -------------------------------------------------------------------------------------
