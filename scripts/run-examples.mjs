@@ -13,25 +13,25 @@ import * as path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { bundle, runNode, typeCheck } from './ts-check.mjs'
 
-/** Checks and runs `index`; returns the exit code, writing diagnostics and output to stderr. */
-export const main = async (index) => {
+/** Checks and runs `index`; returns the exit code, writing diagnostics and output through `write` (stderr). */
+export const main = async (index, write = (text) => process.stderr.write(text)) => {
   const entry = path.resolve(index)
   const dir = path.dirname(entry)
   const tsconfig = path.join(dir, 'tsconfig.json')
   const checked = typeCheck(tsconfig, { dir })
   if (!checked.ok) {
-    process.stderr.write(checked.output)
+    write(checked.output)
     return 1
   }
   const out = mkdtempSync(path.join(dir, '.bundle-'))
   try {
     const bundled = await bundle([entry], tsconfig, out)
     if (!bundled.ok) {
-      process.stderr.write(`${bundled.output}\n`)
+      write(`${bundled.output}\n`)
       return 1
     }
     const run = await runNode(bundled.outputs[0] ?? '', { cwd: process.cwd() })
-    if (run.code !== 0) process.stderr.write(run.output)
+    if (run.code !== 0) write(run.output)
     return run.code === 0 ? 0 : 1
   } finally {
     rmSync(out, { recursive: true, force: true })
