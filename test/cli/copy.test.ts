@@ -162,7 +162,7 @@ describe('ecr-fp-ts copy', () => {
     push(src, 'app', { tag: 'v1' })
     const missing = await cli([src, dst], '--region', SRC.region, 'copy', `${SRC_HOST}/app:v1`, `${DST_HOST}/nowhere`)
     expect(missing.code).toBe(1)
-    expect(missing.stderr.split('\n').filter((l) => l !== '').pop()).toMatch(/destination repository does not exist: nowhere/)
+    expect(missing.stderr.split('\n').filter((l) => l !== '').pop()).toBe(`the destination repository does not exist: ${DST_HOST}/nowhere (--create-repository creates it)`)
     const usage = await cli([src, dst], 'copy', `${SRC_HOST}/app:v1`)
     expect(usage.code).toBe(2)
   })
