@@ -536,6 +536,8 @@ export const decodePlan = (json: string): E.Either<EcrError.EcrError, Plan> =>
 
 type Counted<K extends string> = { [k in K]: number }
 
+const BLOB_RANK: Readonly<Record<BlobAction, number>> = { skip: 0, mount: 1, send: 2 }
+
 const zero3 = (): Counted<BlobAction> => ({ send: 0, mount: 0, skip: 0 })
 const zero2 = (): Counted<PutAction> => ({ put: 0, skip: 0 })
 
@@ -556,9 +558,11 @@ export const totals = (images: ReadonlyArray<PlannedImage>, createRepository: bo
   const referrers = new Map<string, PutAction>()
   const tags = zero2()
   const calls: Record<string, number> = {}
+  // a blob's action is the one of the image that does most with it, whatever the images' order
   const noteBlob = (b: PlannedBlob): void => {
     const seen = blobs.get(b.digest)
-    if (seen === undefined || seen.action === 'skip') blobs.set(b.digest, { size: b.size, action: b.action })
+    if (seen === undefined) blobs.set(b.digest, { size: b.size, action: b.action })
+    else blobs.set(b.digest, { size: Math.max(seen.size, b.size), action: BLOB_RANK[b.action] > BLOB_RANK[seen.action] ? b.action : seen.action })
   }
   const noteManifest = (m: PlannedManifest): void => {
     if (manifests.get(m.digest) !== 'put') manifests.set(m.digest, m.action)
