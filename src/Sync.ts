@@ -18,13 +18,13 @@ import * as EcrError from './EcrError'
 import type * as Manifest from './Manifest'
 import * as Platform from './Platform'
 import { ImageDigestC, ImageTagC, type ImageDigest, type ImageTag } from './Primitives'
-import type { Progress as ReplicateProgress } from './replicate'
+import { replicateImageSharing, type Progress as ReplicateProgress, type ReplicateRequest } from './replicate'
 import * as Repository from './Repository'
 import type { RepositoryRef } from './Repository'
 import * as RepositoryUri from './RepositoryUri'
 import { decode, showValue, struct, nonNegativeSafeInteger } from './internal/codec'
-import { traverseRTE } from './internal/concurrency'
-import { sameRegistry } from './internal/copyBlob'
+import { allBounded, DEFAULT_CONCURRENCY, traverseRTE } from './internal/concurrency'
+import { sameRegistry, type InFlight } from './internal/copyBlob'
 import { batchGetImage, failureError } from './internal/images'
 import { getLogin } from './internal/login'
 import { BATCH_LIMIT, MAX_RESULTS, paginate } from './internal/paginate'
@@ -536,6 +536,8 @@ export const decodePlan = (json: string): E.Either<EcrError.EcrError, Plan> =>
 
 type Counted<K extends string> = { [k in K]: number }
 
+const BLOB_RANK: Readonly<Record<BlobAction, number>> = { skip: 0, mount: 1, send: 2 }
+
 const zero3 = (): Counted<BlobAction> => ({ send: 0, mount: 0, skip: 0 })
 const zero2 = (): Counted<PutAction> => ({ put: 0, skip: 0 })
 
@@ -556,9 +558,11 @@ export const totals = (images: ReadonlyArray<PlannedImage>, createRepository: bo
   const referrers = new Map<string, PutAction>()
   const tags = zero2()
   const calls: Record<string, number> = {}
+  // a blob's action is the one of the image that does most with it, whatever the images' order
   const noteBlob = (b: PlannedBlob): void => {
     const seen = blobs.get(b.digest)
-    if (seen === undefined || seen.action === 'skip') blobs.set(b.digest, { size: b.size, action: b.action })
+    if (seen === undefined) blobs.set(b.digest, { size: b.size, action: b.action })
+    else blobs.set(b.digest, { size: Math.max(seen.size, b.size), action: BLOB_RANK[b.action] > BLOB_RANK[seen.action] ? b.action : seen.action })
   }
   const noteManifest = (m: PlannedManifest): void => {
     if (manifests.get(m.digest) !== 'put') manifests.set(m.digest, m.action)
@@ -896,3 +900,162 @@ const createSettings = (source: RepositoryRef, destination: RepositoryRef): RTE.
       return { imageTagMutability: s.tagMutability, encryption }
     })
   )
+
+// -------------------------------------------------------------------------------------
+// applying
+// -------------------------------------------------------------------------------------
+
+/** Tells `onProgress`; a callback that throws must not break the sync, so its throw is dropped. */
+const tell = (env: ApplyEnv, p: SyncProgress): void => {
+  try {
+    env.onProgress?.(p)
+  } catch {
+    // the sync goes on
+  }
+}
+
+const cancelled = (): EcrError.EcrError =>
+  EcrError.awsError('Sync.apply', 'Cancelled', 'the sync was cancelled (its AbortSignal was aborted)', false)
+
+const emptySummary: ImageSummary = {
+  blobs: { exists: 0, mounted: 0, copied: 0 },
+  bytesCopied: 0,
+  manifests: { exists: 0, pushed: 0 },
+  tags: { exists: 0, pushed: 0 }
+}
+
+const addSummaries = (a: ImageSummary, b: ImageSummary): ImageSummary => ({
+  blobs: { exists: a.blobs.exists + b.blobs.exists, mounted: a.blobs.mounted + b.blobs.mounted, copied: a.blobs.copied + b.blobs.copied },
+  bytesCopied: a.bytesCopied + b.bytesCopied,
+  manifests: { exists: a.manifests.exists + b.manifests.exists, pushed: a.manifests.pushed + b.manifests.pushed },
+  tags: { exists: a.tags.exists + b.tags.exists, pushed: a.tags.pushed + b.tags.pushed }
+})
+
+/** The destination, ready: created when the plan says so (found is as good), else it must exist. */
+const prepareDestination = (plan: Plan, destination: RepositoryRef): RTE.ReaderTaskEither<Side, EcrError.EcrError, boolean> => {
+  const create = plan.createRepository
+  if (create !== undefined)
+    return pipe(
+      Repository.create(destination, { imageTagMutability: create.imageTagMutability, encryption: create.encryption, existsOk: true }),
+      RTE.map(() => true)
+    )
+  return pipe(
+    Repository.exists(destination),
+    RTE.flatMap((exists) =>
+      exists
+        ? RTE.right(false)
+        : RTE.left(
+            EcrError.notFound('Repository', destination.repositoryName, `the destination repository does not exist: ${destination.repositoryName}`)
+          )
+    )
+  )
+}
+
+/** One image's copy: never a `Left`, its failure is its outcome. */
+const copyImage =
+  (plan: Plan, source: RepositoryRef, destination: RepositoryRef, image: PlannedImage, inFlight: InFlight) =>
+  async (env: ApplyEnv): Promise<ImageOutcome> => {
+    const tags = image.tags.map((t) => t.tag)
+    const failed = (error: EcrError.EcrError): ImageOutcome => ({ _tag: 'failed', digest: image.digest, tags, error })
+    if (env.signal?.aborted === true) return failed(cancelled())
+    let summary: ImageSummary = emptySummary
+    const request: ReplicateRequest = {
+      source: { ...source, imageDigest: image.sourceDigest },
+      destination,
+      tags,
+      platforms: plan.settings.platforms,
+      // what the plan listed for each image is what the copy takes along
+      ...{ referrers: plan.settings.referrers }
+    }
+    const copied = await replicateImageSharing(request, inFlight)({
+      source: env.source,
+      destination: env.destination,
+      onProgress: (progress) => {
+        if (progress._tag === 'done') summary = progress.summary
+        tell(env, { _tag: 'image', digest: image.digest, progress })
+      },
+      ...(env.signal === undefined ? {} : { signal: env.signal })
+    })()
+    return E.isLeft(copied) ? failed(copied.left) : { _tag: 'copied', digest: image.digest, tags, summary }
+  }
+
+/**
+ * Does what a plan says: creates the destination repository when the plan says to (or checks that
+ * it exists), then copies every image with `replicateImage` (by source digest, with the plan's tags,
+ * platforms and referrers), images at once up to the destination's `concurrency`.
+ *
+ * - The destination is re-checked as the copy goes (each blob, manifest and tag is looked at before
+ *   it is sent), so a plan that is out of date does no harm: what is there is skipped, what is
+ *   missing is sent.
+ * - A blob shared by several images is sent once: the other copies wait for it.
+ * - One image's failure does not stop the others: the report lists every image's outcome. The
+ *   result is a `Left` only when nothing could start (the destination missing and not to be
+ *   created, the plan's repositories in another region than their environment, or a cancelled
+ *   signal before the start).
+ * - Each image's tags are put after its manifests, blobs and referrers: a failed or cancelled sync
+ *   leaves no tag on an incomplete image, and running it again finishes it.
+ * - `onProgress` gets one stream: `start`, each image's events, `imageDone` / `imageFailed`, `done`.
+ *
+ * @category applying
+ * @since 0.2.0
+ */
+export const apply =
+  (plan: Plan): RTE.ReaderTaskEither<ApplyEnv, EcrError.EcrError, SyncReport> =>
+  (env) =>
+  async () => {
+    const refs = pipe(
+      E.Do,
+      E.apS('source', Repository.fromUri(plan.source)),
+      E.apS('destination', Repository.fromUri(plan.destination)),
+      E.tap(({ source }) => registryIn(env.source, source)),
+      E.tap(({ destination }) => registryIn(env.destination, destination))
+    )
+    if (E.isLeft(refs)) return refs
+    const { source, destination } = refs.right
+    if (env.signal?.aborted === true) return E.left(cancelled())
+    tell(env, { _tag: 'start', source: plan.source, destination: plan.destination, totals: totals(plan.images, plan.createRepository !== undefined) })
+    const created = await prepareDestination(plan, destination)(env.destination)()
+    if (E.isLeft(created)) return created
+    if (created.right) tell(env, { _tag: 'repository', destination: plan.destination, status: 'created' })
+    const inFlight: InFlight = new Map()
+    const outcomes = await allBounded(Math.max(1, env.destination.concurrency ?? DEFAULT_CONCURRENCY))(
+      plan.images.map((image) => async (): Promise<E.Either<never, ImageOutcome>> => {
+        const outcome = await copyImage(plan, source, destination, image, inFlight)(env)
+        tell(
+          env,
+          outcome._tag === 'copied'
+            ? { _tag: 'imageDone', digest: outcome.digest, tags: outcome.tags, summary: outcome.summary }
+            : { _tag: 'imageFailed', digest: outcome.digest, tags: outcome.tags, error: outcome.error }
+        )
+        return E.right(outcome)
+      })
+    )()
+    const images = E.isRight(outcomes) ? outcomes.right : []
+    const copied = images.filter((i): i is Extract<ImageOutcome, { _tag: 'copied' }> => i._tag === 'copied')
+    const report: SyncReport = {
+      source: plan.source,
+      destination: plan.destination,
+      createdRepository: created.right,
+      images,
+      totals: {
+        images: { copied: copied.length, failed: images.length - copied.length },
+        ...copied.reduce((sum, i) => addSummaries(sum, i.summary), emptySummary)
+      }
+    }
+    tell(env, { _tag: 'done', report })
+    return E.right(report)
+  }
+
+// -------------------------------------------------------------------------------------
+// workflows
+// -------------------------------------------------------------------------------------
+
+/**
+ * Syncs a repository's tags into another repository: `plan`, then `apply` (the same request as
+ * `plan`, the environment of `apply`).
+ *
+ * @category workflows
+ * @since 0.2.0
+ */
+export const replicateRepository = (request: PlanRequest): RTE.ReaderTaskEither<ApplyEnv, EcrError.EcrError, SyncReport> =>
+  pipe(plan(request), RTE.flatMap(apply))

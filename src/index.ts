@@ -210,3 +210,14 @@ export {
    */
   replicateImage
 } from './replicate'
+
+export {
+  /**
+   * Syncs a repository's tags (with their referrers) into another repository: `Sync.plan`, then
+   * `Sync.apply`.
+   *
+   * @category workflows
+   * @since 0.2.0
+   */
+  replicateRepository
+} from './Sync'
