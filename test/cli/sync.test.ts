@@ -1,66 +1,64 @@
 // `ecr-fp-ts sync`: the plan (dry run, table and JSON), a reviewed plan applied, the copy itself, on twins.
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import * as E from "fp-ts/Either";
-import { describe, expect, it } from "vitest";
-import type { RepositoryRef } from "../../src/Repository";
-import type { AccountId, Region, RepositoryName } from "../../src/Primitives";
-import * as Sync from "../../src/Sync";
-import * as InMemoryEcr from "../../src/testing/InMemoryEcr";
-import { cliOver, expectUsageError, hostOf, push } from "./harness";
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import * as E from 'fp-ts/Either'
+import { describe, expect, it } from 'vitest'
+import type { RepositoryRef } from '../../src/Repository'
+import type { AccountId, Region, RepositoryName } from '../../src/Primitives'
+import * as Sync from '../../src/Sync'
+import * as InMemoryEcr from '../../src/testing/InMemoryEcr'
+import { cliOver, expectUsageError, hostOf, push } from './harness'
 
-const SRC = { accountId: "111111111111", region: "us-east-1" };
-const DST = { accountId: "222222222222", region: "eu-west-1" };
-const SIG = "application/vnd.dev.cosign.artifact.sig.v1+json";
-const SBOM = "application/spdx+json";
-const AMD64 = { os: "linux", architecture: "amd64" };
-const ARM64 = { os: "linux", architecture: "arm64" };
+const SRC = { accountId: '111111111111', region: 'us-east-1' }
+const DST = { accountId: '222222222222', region: 'eu-west-1' }
+const SIG = 'application/vnd.dev.cosign.artifact.sig.v1+json'
+const SBOM = 'application/spdx+json'
+const AMD64 = { os: 'linux', architecture: 'amd64' }
+const ARM64 = { os: 'linux', architecture: 'arm64' }
 
 /** ECR operations that change nothing. */
 const READS = new Set([
-  "GetAuthorizationToken",
-  "DescribeRepositories",
-  "DescribeImages",
-  "BatchGetImage",
-  "BatchCheckLayerAvailability",
-  "ListImages",
-  "ListTagsForResource",
-]);
+  'GetAuthorizationToken',
+  'DescribeRepositories',
+  'DescribeImages',
+  'BatchGetImage',
+  'BatchCheckLayerAvailability',
+  'ListImages',
+  'ListTagsForResource'
+])
 
 const writes = (twin: InMemoryEcr.InMemoryEcr): ReadonlyArray<string> => [
   ...twin.calls.map((c) => c.operation).filter((o) => !READS.has(o)),
-  ...twin.httpCalls
-    .filter((c) => c.method !== "GET" && c.method !== "HEAD")
-    .map((c) => `${c.method} ${c.url}`),
-];
+  ...twin.httpCalls.filter((c) => c.method !== 'GET' && c.method !== 'HEAD').map((c) => `${c.method} ${c.url}`)
+]
 
 const ref = (twin: InMemoryEcr.InMemoryEcr, name: string): RepositoryRef => ({
   accountId: twin.accountId as AccountId,
   region: twin.region as Region,
-  repositoryName: name as RepositoryName,
-});
+  repositoryName: name as RepositoryName
+})
 
 /** Two registries; the source's `app` has `v1` (signed, with an SBOM) and `v2` (two platforms), and `dev`. */
 const setup = (options: { readonly destination?: boolean } = {}) => {
-  const src = InMemoryEcr.make(SRC);
-  const dst = InMemoryEcr.make(DST);
-  const v1 = push(src, "app", { tag: "v1", format: "oci", layers: 2 });
-  const sig = push(src, "app", {
+  const src = InMemoryEcr.make(SRC)
+  const dst = InMemoryEcr.make(DST)
+  const v1 = push(src, 'app', { tag: 'v1', format: 'oci', layers: 2 })
+  const sig = push(src, 'app', {
     subject: v1.imageDigest,
     artifactType: SIG,
-    annotations: { "dev.cosignproject.cosign/signature": "MEUC" },
-  });
-  const sbom = push(src, "app", {
+    annotations: { 'dev.cosignproject.cosign/signature': 'MEUC' }
+  })
+  const sbom = push(src, 'app', {
     subject: v1.imageDigest,
     artifactType: SBOM,
-    layers: 1,
-  });
-  const v2 = push(src, "app", { tag: "v2", platforms: [AMD64, ARM64] });
-  const dev = push(src, "app", { tag: "dev" });
-  if (options.destination !== false) dst.createRepository("mirror");
-  src.resetCalls();
-  dst.resetCalls();
+    layers: 1
+  })
+  const v2 = push(src, 'app', { tag: 'v2', platforms: [AMD64, ARM64] })
+  const dev = push(src, 'app', { tag: 'dev' })
+  if (options.destination !== false) dst.createRepository('mirror')
+  src.resetCalls()
+  dst.resetCalls()
   return {
     src,
     dst,
@@ -71,231 +69,277 @@ const setup = (options: { readonly destination?: boolean } = {}) => {
     dev,
     cli: cliOver(src, dst),
     from: `${hostOf(src)}/app`,
-    to: `${hostOf(dst)}/mirror`,
-  };
-};
+    to: `${hostOf(dst)}/mirror`
+  }
+}
 
-const planOf = async (
-  s: ReturnType<typeof setup>,
-  request: Partial<Sync.PlanRequest> = {}
-): Promise<Sync.Plan> => {
+const planOf = async (s: ReturnType<typeof setup>, request: Partial<Sync.PlanRequest> = {}): Promise<Sync.Plan> => {
   const plan = await Sync.plan({
-    source: ref(s.src, "app"),
-    destination: ref(s.dst, "mirror"),
-    ...request,
-  })({ source: s.src.env, destination: s.dst.env })();
-  if (E.isLeft(plan)) throw new Error(plan.left.message);
-  return plan.right;
-};
+    source: ref(s.src, 'app'),
+    destination: ref(s.dst, 'mirror'),
+    ...request
+  })({ source: s.src.env, destination: s.dst.env })()
+  if (E.isLeft(plan)) throw new Error(plan.left.message)
+  return plan.right
+}
 
-describe("ecr-fp-ts sync --dry-run", () => {
-  it("prints the plan as a table: per image its tags, blobs, manifests and referrers; the totals; and writes nothing", async () => {
-    const s = setup();
-    const r = await s.cli("sync", s.from, s.to, "--dry-run");
-    expect(r.stderr).toBe("");
-    expect(r.code).toBe(0);
-    expect(writes(s.src)).toEqual([]);
-    expect(writes(s.dst)).toEqual([]);
-    const out = r.stdout.split("\n");
-    expect(out[0]).toBe(`sync ${s.from} -> ${s.to}`);
-    expect(out[1]).toMatch(
-      /^IMAGE +TAGS +SEND +MOUNT +SKIP +MANIFESTS +REFERRERS$/
-    );
-    const row = (digest: string) =>
-      out.find((l) => l.startsWith(digest.slice(0, "sha256:".length + 12))) ??
-      "";
-    expect(row(s.v1.imageDigest)).toMatch(
-      / v1 +3 \(\d+(\.\d)? (B|KiB)\) +- +- +1 put +2 put$/
-    );
-    expect(row(s.v2.imageDigest)).toMatch(/ v2 +.* 3 put +-$/);
-    expect(out).toContain("referrers:");
-    expect(out.some((l) => l.includes(SIG) && l.endsWith(" put"))).toBe(true);
-    expect(out.some((l) => l.includes(SBOM))).toBe(true);
-    const plan = await planOf(s);
-    expect(out).toContain(
-      `bytes to send: ${(await import("../../src/cli/format")).formatBytes(
-        plan.totals.bytes.send
-      )}`
-    );
-    expect(out.find((l) => l.startsWith("totals: "))).toMatch(
-      /^totals: 3 images; blobs send \d+ .*; tags 3 put; referrers 2 put$/
-    );
-    expect(out.find((l) => l.startsWith("API calls expected: "))).toMatch(
-      /PutImage|PUT manifest/
-    );
-  });
+describe('ecr-fp-ts sync --dry-run', () => {
+  it('prints the plan as a table: per image its tags, blobs, manifests and referrers; the totals; and writes nothing', async () => {
+    const s = setup()
+    const r = await s.cli('sync', s.from, s.to, '--dry-run')
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    expect(writes(s.src)).toEqual([])
+    expect(writes(s.dst)).toEqual([])
+    const out = r.stdout.split('\n')
+    expect(out[0]).toBe(`sync ${s.from} -> ${s.to}`)
+    expect(out[1]).toMatch(/^IMAGE +TAGS +SEND +MOUNT +SKIP +MANIFESTS +REFERRERS$/)
+    const row = (digest: string) => out.find((l) => l.startsWith(digest.slice(0, 'sha256:'.length + 12))) ?? ''
+    expect(row(s.v1.imageDigest)).toMatch(/ v1 +3 \(\d+(\.\d)? (B|KiB)\) +- +- +1 put +2 put$/)
+    expect(row(s.v2.imageDigest)).toMatch(/ v2 +.* 3 put +-$/)
+    expect(out).toContain('referrers:')
+    expect(out.some((l) => l.includes(SIG) && l.endsWith(' put'))).toBe(true)
+    expect(out.some((l) => l.includes(SBOM))).toBe(true)
+    const plan = await planOf(s)
+    expect(out).toContain(`bytes to send: ${(await import('../../src/cli/format')).formatBytes(plan.totals.bytes.send)}`)
+    expect(out.find((l) => l.startsWith('totals: '))).toMatch(/^totals: 3 images; blobs send \d+ .*; tags 3 put; referrers 2 put$/)
+    expect(out.find((l) => l.startsWith('API calls expected: '))).toMatch(/PutImage|PUT manifest/)
+  })
 
-  it("--json prints exactly the Plan of Sync.plan: it decodes with Sync.decodePlan", async () => {
-    const s = setup();
-    const r = await s.cli("--json", "sync", s.from, s.to, "--dry-run");
-    expect(r.code).toBe(0);
-    expect(r.stderr).toBe("");
-    expect(writes(s.dst)).toEqual([]);
-    const plan = await planOf(s);
-    expect(JSON.parse(r.stdout)).toEqual(plan);
-    expect(Sync.decodePlan(r.stdout)).toEqual(E.right(plan));
-  });
+  it('--json prints exactly the Plan of Sync.plan: it decodes with Sync.decodePlan', async () => {
+    const s = setup()
+    const r = await s.cli('--json', 'sync', s.from, s.to, '--dry-run')
+    expect(r.code).toBe(0)
+    expect(r.stderr).toBe('')
+    expect(writes(s.dst)).toEqual([])
+    const plan = await planOf(s)
+    expect(JSON.parse(r.stdout)).toEqual(plan)
+    expect(Sync.decodePlan(r.stdout)).toEqual(E.right(plan))
+  })
 
-  it("--tags, --platform, --no-referrers and --create-repository reach the plan", async () => {
-    const s = setup({ destination: false });
+  it('--tags, --platform, --no-referrers and --create-repository reach the plan', async () => {
+    const s = setup({ destination: false })
     const r = await s.cli(
-      "--json",
-      "sync",
+      '--json',
+      'sync',
       s.from,
       s.to,
-      "--dry-run",
-      "--tags",
-      "^v",
-      "--platform",
-      "linux/arm64",
-      "--no-referrers",
-      "--create-repository"
-    );
-    expect(r.stderr).toBe("");
-    expect(r.code).toBe(0);
+      '--dry-run',
+      '--tags',
+      '^v',
+      '--platform',
+      'linux/arm64',
+      '--no-referrers',
+      '--create-repository'
+    )
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
     const plan = await planOf(s, {
       tags: /^v/,
       platforms: [ARM64],
       referrers: false,
-      createRepository: true,
-    });
-    expect(JSON.parse(r.stdout)).toEqual(plan);
-    expect(plan.images.flatMap((i) => i.tags.map((t) => t.tag)).sort()).toEqual(
-      ["v1", "v2"]
-    );
-    expect(plan.totals.referrers).toEqual({ put: 0, skip: 0 });
-    expect(plan.createRepository).toBeDefined();
+      createRepository: true
+    })
+    expect(JSON.parse(r.stdout)).toEqual(plan)
+    expect(plan.images.flatMap((i) => i.tags.map((t) => t.tag)).sort()).toEqual(['v1', 'v2'])
+    expect(plan.totals.referrers).toEqual({ put: 0, skip: 0 })
+    expect(plan.createRepository).toBeDefined()
     // the dry run did not create it
-    expect(writes(s.dst)).toEqual([]);
-    const text = await s.cli(
-      "sync",
-      s.from,
-      s.to,
-      "--dry-run",
-      "--create-repository"
-    );
-    expect(text.stdout.split("\n")[1]).toBe(
-      `create ${s.to} (tag mutability MUTABLE, encryption AES256)`
-    );
-  });
+    expect(writes(s.dst)).toEqual([])
+    const text = await s.cli('sync', s.from, s.to, '--dry-run', '--create-repository')
+    expect(text.stdout.split('\n')[1]).toBe(`create ${s.to} (tag mutability MUTABLE, encryption AES256)`)
+  })
 
-  it("names resolve in the default registry; everything already there is skip", async () => {
-    const s = setup();
-    const once = await cliOver(s.src)(
-      "sync",
-      "app",
-      "copy",
-      "--dry-run",
-      "--create-repository",
-      "--json"
-    );
-    expect(once.code).toBe(0);
-    const plan = JSON.parse(once.stdout) as Sync.Plan;
-    expect(plan.source).toBe(s.from);
-    expect(plan.destination).toBe(`${hostOf(s.src)}/copy`);
-    expect(plan.totals.blobs.mount).toBeGreaterThan(0);
-  });
+  it('names resolve in the default registry; everything already there is skip', async () => {
+    const s = setup()
+    const once = await cliOver(s.src)('sync', 'app', 'copy', '--dry-run', '--create-repository', '--json')
+    expect(once.code).toBe(0)
+    const plan = JSON.parse(once.stdout) as Sync.Plan
+    expect(plan.source).toBe(s.from)
+    expect(plan.destination).toBe(`${hostOf(s.src)}/copy`)
+    expect(plan.totals.blobs.mount).toBeGreaterThan(0)
+  })
 
-  it("a missing destination is exit 1 (NotFound), with --json the error shape on stdout", async () => {
-    const s = setup({ destination: false });
-    const r = await s.cli("--json", "sync", s.from, s.to, "--dry-run");
-    expect(r.code).toBe(1);
+  it('a missing destination is exit 1 (NotFound), with --json the error shape on stdout', async () => {
+    const s = setup({ destination: false })
+    const r = await s.cli('--json', 'sync', s.from, s.to, '--dry-run')
+    expect(r.code).toBe(1)
     expect(JSON.parse(r.stdout)).toEqual({
       error: {
-        _tag: "NotFound",
-        message: expect.stringContaining("--create-repository"),
-      },
-    });
-    expect(r.stderr).toBe(
-      `the destination repository does not exist: ${s.to} (--create-repository creates it)\n`
-    );
-  });
-});
+        _tag: 'NotFound',
+        message: expect.stringContaining('--create-repository')
+      }
+    })
+    expect(r.stderr).toBe(`the destination repository does not exist: ${s.to} (--create-repository creates it)\n`)
+  })
+})
 
-describe("ecr-fp-ts sync usage errors (exit 2, no environment built)", () => {
+describe('ecr-fp-ts sync usage errors (exit 2, no environment built)', () => {
   it.each([
-    ["a bad regular expression", ["sync", "app", "mirror", "--tags", "("]],
-    [
-      "a bad repository URI",
-      ["sync", "111111111111.dkr.ecr.us-east-1.amazonaws.com/App", "mirror"],
-    ],
-    [
-      "a repository URI with a tag",
-      ["sync", "111111111111.dkr.ecr.us-east-1.amazonaws.com/app:v1", "mirror"],
-    ],
-    ["a bad repository name", ["sync", "app", "Mirror!"]],
-    ["one repository only", ["sync", "app"]],
-    [
-      "--platform with --all-platforms",
-      ["sync", "app", "mirror", "--platform", "linux/amd64", "--all-platforms"],
-    ],
-    [
-      "--plan with repositories",
-      ["sync", "app", "mirror", "--plan", "plan.json"],
-    ],
-    ["--plan with --tags", ["sync", "--plan", "plan.json", "--tags", "v"]],
-    [
-      "--plan with --no-referrers",
-      ["sync", "--plan", "plan.json", "--no-referrers"],
-    ],
-    ["a bad platform", ["sync", "app", "mirror", "--platform", "linux"]],
-  ])("%s", async (_, argv) => {
-    const s = setup();
-    const r = await s.cli(...argv);
-    expectUsageError(r);
-    expect(r.envRequests).toEqual([]);
-    const json = await s.cli("--json", ...argv);
-    expect(json.code).toBe(2);
-    expect(
-      (JSON.parse(json.stdout) as { error: { _tag: string } }).error._tag
-    ).toBe("UsageError");
-  });
-});
+    ['a bad regular expression', ['sync', 'app', 'mirror', '--tags', '(']],
+    ['a bad repository URI', ['sync', '111111111111.dkr.ecr.us-east-1.amazonaws.com/App', 'mirror']],
+    ['a repository URI with a tag', ['sync', '111111111111.dkr.ecr.us-east-1.amazonaws.com/app:v1', 'mirror']],
+    ['a bad repository name', ['sync', 'app', 'Mirror!']],
+    ['one repository only', ['sync', 'app']],
+    ['--platform with --all-platforms', ['sync', 'app', 'mirror', '--platform', 'linux/amd64', '--all-platforms']],
+    ['--plan with repositories', ['sync', 'app', 'mirror', '--plan', 'plan.json']],
+    ['--plan with --tags', ['sync', '--plan', 'plan.json', '--tags', 'v']],
+    ['--plan with --no-referrers', ['sync', '--plan', 'plan.json', '--no-referrers']],
+    ['a bad platform', ['sync', 'app', 'mirror', '--platform', 'linux']]
+  ])('%s', async (_, argv) => {
+    const s = setup()
+    const r = await s.cli(...argv)
+    expectUsageError(r)
+    expect(r.envRequests).toEqual([])
+    const json = await s.cli('--json', ...argv)
+    expect(json.code).toBe(2)
+    expect((JSON.parse(json.stdout) as { error: { _tag: string } }).error._tag).toBe('UsageError')
+  })
+})
 
-describe("ecr-fp-ts sync --plan FILE", () => {
+describe('ecr-fp-ts sync --plan FILE', () => {
   const fileWith = (text: string): string => {
-    const file = join(mkdtempSync(join(tmpdir(), "sync-plan-")), "plan.json");
-    writeFileSync(file, text);
-    return file;
-  };
+    const file = join(mkdtempSync(join(tmpdir(), 'sync-plan-')), 'plan.json')
+    writeFileSync(file, text)
+    return file
+  }
 
-  it("--dry-run prints a saved plan as the table, and builds no environment", async () => {
-    const s = setup();
-    const saved = await s.cli("--json", "sync", s.from, s.to, "--dry-run");
-    const file = fileWith(saved.stdout);
-    const direct = await s.cli("sync", s.from, s.to, "--dry-run");
-    const r = await s.cli("sync", "--plan", file, "--dry-run");
-    expect(r.code).toBe(0);
-    expect(r.envRequests).toEqual([]);
-    expect(r.stdout).toBe(direct.stdout);
-  });
+  it('--dry-run prints a saved plan as the table, and builds no environment', async () => {
+    const s = setup()
+    const saved = await s.cli('--json', 'sync', s.from, s.to, '--dry-run')
+    const file = fileWith(saved.stdout)
+    const direct = await s.cli('sync', s.from, s.to, '--dry-run')
+    const r = await s.cli('sync', '--plan', file, '--dry-run')
+    expect(r.code).toBe(0)
+    expect(r.envRequests).toEqual([])
+    expect(r.stdout).toBe(direct.stdout)
+  })
 
-  it("a file that is not a plan is exit 1 with a DecodeError naming the field", async () => {
-    const s = setup();
-    const saved = JSON.parse(
-      (await s.cli("--json", "sync", s.from, s.to, "--dry-run")).stdout
-    ) as Record<string, unknown>;
-    const r = await s.cli(
-      "--json",
-      "sync",
-      "--plan",
-      fileWith(JSON.stringify({ ...saved, version: 2 }))
-    );
-    expect(r.code).toBe(1);
+  it('a file that is not a plan is exit 1 with a DecodeError naming the field', async () => {
+    const s = setup()
+    const saved = JSON.parse((await s.cli('--json', 'sync', s.from, s.to, '--dry-run')).stdout) as Record<string, unknown>
+    const r = await s.cli('--json', 'sync', '--plan', fileWith(JSON.stringify({ ...saved, version: 2 })))
+    expect(r.code).toBe(1)
     expect(JSON.parse(r.stdout)).toEqual({
       error: {
-        _tag: "DecodeError",
-        message: expect.stringContaining("version"),
-      },
-    });
-    const notJson = await s.cli("sync", "--plan", fileWith("{"));
-    expect(notJson.code).toBe(1);
-    const missing = await s.cli(
-      "sync",
-      "--plan",
-      join(tmpdir(), "no-such-dir-for-sync", "plan.json")
-    );
-    expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/cannot read the plan file/);
-  });
-});
+        _tag: 'DecodeError',
+        message: expect.stringContaining('version')
+      }
+    })
+    const notJson = await s.cli('sync', '--plan', fileWith('{'))
+    expect(notJson.code).toBe(1)
+    const missing = await s.cli('sync', '--plan', join(tmpdir(), 'no-such-dir-for-sync', 'plan.json'))
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toMatch(/cannot read the plan file/)
+  })
+})
+
+describe('ecr-fp-ts sync', () => {
+  const has = (twin: InMemoryEcr.InMemoryEcr, repo: string, digest: string): boolean => twin.getManifestText(repo, digest)._tag === 'Some'
+
+  it('plans and applies: every tag and its referrers copied, progress lines on stderr, a summary; a rerun sends nothing', async () => {
+    const s = setup()
+    const r = await s.cli('sync', s.from, s.to)
+    expect(r.code).toBe(0)
+    expect(Object.fromEntries(s.dst.tagsOf('mirror'))).toEqual(Object.fromEntries(s.src.tagsOf('app')))
+    expect([s.v1, s.sig, s.sbom, s.v2, s.dev].every((i) => has(s.dst, 'mirror', i.imageDigest))).toBe(true)
+    const out = r.stdout.split('\n')
+    expect(out[0]).toBe(`synced ${s.from} -> ${s.to}: 3 images copied, 0 failed`)
+    expect(out[1]).toMatch(/^\d+ blobs copied \(.+\), 0 mounted, 0 there; \d+ manifests pushed; 3 tags pushed$/)
+    const err = r.stderr.split('\n')
+    expect(err[0]).toMatch(new RegExp(`^syncing ${s.from} to ${s.to}: 3 images, .+ to send$`))
+    expect(err.filter((l) => / done: /.test(l))).toHaveLength(3)
+    expect(err).toContain(`image ${s.dev.imageDigest.slice(0, 19)} (dev) started`)
+
+    s.dst.resetCalls()
+    const again = await s.cli('sync', s.from, s.to)
+    expect(again.code).toBe(0)
+    expect(again.stdout.split('\n')[1]).toMatch(/^0 blobs copied \(0 B\), 0 mounted, \d+ there; 0 manifests pushed; 0 tags pushed$/)
+    expect(s.dst.httpCallCount('PUT')).toBe(0)
+    expect(s.dst.callCount('PutImage')).toBe(0)
+  })
+
+  it('--json prints the SyncReport and no progress', async () => {
+    const s = setup()
+    const r = await s.cli('--json', 'sync', s.from, s.to, '--tags', '^v1$')
+    expect(r.code).toBe(0)
+    expect(r.stderr).toBe('')
+    const report = JSON.parse(r.stdout) as Sync.SyncReport
+    expect(report).toMatchObject({
+      source: s.from,
+      destination: s.to,
+      createdRepository: false,
+      totals: { images: { copied: 1, failed: 0 } }
+    })
+    expect(report.images).toEqual([
+      expect.objectContaining({
+        _tag: 'copied',
+        digest: s.v1.imageDigest,
+        tags: ['v1']
+      })
+    ])
+    expect([...s.dst.tagsOf('mirror').keys()]).toEqual(['v1'])
+  })
+
+  it('--no-referrers leaves the signature and the SBOM behind', async () => {
+    const s = setup()
+    const r = await s.cli('sync', s.from, s.to, '--no-referrers', '--tags', 'v1')
+    expect(r.code).toBe(0)
+    expect(has(s.dst, 'mirror', s.v1.imageDigest)).toBe(true)
+    expect(has(s.dst, 'mirror', s.sig.imageDigest)).toBe(false)
+    expect(has(s.dst, 'mirror', s.sbom.imageDigest)).toBe(false)
+  })
+
+  it('--create-repository creates the destination (without it: exit 1, nothing written)', async () => {
+    const s = setup({ destination: false })
+    const refused = await s.cli('sync', s.from, s.to)
+    expect(refused.code).toBe(1)
+    expect(writes(s.dst)).toEqual([])
+    const r = await s.cli('--json', 'sync', s.from, s.to, '--create-repository')
+    expect(r.code).toBe(0)
+    expect((JSON.parse(r.stdout) as Sync.SyncReport).createdRepository).toBe(true)
+    expect(s.dst.callCount('CreateRepository')).toBe(1)
+    expect(s.dst.tagsOf('mirror').get('v1')).toBe(s.v1.imageDigest)
+  })
+
+  it('an image that fails does not stop the others: exit 1, the summary says which (stdout), why (stderr); --json the report', async () => {
+    const s = setup({ destination: false })
+    s.dst.createRepository('mirror', { imageTagMutability: 'IMMUTABLE' })
+    const other = push(s.dst, 'mirror', {
+      tag: 'dev',
+      layers: 1,
+      labels: { other: 'yes' }
+    })
+    const r = await s.cli('sync', s.from, s.to)
+    expect(r.code).toBe(1)
+    const out = r.stdout.split('\n')
+    expect(out[0]).toBe(`synced ${s.from} -> ${s.to}: 2 images copied, 1 failed`)
+    expect(out).toContain(`failed: ${s.dev.imageDigest.slice(0, 19)} (dev)`)
+    expect(r.stderr.split('\n')).toContainEqual(expect.stringMatching(new RegExp(`^image ${s.dev.imageDigest} \\(dev\\) failed: .+`)))
+    expect(s.dst.tagsOf('mirror').get('dev')).toBe(other.imageDigest)
+    expect(s.dst.tagsOf('mirror').get('v1')).toBe(s.v1.imageDigest)
+
+    const json = await s.cli('--json', 'sync', s.from, s.to)
+    expect(json.code).toBe(1)
+    const report = JSON.parse(json.stdout) as Sync.SyncReport
+    expect(report.totals.images).toEqual({ copied: 2, failed: 1 })
+    expect(report.images.find((i) => i._tag === 'failed')).toMatchObject({
+      digest: s.dev.imageDigest,
+      tags: ['dev'],
+      error: { _tag: 'AlreadyExists' }
+    })
+  })
+
+  it('--plan FILE applies a reviewed plan: the environments come from its repositories', async () => {
+    const s = setup()
+    const saved = await s.cli('--json', 'sync', s.from, s.to, '--dry-run', '--tags', '^v2$')
+    const file = join(mkdtempSync(join(tmpdir(), 'sync-plan-')), 'plan.json')
+    writeFileSync(file, saved.stdout)
+    expect(writes(s.dst)).toEqual([])
+    const r = await s.cli('sync', '--plan', file)
+    expect(r.code).toBe(0)
+    expect(r.envRequests.map((o) => o.region).sort()).toEqual([DST.region, SRC.region])
+    expect([...s.dst.tagsOf('mirror').keys()]).toEqual(['v2'])
+    expect(has(s.dst, 'mirror', s.v2.imageDigest)).toBe(true)
+  })
+})
