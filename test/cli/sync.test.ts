@@ -2,9 +2,15 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import * as fc from 'fast-check'
 import * as E from 'fp-ts/Either'
 import { describe, expect, it } from 'vitest'
+import * as Arb from '../../src/arbitraries'
+import { parseRepository } from '../../src/cli/args'
+import { plainReporter as syncPlainReporter } from '../../src/cli/commands/sync'
+import { formatBytes, planLines } from '../../src/cli/format'
 import type { RepositoryRef } from '../../src/Repository'
+import * as RepositoryUri from '../../src/RepositoryUri'
 import type { AccountId, Region, RepositoryName } from '../../src/Primitives'
 import * as Sync from '../../src/Sync'
 import * as InMemoryEcr from '../../src/testing/InMemoryEcr'
@@ -341,5 +347,183 @@ describe('ecr-fp-ts sync', () => {
     expect(r.envRequests.map((o) => o.region).sort()).toEqual([DST.region, SRC.region])
     expect([...s.dst.tagsOf('mirror').keys()]).toEqual(['v2'])
     expect(has(s.dst, 'mirror', s.v2.imageDigest)).toBe(true)
+  })
+})
+
+// -------------------------------------------------------------------------------------
+// pure parts: repository arguments, the plan table, the plain progress lines
+// -------------------------------------------------------------------------------------
+
+const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json'
+const blobArb: fc.Arbitrary<Sync.PlannedBlob> = fc.record({
+  digest: Arb.imageDigest,
+  size: fc.nat({ max: 2 ** 40 }),
+  action: fc.constantFrom<Sync.BlobAction>('send', 'mount', 'skip')
+})
+const putSkipArb = fc.constantFrom<Sync.PutAction>('put', 'skip')
+const manifestArb: fc.Arbitrary<Sync.PlannedManifest> = fc.record({
+  digest: Arb.imageDigest,
+  mediaType: fc.constant(OCI_MANIFEST),
+  size: fc.nat({ max: 4_000_000 }),
+  action: putSkipArb
+})
+const tagArb: fc.Arbitrary<Sync.PlannedTag> = fc.oneof(
+  fc.record({ tag: Arb.imageTag, action: putSkipArb }),
+  fc.record({ tag: Arb.imageTag, action: fc.constant<Sync.PutAction>('put'), current: Arb.imageDigest })
+)
+const referrerArb: fc.Arbitrary<Sync.PlannedReferrer> = fc.record({
+  subject: Arb.imageDigest,
+  digest: Arb.imageDigest,
+  mediaType: fc.constant(OCI_MANIFEST),
+  artifactType: fc.constantFrom(SIG, SBOM),
+  action: putSkipArb,
+  manifests: fc.array(manifestArb, { maxLength: 2 }),
+  blobs: fc.array(blobArb, { maxLength: 2 })
+})
+const imageArb: fc.Arbitrary<Sync.PlannedImage> = fc.record({
+  digest: Arb.imageDigest,
+  sourceDigest: Arb.imageDigest,
+  mediaType: fc.constant(OCI_MANIFEST),
+  tags: fc.uniqueArray(tagArb, { maxLength: 3, selector: (t) => t.tag }),
+  manifests: fc.array(manifestArb, { minLength: 1, maxLength: 3 }),
+  blobs: fc.array(blobArb, { maxLength: 4 }),
+  referrers: fc.array(referrerArb, { maxLength: 2 })
+})
+
+const repositoryUri = (s: string): RepositoryUri.RepositoryUri => {
+  const u = RepositoryUri.parse(s)
+  if (E.isLeft(u)) throw new Error(u.left.message)
+  return u.right
+}
+const SRC_REPO = repositoryUri(`${SRC.accountId}.dkr.ecr.${SRC.region}.amazonaws.com/app`)
+const DST_REPO = repositoryUri(`${DST.accountId}.dkr.ecr.${DST.region}.amazonaws.com/mirror`)
+
+/** A plan as `Sync.plan` could make it: any images, the totals computed from them. */
+const planArb: fc.Arbitrary<Sync.Plan> = fc.tuple(fc.array(imageArb, { maxLength: 4 }), fc.boolean()).map(([images, create]) => ({
+  version: 1,
+  source: SRC_REPO,
+  destination: DST_REPO,
+  settings: { tags: 'all', platforms: 'all', referrers: true },
+  ...(create ? { createRepository: { imageTagMutability: 'MUTABLE', encryption: { type: 'AES256' } } } : {}),
+  images,
+  totals: Sync.totals(images, create)
+}))
+
+describe('sync: pure parts', () => {
+  it('parseRepository: names and repository URIs are kept as given; image URIs and bad names are refused', () => {
+    fc.assert(
+      fc.property(Arb.repositoryName, (s) => {
+        expect(parseRepository(s)).toEqual(E.right(s))
+      })
+    )
+    fc.assert(
+      fc.property(Arb.repositoryUri, (s) => {
+        expect(parseRepository(s)).toEqual(E.right(s))
+      })
+    )
+    fc.assert(
+      fc.property(Arb.imageUri, (s) => {
+        expect(E.isLeft(parseRepository(s))).toBe(true)
+      })
+    )
+    fc.assert(
+      fc.property(Arb.invalid.repositoryName, (s) => {
+        expect(E.isLeft(parseRepository(s))).toBe(true)
+      })
+    )
+  })
+
+  it('the plan table: one row per image with its tags, the referrers one a line, the totals and calls as the plan says', () => {
+    fc.assert(
+      fc.property(planArb, (plan) => {
+        expect(Sync.PlanC.is(plan)).toBe(true)
+        const lines = planLines(plan)
+        const referrers = plan.images.flatMap((i) => i.referrers)
+        expect(lines).toHaveLength(
+          1 +
+            (plan.createRepository === undefined ? 0 : 1) +
+            (plan.images.length === 0 ? 1 : 1 + plan.images.length) +
+            (referrers.length === 0 ? 0 : 1 + referrers.length) +
+            3
+        )
+        expect(lines[0]).toBe(`sync ${plan.source} -> ${plan.destination}`)
+        for (const l of lines) expect(l).toBe(l.trimEnd())
+        const body = plan.createRepository === undefined ? 2 : 3
+        plan.images.forEach((image, i) => {
+          const row = lines[body + i] ?? ''
+          expect(row.startsWith(image.digest.slice(0, image.digest.indexOf(':') + 13))).toBe(true)
+          for (const t of image.tags) expect(row).toContain(t.tag)
+        })
+        expect(lines[lines.length - 2]).toBe(`bytes to send: ${formatBytes(plan.totals.bytes.send)}`)
+        const calls = Object.values(plan.totals.calls).reduce((n, c) => n + c, 0)
+        expect(lines[lines.length - 1]?.startsWith(`API calls expected: ${calls}`)).toBe(true)
+      }),
+      { numRuns: 50 }
+    )
+  })
+
+  it('plain progress: each image started once and done once, the quarters of the bytes in order, at most three', () => {
+    const events = fc
+      .array(
+        fc.record({
+          digest: Arb.imageDigest,
+          blobs: fc.array(fc.tuple(Arb.imageDigest, fc.integer({ min: 1, max: 2 ** 30 })), { minLength: 1, maxLength: 3 })
+        }),
+        {
+          minLength: 1,
+          maxLength: 4
+        }
+      )
+      .map((images) => {
+        const uniq = [...new Map(images.map((i) => [i.digest, i])).values()]
+        const total = uniq.flatMap((i) => i.blobs).reduce((n, [, size]) => n + size, 0)
+        const out: Array<Sync.SyncProgress> = [
+          {
+            _tag: 'start',
+            source: SRC_REPO,
+            destination: DST_REPO,
+            totals: { ...Sync.totals([], false), images: uniq.length, bytes: { send: total, mount: 0, skip: 0 } }
+          }
+        ]
+        for (const i of uniq) {
+          for (const [digest, size] of i.blobs)
+            for (const bytes of [0, Math.floor(size / 2), size])
+              out.push({
+                _tag: 'image',
+                digest: i.digest,
+                progress: { _tag: 'blob', digest, status: bytes === size ? 'copied' : 'copying', bytes, total: size }
+              })
+          out.push({
+            _tag: 'imageDone',
+            digest: i.digest,
+            tags: [],
+            summary: {
+              blobs: { exists: 0, mounted: 0, copied: i.blobs.length },
+              bytesCopied: 0,
+              manifests: { exists: 0, pushed: 1 },
+              tags: { exists: 0, pushed: 0 }
+            }
+          })
+        }
+        return { out, images: uniq.map((i) => i.digest) }
+      })
+    fc.assert(
+      fc.property(events, ({ out, images }) => {
+        const lines: Array<string> = []
+        out.forEach(syncPlainReporter((l) => lines.push(l)))
+        for (const d of images) {
+          expect(lines.filter((l) => l.startsWith(`image ${d.slice(0, 19)}`) && l.endsWith(' started'))).toHaveLength(1)
+          expect(lines.filter((l) => l.startsWith(`image ${d.slice(0, 19)}`) && l.includes(' done: '))).toHaveLength(1)
+        }
+        const quarters = lines.flatMap((l) => {
+          const m = /^(\d+)% of /.exec(l)
+          return m === null ? [] : [Number(m[1])]
+        })
+        expect(quarters.length).toBeLessThanOrEqual(3)
+        expect([...quarters].sort((a, b) => a - b)).toEqual(quarters)
+        expect(new Set(quarters).size).toBe(quarters.length)
+      }),
+      { numRuns: 50 }
+    )
   })
 })
