@@ -18,7 +18,7 @@ import * as EcrError from './EcrError'
 import type * as Manifest from './Manifest'
 import * as Platform from './Platform'
 import { ImageDigestC, ImageTagC, type ImageDigest, type ImageTag } from './Primitives'
-import { replicateImageSharing, type Progress as ReplicateProgress, type ReplicateRequest } from './replicate'
+import { replicateImageSharing, type Progress as ReplicateProgress, type ReplicateRequest, type Summary as ReplicateSummary } from './replicate'
 import * as Repository from './Repository'
 import type { RepositoryRef } from './Repository'
 import * as RepositoryUri from './RepositoryUri'
@@ -48,9 +48,10 @@ import type { PlannedManifest as Fetched } from './internal/imagePlan'
 export type TagSelection = SyncPlan.TagSelection
 
 /**
- * Which referrers (signatures, SBOMs, attestations: manifests whose `subject` is an image) go with
- * each image: all (`true`, the default), none (`false`), or those of some artifact types; followed
- * recursively (a signature of an SBOM goes with the SBOM).
+ * Which referrers (signatures, SBOMs, attestations: manifests whose `subject` is an image or one of
+ * its platform manifests) go with each image: all (`true`, the default), none (`false`), or the
+ * image's referrers of some artifact types (`{ artifactTypes }`); the referrers of a referrer that
+ * goes, go too (a copied SBOM keeps all its signatures), as `replicateImage` copies them.
  *
  * @category model
  * @since 0.2.0
@@ -295,21 +296,13 @@ export interface Plan {
 }
 
 /**
- * What the copy of one image did (`replicate`'s `Summary`).
+ * What the copy of one image did (`replicate`'s `Summary`: its blobs, bytes, manifests, tags and
+ * referrers).
  *
  * @category model
  * @since 0.2.0
  */
-export interface ImageSummary {
-  /** Blobs found at the destination, mounted, and copied. */
-  readonly blobs: { readonly exists: number; readonly mounted: number; readonly copied: number }
-  /** Bytes streamed from the source to the destination. */
-  readonly bytesCopied: number
-  /** Manifests found, and pushed. */
-  readonly manifests: { readonly exists: number; readonly pushed: number }
-  /** Tags found on the digest, and pushed. */
-  readonly tags: { readonly exists: number; readonly pushed: number }
-}
+export type ImageSummary = ReplicateSummary
 
 /**
  * The outcome of one image of a sync.
@@ -921,14 +914,16 @@ const emptySummary: ImageSummary = {
   blobs: { exists: 0, mounted: 0, copied: 0 },
   bytesCopied: 0,
   manifests: { exists: 0, pushed: 0 },
-  tags: { exists: 0, pushed: 0 }
+  tags: { exists: 0, pushed: 0 },
+  referrers: { exists: 0, pushed: 0 }
 }
 
 const addSummaries = (a: ImageSummary, b: ImageSummary): ImageSummary => ({
   blobs: { exists: a.blobs.exists + b.blobs.exists, mounted: a.blobs.mounted + b.blobs.mounted, copied: a.blobs.copied + b.blobs.copied },
   bytesCopied: a.bytesCopied + b.bytesCopied,
   manifests: { exists: a.manifests.exists + b.manifests.exists, pushed: a.manifests.pushed + b.manifests.pushed },
-  tags: { exists: a.tags.exists + b.tags.exists, pushed: a.tags.pushed + b.tags.pushed }
+  tags: { exists: a.tags.exists + b.tags.exists, pushed: a.tags.pushed + b.tags.pushed },
+  referrers: { exists: a.referrers.exists + b.referrers.exists, pushed: a.referrers.pushed + b.referrers.pushed }
 })
 
 /** The destination, ready: created when the plan says so (found is as good), else it must exist. */
@@ -964,8 +959,7 @@ const copyImage =
       destination,
       tags,
       platforms: plan.settings.platforms,
-      // what the plan listed for each image is what the copy takes along
-      ...{ referrers: plan.settings.referrers }
+      referrers: plan.settings.referrers
     }
     const copied = await replicateImageSharing(request, inFlight)({
       source: env.source,

@@ -112,8 +112,7 @@ describe('Sync.apply', () => {
     expect(E.isLeft(Sync.decodePlan('{"version":2}'))).toBe(true)
   })
 
-  // replicateImage copies referrers once the referrers work is merged (its `referrers` option)
-  it.skip('copies referrers after their subject', async () => {
+  it('copies referrers after their subject', async () => {
     const { source, destination, env } = twins()
     const [image] = await seed(source, 1)
     const text = source.getManifestText('app', 'v0')
@@ -122,8 +121,14 @@ describe('Sync.apply', () => {
     const sbom = await pushReferrer(source, 'app', top, 'application/spdx+json', 'sbom')
     const sig = await pushReferrer(source, 'app', sbom, 'application/vnd.dev.cosign.artifact.sig.v1+json', 'sig')
     destination.createRepository('mirror')
-    const report = right(await Sync.replicateRepository({ source: ref(source, 'app'), destination: ref(destination, 'mirror') })(env)())
+    const request = { source: ref(source, 'app'), destination: ref(destination, 'mirror') }
+    const plan = right(await Sync.plan(request)(env)())
+    expect(plan.totals.referrers).toEqual({ put: 2, skip: 0 })
+    const report = right(await Sync.apply(plan)(env)())
     expect(report.totals.images.copied).toBe(1)
+    expect(report.totals.referrers).toEqual({ exists: 0, pushed: 2 })
+    const again = right(await Sync.plan(request)(env)())
+    expect(again.totals.referrers).toEqual({ put: 0, skip: 2 })
     expect(destination.getManifestText('mirror', sbom.digest)._tag).toBe('Some')
     expect(destination.getManifestText('mirror', sig.digest)._tag).toBe('Some')
   })
