@@ -499,6 +499,25 @@ const PlanStructC = /*#__PURE__*/ struct(
  *
  * @category codecs
  * @since 0.2.0
+ * @example
+ * import * as Repository from 'ecr-fp-ts/Repository'
+ * import * as Sync from 'ecr-fp-ts/Sync'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const source = InMemoryEcr.make({ accountId: '111111111111' })
+ * const destination = InMemoryEcr.make({ accountId: '222222222222' })
+ * source.pushImage('app', { tags: ['v1', 'latest'] })
+ * destination.createRepository('mirror')
+ * const from = Repository.fromUri('111111111111.dkr.ecr.us-east-1.amazonaws.com/app')
+ * const to = Repository.fromUri('222222222222.dkr.ecr.us-east-1.amazonaws.com/mirror')
+ * assert.ok(E.isRight(from) && E.isRight(to))
+ * Sync.plan({ source: from.right, destination: to.right })({ source: source.env, destination: destination.env })().then((r) => {
+ *   assert.ok(E.isRight(r))
+ *   // plain data: through JSON and back, the same plan
+ *   assert.deepStrictEqual(Sync.PlanC.decode(JSON.parse(JSON.stringify(r.right))), E.right(r.right))
+ *   assert.ok(E.isLeft(Sync.PlanC.decode({ ...r.right, images: [{ digest: 'sha256:nope' }] })))
+ * })
  */
 export const PlanC: t.Type<Plan, Plan, unknown> = /*#__PURE__*/ new t.Type<Plan, Plan, unknown>(
   'Plan',
@@ -513,6 +532,26 @@ export const PlanC: t.Type<Plan, Plan, unknown> = /*#__PURE__*/ new t.Type<Plan,
  *
  * @category codecs
  * @since 0.2.0
+ * @example
+ * import * as RepositoryUri from 'ecr-fp-ts/RepositoryUri'
+ * import * as Sync from 'ecr-fp-ts/Sync'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const source = RepositoryUri.parse('111111111111.dkr.ecr.us-east-1.amazonaws.com/app')
+ * const destination = RepositoryUri.parse('222222222222.dkr.ecr.us-east-1.amazonaws.com/mirror')
+ * assert.ok(E.isRight(source) && E.isRight(destination))
+ * const plan: Sync.Plan = {
+ *   version: 1,
+ *   source: source.right,
+ *   destination: destination.right,
+ *   settings: { tags: 'all', platforms: 'all', referrers: true },
+ *   images: [],
+ *   totals: Sync.totals([], false)
+ * }
+ * assert.deepStrictEqual(Sync.decodePlan(JSON.stringify(plan, null, 2)), E.right(plan))
+ * const bad = Sync.decodePlan(JSON.stringify({ ...plan, version: 2 }))
+ * assert.ok(E.isLeft(bad) && bad.left._tag === 'DecodeError')
+ * assert.ok(E.isLeft(Sync.decodePlan('not json')))
  */
 export const decodePlan = (json: string): E.Either<EcrError.EcrError, Plan> =>
   pipe(
@@ -544,6 +583,25 @@ const add = (calls: Record<string, number>, key: string, n: number): void => {
  *
  * @category utils
  * @since 0.2.0
+ * @example
+ * import type { ImageDigest, ImageTag } from 'ecr-fp-ts/Primitives'
+ * import * as Sync from 'ecr-fp-ts/Sync'
+ *
+ * const d = (c: string) => `sha256:${c.repeat(64)}` as ImageDigest
+ * const image = (digest: ImageDigest, tag: string): Sync.PlannedImage => ({
+ *   digest,
+ *   sourceDigest: digest,
+ *   mediaType: 'application/vnd.oci.image.manifest.v1+json',
+ *   tags: [{ tag: tag as ImageTag, action: 'put' }],
+ *   manifests: [{ digest, mediaType: 'application/vnd.oci.image.manifest.v1+json', size: 400, action: 'put' }],
+ *   // a shared base layer, and a layer of its own
+ *   blobs: [{ digest: d('b'), size: 1000, action: 'send' }, { digest: d(tag === 'v1' ? 'c' : 'e'), size: 10, action: 'send' }],
+ *   referrers: []
+ * })
+ * const t = Sync.totals([image(d('1'), 'v1'), image(d('2'), 'v2')], false)
+ * assert.deepStrictEqual(t.blobs, { send: 3, mount: 0, skip: 0 }) // the shared layer once
+ * assert.deepStrictEqual(t.bytes, { send: 1020, mount: 0, skip: 0 })
+ * assert.deepStrictEqual([t.manifests.put, t.tags.put, t.calls['PUT blob']], [2, 2, 3])
  */
 export const totals = (images: ReadonlyArray<PlannedImage>, createRepository: boolean): Totals => {
   const blobs = new Map<string, { size: number; action: BlobAction }>()
@@ -770,6 +828,32 @@ const planManifests = (manifests: ReadonlyArray<SyncPlan.TreeManifest>, existing
  *
  * @category planning
  * @since 0.2.0
+ * @example
+ * import * as Repository from 'ecr-fp-ts/Repository'
+ * import * as Sync from 'ecr-fp-ts/Sync'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const source = InMemoryEcr.make({ accountId: '111111111111' })
+ * const destination = InMemoryEcr.make({ accountId: '222222222222' })
+ * source.pushImage('app', { tags: ['v1', 'latest'], layers: 2 })
+ * source.pushImage('app', { tag: 'v2' })
+ * source.pushImage('app', { tag: 'dev' })
+ * destination.createRepository('mirror')
+ * const from = Repository.fromUri('111111111111.dkr.ecr.us-east-1.amazonaws.com/app')
+ * const to = Repository.fromUri('222222222222.dkr.ecr.us-east-1.amazonaws.com/mirror')
+ * assert.ok(E.isRight(from) && E.isRight(to))
+ * const env = { source: source.env, destination: destination.env }
+ * Sync.plan({ source: from.right, destination: to.right, tags: /^(v\d+|latest)$/ })(env)().then((r) => {
+ *   assert.ok(E.isRight(r))
+ *   // one image per digest, with its tags
+ *   assert.deepStrictEqual(r.right.images.map((i) => i.tags.map((t) => t.tag)), [['v1', 'latest'], ['v2']])
+ *   assert.deepStrictEqual(r.right.totals.blobs, { send: 5, mount: 0, skip: 0 }) // 2 configs, 3 layers
+ *   assert.deepStrictEqual(r.right.totals.tags, { put: 3, skip: 0 })
+ *   // reads only: one listing, one BatchGetImage, nothing written
+ *   assert.deepStrictEqual([source.callCount('DescribeImages'), source.callCount('BatchGetImage')], [1, 1])
+ *   assert.strictEqual(destination.tagsOf('mirror').size, 0)
+ * })
  */
 export const plan =
   (request: PlanRequest): RTE.ReaderTaskEither<PlanEnv, EcrError.EcrError, Plan> =>
@@ -992,6 +1076,38 @@ const copyImage =
  *
  * @category applying
  * @since 0.2.0
+ * @example
+ * import * as Repository from 'ecr-fp-ts/Repository'
+ * import * as Sync from 'ecr-fp-ts/Sync'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const source = InMemoryEcr.make({ accountId: '111111111111' })
+ * const destination = InMemoryEcr.make({ accountId: '222222222222' })
+ * const v1 = source.pushImage('app', { tag: 'v1', platforms: [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64' }] })
+ * const v2 = source.pushImage('app', { tag: 'v2' })
+ * const from = Repository.fromUri('111111111111.dkr.ecr.us-east-1.amazonaws.com/app')
+ * const to = Repository.fromUri('222222222222.dkr.ecr.us-east-1.amazonaws.com/mirror')
+ * assert.ok(E.isRight(v1) && E.isRight(v2) && E.isRight(from) && E.isRight(to))
+ * const env = { source: source.env, destination: destination.env }
+ * const events: Array<Sync.SyncProgress['_tag']> = []
+ * Sync.plan({ source: from.right, destination: to.right, createRepository: true })(env)()
+ *   .then((planned) => {
+ *     assert.ok(E.isRight(planned))
+ *     // a reviewed plan, read back from its JSON text
+ *     const reviewed = Sync.decodePlan(JSON.stringify(planned.right))
+ *     assert.ok(E.isRight(reviewed))
+ *     return Sync.apply(reviewed.right)({ ...env, onProgress: (p) => events.push(p._tag) })()
+ *   })
+ *   .then((report) => {
+ *     assert.ok(E.isRight(report))
+ *     assert.strictEqual(report.right.createdRepository, true)
+ *     assert.deepStrictEqual(report.right.totals.images, { copied: 2, failed: 0 })
+ *     assert.deepStrictEqual(report.right.images.map((i) => i._tag), ['copied', 'copied'])
+ *     assert.strictEqual(destination.tagsOf('mirror').get('v1'), v1.right.imageDigest)
+ *     assert.strictEqual(destination.tagsOf('mirror').get('v2'), v2.right.imageDigest)
+ *     assert.deepStrictEqual([events[0], events[1], events[events.length - 1]], ['start', 'repository', 'done'])
+ *   })
  */
 export const apply =
   (plan: Plan): RTE.ReaderTaskEither<ApplyEnv, EcrError.EcrError, SyncReport> =>
@@ -1050,6 +1166,33 @@ export const apply =
  *
  * @category workflows
  * @since 0.2.0
+ * @example
+ * import * as Repository from 'ecr-fp-ts/Repository'
+ * import * as Sync from 'ecr-fp-ts/Sync'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const source = InMemoryEcr.make({ accountId: '111111111111' })
+ * const destination = InMemoryEcr.make({ accountId: '222222222222' })
+ * source.pushImage('app', { tags: ['v1', 'latest'], layers: 3 })
+ * destination.createRepository('mirror')
+ * const from = Repository.fromUri('111111111111.dkr.ecr.us-east-1.amazonaws.com/app')
+ * const to = Repository.fromUri('222222222222.dkr.ecr.us-east-1.amazonaws.com/mirror')
+ * assert.ok(E.isRight(from) && E.isRight(to))
+ * const env = { source: source.env, destination: destination.env }
+ * const sync = Sync.replicateRepository({ source: from.right, destination: to.right })
+ * sync(env)()
+ *   .then((first) => {
+ *     assert.ok(E.isRight(first))
+ *     assert.deepStrictEqual(first.right.totals.blobs, { exists: 0, mounted: 0, copied: 4 })
+ *     return sync(env)()
+ *   })
+ *   .then((second) => {
+ *     // run again: everything is there, nothing is sent
+ *     assert.ok(E.isRight(second))
+ *     assert.deepStrictEqual(second.right.totals.blobs, { exists: 4, mounted: 0, copied: 0 })
+ *     assert.strictEqual(second.right.totals.bytesCopied, 0)
+ *   })
  */
 export const replicateRepository = (request: PlanRequest): RTE.ReaderTaskEither<ApplyEnv, EcrError.EcrError, SyncReport> =>
   pipe(plan(request), RTE.flatMap(apply))
