@@ -264,9 +264,12 @@ export interface Totals {
   /** Referrers by action. */
   readonly referrers: { readonly put: number; readonly skip: number }
   /**
-   * The calls `apply` is expected to make on a destination unchanged since the plan, by operation:
-   * ECR API operations by name, registry requests as `<METHOD> <kind>` (`HEAD blob`, `PUT blob`,
-   * `POST mount`, `GET manifest`, `PUT manifest`, ...). An estimate for review, not a limit.
+   * The calls `apply` is expected to make on a destination unchanged since the plan, by operation,
+   * both sides together: ECR API operations by name (the logins `plan` made are cached in the
+   * environments), registry requests as `<METHOD> <kind>`: `HEAD blob`, `GET blob`, `POST upload`
+   * and `PUT upload` (a blob sent), `POST mount`, `GET manifest`, `HEAD manifest`, `PUT manifest`
+   * (manifests and tags), `GET referrers`. An estimate for review, not a limit: a destination
+   * without the referrers API also gets its fallback indexes read and merged.
    */
   readonly calls: Readonly<Record<string, number>>
 }
@@ -601,7 +604,7 @@ const add = (calls: Record<string, number>, key: string, n: number): void => {
  * const t = Sync.totals([image(d('1'), 'v1'), image(d('2'), 'v2')], false)
  * assert.deepStrictEqual(t.blobs, { send: 3, mount: 0, skip: 0 }) // the shared layer once
  * assert.deepStrictEqual(t.bytes, { send: 1020, mount: 0, skip: 0 })
- * assert.deepStrictEqual([t.manifests.put, t.tags.put, t.calls['PUT blob']], [2, 2, 3])
+ * assert.deepStrictEqual([t.manifests.put, t.tags.put, t.calls['PUT upload']], [2, 2, 3])
  */
 export const totals = (images: ReadonlyArray<PlannedImage>, createRepository: boolean): Totals => {
   const blobs = new Map<string, { size: number; action: BlobAction }>()
@@ -618,11 +621,11 @@ export const totals = (images: ReadonlyArray<PlannedImage>, createRepository: bo
   const noteManifest = (m: PlannedManifest): void => {
     if (manifests.get(m.digest) !== 'put') manifests.set(m.digest, m.action)
   }
-  /** Reads of one copy: each blob checked at the destination (and at the source when missing), each manifest read and checked. */
+  /** The reads of one copy (`replicateImage`'s): each manifest read and checked, each blob checked at the destination (and at the source when missing). */
   const copyReads = (ms: ReadonlyArray<PlannedManifest>, bs: ReadonlyArray<PlannedBlob>): void => {
-    add(calls, 'HEAD blob', bs.length + bs.filter((b) => b.action !== 'skip').length)
     add(calls, 'GET manifest', ms.length)
     add(calls, 'HEAD manifest', ms.length)
+    add(calls, 'HEAD blob', bs.length + bs.filter((b) => b.action !== 'skip').length)
   }
   for (const image of images) {
     image.blobs.forEach(noteBlob)
@@ -633,11 +636,17 @@ export const totals = (images: ReadonlyArray<PlannedImage>, createRepository: bo
       add(calls, 'HEAD manifest', 1)
       add(calls, 'PUT manifest', tag.action === 'put' ? 1 : 0)
     }
+    // the referrers of every source manifest of the copy are listed, and those of each referrer copied
+    const narrowed = image.digest !== image.sourceDigest
+    add(calls, 'GET referrers', image.manifests.filter((m) => !(narrowed && m.digest === image.digest)).length + image.referrers.length)
+    if (image.referrers.length > 0) add(calls, 'GET referrers', 1) // the destination's referrers API, probed once
     for (const r of image.referrers) {
       if (referrers.get(r.digest) !== 'put') referrers.set(r.digest, r.action)
       r.blobs.forEach(noteBlob)
       r.manifests.forEach(noteManifest)
-      copyReads(r.manifests, r.blobs)
+      // a referrer the destination has is looked at (HEAD), not read
+      if (r.action === 'put') copyReads(r.manifests, r.blobs)
+      add(calls, 'HEAD manifest', 1)
     }
   }
   const blobCounts = zero3()
@@ -654,9 +663,8 @@ export const totals = (images: ReadonlyArray<PlannedImage>, createRepository: bo
   add(calls, 'POST mount', blobCounts.mount)
   add(calls, 'GET blob', blobCounts.send)
   add(calls, 'POST upload', blobCounts.send)
-  add(calls, 'PUT blob', blobCounts.send)
+  add(calls, 'PUT upload', blobCounts.send)
   add(calls, createRepository ? 'CreateRepository' : 'DescribeRepositories', 1)
-  add(calls, 'GetAuthorizationToken', images.length > 0 ? 2 : 0)
   return {
     images: images.length,
     blobs: blobCounts,
