@@ -42,7 +42,7 @@ describe('Sync.apply', () => {
     expect(events[0]?._tag).toBe('start')
     expect(events[events.length - 1]?._tag).toBe('done')
     expect(events.filter((e) => e._tag === 'imageDone')).toHaveLength(5)
-    expect(plan.totals.calls['PUT blob']).toBe(uploads(destination))
+    expect(plan.totals.calls['PUT upload']).toBe(uploads(destination))
 
     const again = right(await Sync.plan(request)(env)())
     expect(again.totals.blobs).toEqual({ send: 0, mount: 0, skip: distinctBlobs })
@@ -112,8 +112,7 @@ describe('Sync.apply', () => {
     expect(E.isLeft(Sync.decodePlan('{"version":2}'))).toBe(true)
   })
 
-  // replicateImage copies referrers once the referrers work is merged (its `referrers` option)
-  it.skip('copies referrers after their subject', async () => {
+  it('copies referrers after their subject', async () => {
     const { source, destination, env } = twins()
     const [image] = await seed(source, 1)
     const text = source.getManifestText('app', 'v0')
@@ -122,9 +121,42 @@ describe('Sync.apply', () => {
     const sbom = await pushReferrer(source, 'app', top, 'application/spdx+json', 'sbom')
     const sig = await pushReferrer(source, 'app', sbom, 'application/vnd.dev.cosign.artifact.sig.v1+json', 'sig')
     destination.createRepository('mirror')
-    const report = right(await Sync.replicateRepository({ source: ref(source, 'app'), destination: ref(destination, 'mirror') })(env)())
+    const request = { source: ref(source, 'app'), destination: ref(destination, 'mirror') }
+    const plan = right(await Sync.plan(request)(env)())
+    expect(plan.totals.referrers).toEqual({ put: 2, skip: 0 })
+    const report = right(await Sync.apply(plan)(env)())
     expect(report.totals.images.copied).toBe(1)
+    expect(report.totals.referrers).toEqual({ exists: 0, pushed: 2 })
+    const again = right(await Sync.plan(request)(env)())
+    expect(again.totals.referrers).toEqual({ put: 0, skip: 2 })
     expect(destination.getManifestText('mirror', sbom.digest)._tag).toBe('Some')
     expect(destination.getManifestText('mirror', sig.digest)._tag).toBe('Some')
+  })
+
+  it('the calls a plan expects are the calls apply makes (a destination with the referrers API)', async () => {
+    const { source, destination, env } = twins()
+    const pushed = await seed(source, 2)
+    right(source.pushImage('app', { tag: 'single' }))
+    const text = source.getManifestText('app', 'v0')
+    if (text._tag === 'None') throw new Error('no manifest')
+    await pushReferrer(source, 'app', { digest: pushed[0]!.digest, size: Buffer.byteLength(text.value), mediaType: 'application/vnd.oci.image.index.v1+json' }, 'application/spdx+json', 'sbom')
+    destination.createRepository('mirror')
+    for (let run = 0; run < 2; run++) {
+      const plan = right(await Sync.plan({ source: ref(source, 'app'), destination: ref(destination, 'mirror') })(env)())
+      source.resetCalls()
+      destination.resetCalls()
+      right(await Sync.apply(plan)(env)())
+      const kind = (c: InMemoryEcr.HttpCall): string =>
+        `${c.method} ${/\/blobs\/uploads/.test(c.url) ? 'upload' : /\/blobs\//.test(c.url) ? 'blob' : /\/manifests\//.test(c.url) ? 'manifest' : 'referrers'}`
+      const made = new Map<string, number>()
+      for (const k of [
+        ...source.calls.map((c) => c.operation),
+        ...destination.calls.map((c) => c.operation),
+        ...source.httpCalls.filter((c) => c.url.startsWith(source.proxyEndpoint)).map(kind),
+        ...destination.httpCalls.map(kind)
+      ])
+        made.set(k, (made.get(k) ?? 0) + 1)
+      expect(plan.totals.calls).toEqual(Object.fromEntries([...made].sort(([a], [b]) => (a < b ? -1 : 1))))
+    }
   })
 })

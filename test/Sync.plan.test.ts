@@ -66,7 +66,7 @@ describe('Sync.plan', () => {
     expect(E.isLeft(unknown) && unknown.left._tag).toBe('NotFound')
   })
 
-  it('lists referrers with their subject, recursively, filtered by artifact type', async () => {
+  it('lists referrers with their subject, recursively; the artifact-type filter selects the image\'s own', async () => {
     const { source, destination, env } = twins()
     const [image] = await seed(source, 1)
     const text = source.getManifestText('app', 'v0')
@@ -84,7 +84,16 @@ describe('Sync.plan', () => {
     const sbomOnly = right(
       await Sync.plan({ source: ref(source, 'app'), destination: ref(destination, 'mirror'), referrers: { artifactTypes: ['application/spdx+json'] } })(env)()
     )
-    expect(sbomOnly.images[0]?.referrers.map((r) => r.digest)).toEqual([sbom.digest])
+    // the filter selects the image's own referrers; a copied SBOM keeps its signatures
+    expect(sbomOnly.images[0]?.referrers.map((r) => r.digest)).toEqual([sbom.digest, sig.digest])
+    const sigsOnly = right(
+      await Sync.plan({
+        source: ref(source, 'app'),
+        destination: ref(destination, 'mirror'),
+        referrers: { artifactTypes: ['application/vnd.dev.cosign.artifact.sig.v1+json'] }
+      })(env)()
+    )
+    expect(sigsOnly.images[0]?.referrers).toEqual([])
     const none = right(await Sync.plan({ source: ref(source, 'app'), destination: ref(destination, 'mirror'), referrers: false })(env)())
     expect(none.images[0]?.referrers).toEqual([])
   })

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import * as fc from 'fast-check'
 import * as E from 'fp-ts/Either'
+import * as Retry from '../src/Retry'
 import * as Sync from '../src/Sync'
 import * as InMemoryEcr from '../src/testing/InMemoryEcr'
 import { arbitraryPlan } from './SyncArbitraries'
@@ -10,7 +11,8 @@ import { AMD64, ARM64, isComplete, pushReferrer, pushShared, ref, right, type Pu
 // every call failing from the k-th on), then run again, ends where an uninterrupted sync ends;
 // and after the interruption no destination tag names an incomplete image.
 
-const instant = { sleep: () => Promise.resolve() }
+// retries at once, and one of them: a crash fails fast
+const instant = { sleep: () => Promise.resolve(), retry: { ecr: Retry.limitRetries(1), http: Retry.limitRetries(1) } }
 
 let source: InMemoryEcr.InMemoryEcr
 let pushed: ReadonlyArray<Pushed>
@@ -115,7 +117,7 @@ describe('Sync: interruption and rerun', () => {
         expect(E.isRight(rerun) && rerun.right.totals.images.failed).toBe(0)
         expect(stateOf(destination)).toEqual(expected)
       }),
-      { numRuns: 25 }
+      { numRuns: 20 }
     )
   }, 120_000)
 })

@@ -7,7 +7,7 @@ import type { AccountId, Region, RepositoryName } from '../../src/Primitives'
 import type { RepositoryRef } from '../../src/Repository'
 import * as Sync from '../../src/Sync'
 import * as EcrOverRegistry from './ecrOverRegistry'
-import { pushTestImage, startRegistry, type Registry } from './harness'
+import { pushBlob, pushManifest, pushTestImage, sha256, startRegistry, type Registry } from './harness'
 
 // Sync between two real docker-registry instances, their ECR API answered from their registry API.
 
@@ -89,5 +89,54 @@ describe('Sync between two docker-registry instances', () => {
     expect(third.right.totals.blobs).toEqual({ send: 0, mount: 0, skip: distinct.size })
     expect(third.right.totals.manifests.put).toBe(0)
     expect(third.right.totals.tags).toEqual({ put: 0, skip: 5 })
+  })
+
+  it('carries an SBOM and its signature through the tag-schema fallback (no referrers API on either side)', async () => {
+    const image = await pushTestImage(regA, 'team/signed', 'v1', { layers: 1, layerSize: 10_000 })
+    const empty = await pushBlob(regA, 'team/signed', Buffer.from('{}'))
+    const artifact = async (subject: { digest: string; size: number; mediaType: string }, artifactType: string, content: string) => {
+      const bytes = Buffer.from(content)
+      const layer = await pushBlob(regA, 'team/signed', bytes)
+      const text = JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        artifactType,
+        config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: empty, size: 2 },
+        layers: [{ mediaType: 'application/octet-stream', digest: layer, size: bytes.length }],
+        subject
+      })
+      const digest = await pushManifest(regA, 'team/signed', sha256(text), text, 'application/vnd.oci.image.manifest.v1+json')
+      const descriptor = { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest, size: Buffer.byteLength(text), artifactType }
+      const fallback = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [descriptor] })
+      await pushManifest(regA, 'team/signed', subject.digest.replace(':', '-'), fallback, 'application/vnd.oci.image.index.v1+json')
+      return descriptor
+    }
+    const sbom = await artifact({ digest: image.digest, size: Buffer.byteLength(image.text), mediaType: image.mediaType }, 'application/spdx+json', 'sbom')
+    const sig = await artifact(sbom, 'application/vnd.dev.cosign.artifact.sig.v1+json', 'signature')
+
+    const source = sideOf(regA, SRC)
+    const destination = sideOf(regB, DST)
+    const env = { source: source.env, destination: destination.env }
+    const request: Sync.PlanRequest = { source: repo(SRC, 'team/signed'), destination: repo(DST, 'mirror/signed'), createRepository: true }
+    const plan = await Sync.plan(request)(env)()
+    if (E.isLeft(plan)) throw new Error(plan.left.message)
+    // the fallback tags are not tags to sync: they come with their subject's referrers
+    expect(plan.right.images.map((i) => i.tags.map((t) => t.tag))).toEqual([['v1']])
+    expect(plan.right.images[0]?.referrers.map((r) => [r.subject, r.digest])).toEqual([
+      [image.digest, sbom.digest],
+      [sbom.digest, sig.digest]
+    ])
+    const report = await Sync.apply(plan.right)(env)()
+    if (E.isLeft(report)) throw new Error(report.left.message)
+    expect(report.right.totals.referrers).toEqual({ exists: 0, pushed: 2 })
+
+    const again = await Sync.plan(request)(env)()
+    if (E.isLeft(again)) throw new Error(again.left.message)
+    expect(again.right.totals.referrers).toEqual({ put: 0, skip: 2 })
+    expect(again.right.totals.blobs.send).toBe(0)
+    const rerun = await Sync.apply(again.right)(env)()
+    if (E.isLeft(rerun)) throw new Error(rerun.left.message)
+    expect(rerun.right.totals.bytesCopied).toBe(0)
+    expect(rerun.right.totals.referrers).toEqual({ exists: 2, pushed: 0 })
   })
 })
