@@ -251,7 +251,7 @@ describe('ecr-fp-ts sync', () => {
     expect([s.v1, s.sig, s.sbom, s.v2, s.dev].every((i) => has(s.dst, 'mirror', i.imageDigest))).toBe(true)
     const out = r.stdout.split('\n')
     expect(out[0]).toBe(`synced ${s.from} -> ${s.to}: 3 images copied, 0 failed`)
-    expect(out[1]).toMatch(/^\d+ blobs copied \(.+\), 0 mounted, 0 there; \d+ manifests pushed; 3 tags pushed$/)
+    expect(out[1]).toMatch(/^\d+ blobs copied \(.+\), 0 mounted, 0 there; \d+ manifests pushed; 3 tags pushed; 2 referrers pushed$/)
     const err = r.stderr.split('\n')
     expect(err[0]).toMatch(new RegExp(`^syncing ${s.from} to ${s.to}: 3 images, .+ to send$`))
     expect(err.filter((l) => / done: /.test(l))).toHaveLength(3)
@@ -260,7 +260,7 @@ describe('ecr-fp-ts sync', () => {
     s.dst.resetCalls()
     const again = await s.cli('sync', s.from, s.to)
     expect(again.code).toBe(0)
-    expect(again.stdout.split('\n')[1]).toMatch(/^0 blobs copied \(0 B\), 0 mounted, \d+ there; 0 manifests pushed; 0 tags pushed$/)
+    expect(again.stdout.split('\n')[1]).toMatch(/^0 blobs copied \(0 B\), 0 mounted, \d+ there; 0 manifests pushed; 0 tags pushed; 0 referrers pushed$/)
     expect(s.dst.httpCallCount('PUT')).toBe(0)
     expect(s.dst.callCount('PutImage')).toBe(0)
   })
@@ -501,7 +501,8 @@ describe('sync: pure parts', () => {
               blobs: { exists: 0, mounted: 0, copied: i.blobs.length },
               bytesCopied: 0,
               manifests: { exists: 0, pushed: 1 },
-              tags: { exists: 0, pushed: 0 }
+              tags: { exists: 0, pushed: 0 },
+              referrers: { exists: 0, pushed: 0 }
             }
           })
         }

@@ -54,12 +54,14 @@ const count = (t: Tally, p: Sync.SyncProgress): void => {
   if (p._tag === 'imageDone' || p._tag === 'imageFailed') t.inFlight.delete(p.digest)
 }
 
+const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`
+
+/** What an image's copy (or the whole sync) did, in one line. */
 const summaryLine = (s: Sync.ImageSummary): string =>
-  `${s.blobs.copied} blob${s.blobs.copied === 1 ? '' : 's'} copied (${formatBytes(s.bytesCopied)}), ${s.blobs.mounted} mounted, ${
-    s.blobs.exists
-  } there; ${s.manifests.pushed} manifest${s.manifests.pushed === 1 ? '' : 's'} pushed; ${s.tags.pushed} tag${
-    s.tags.pushed === 1 ? '' : 's'
-  } pushed`
+  `${plural(s.blobs.copied, 'blob')} copied (${formatBytes(s.bytesCopied)}), ${s.blobs.mounted} mounted, ${s.blobs.exists} there; ${plural(
+    s.manifests.pushed,
+    'manifest'
+  )} pushed; ${plural(s.tags.pushed, 'tag')} pushed; ${plural(s.referrers.pushed, 'referrer')} pushed`
 
 /**
  * Plain progress lines: the sync's start (images, bytes to send), each image started, done or
