@@ -121,26 +121,26 @@ export const barReporter = (
       stream,
       hideCursor: true,
       clearOnComplete: false,
-      format: ' {bar} {percentage}% | {value}/{total} | {label}',
-      formatValue: (v, _options, type) => (type === 'value' || type === 'total' ? formatBytes(v) : String(v))
+      format: ' {bar} {percentage}% | {sent} of {toSend} | {label}'
     },
     Presets.shades_classic
   )
   const tally = newTally()
   let overall: SingleBar | undefined
   let images = 0
+  let toSend = 0
   let finished = 0
   const lines = new Map<string, SingleBar>()
   const after: Array<string> = []
   const label = (): string => `images ${finished}/${images}`
+  const payload = () => ({ label: label(), sent: formatBytes(sentBytes(tally)), toSend: formatBytes(toSend) })
   return {
     onProgress: (p) => {
       count(tally, p)
       if (p._tag === 'start') {
         images = p.totals.images
-        overall = multi.create(Math.max(1, p.totals.bytes.send), 0, {
-          label: label()
-        })
+        toSend = p.totals.bytes.send
+        overall = multi.create(Math.max(1, toSend), 0, payload())
         return
       }
       if (p._tag === 'repository') {
@@ -161,7 +161,7 @@ export const barReporter = (
             ? 'referrers'
             : q._tag
         line.update(0, { label: `${imageLabel(p.digest, tags)}: ${doing}` })
-        overall?.update(sentBytes(tally), { label: label() })
+        overall?.update(sentBytes(tally), payload())
         return
       }
       if (p._tag === 'imageDone' || p._tag === 'imageFailed') {
@@ -172,10 +172,12 @@ export const barReporter = (
           lines.delete(p.digest)
         }
         if (p._tag === 'imageFailed') after.push(`image ${imageLabel(p.digest, p.tags)} failed: ${EcrError.message(p.error)}`)
-        overall?.update(sentBytes(tally), { label: label() })
+        overall?.update(sentBytes(tally), payload())
       }
     },
     stop: () => {
+      // every image done: the bar is full (with nothing to send too)
+      if (overall !== undefined && finished === images) overall.update(Math.max(1, toSend), payload())
       multi.stop()
       for (const line of after) stream.write(`${line}\n`)
     }
