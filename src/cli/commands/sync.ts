@@ -32,13 +32,15 @@ export type { SyncOptions } from './index'
 interface Tally {
   /** bytes streamed so far, by blob (a retried upload starts again from 0) */
   readonly sent: Map<string, number>
+  /** their sum */
+  bytes: number
   /** images in flight: digest -> their tags */
   readonly inFlight: Map<string, ReadonlyArray<string>>
 }
 
-const newTally = (): Tally => ({ sent: new Map(), inFlight: new Map() })
+const newTally = (): Tally => ({ sent: new Map(), bytes: 0, inFlight: new Map() })
 
-const sentBytes = (t: Tally): number => [...t.sent.values()].reduce((n, b) => n + b, 0)
+const sentBytes = (t: Tally): number => t.bytes
 
 const imageLabel = (digest: string, tags: ReadonlyArray<string>): string =>
   `${short(digest)}${tags.length === 0 ? '' : ` (${tags.join(', ')})`}`
@@ -48,7 +50,10 @@ const count = (t: Tally, p: Sync.SyncProgress): void => {
   if (p._tag === 'image') {
     const q: Progress = p.progress
     if (q._tag === 'resolve') t.inFlight.set(p.digest, q.tags)
-    if (q._tag === 'blob' && (q.status === 'copying' || q.status === 'copied')) t.sent.set(q.digest, q.bytes)
+    if (q._tag === 'blob' && (q.status === 'copying' || q.status === 'copied')) {
+      t.bytes += q.bytes - (t.sent.get(q.digest) ?? 0)
+      t.sent.set(q.digest, q.bytes)
+    }
     if (!t.inFlight.has(p.digest)) t.inFlight.set(p.digest, [])
   }
   if (p._tag === 'imageDone' || p._tag === 'imageFailed') t.inFlight.delete(p.digest)
