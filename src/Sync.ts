@@ -378,23 +378,15 @@ export type SyncProgress =
 // codecs
 // -------------------------------------------------------------------------------------
 
-const literals = <A extends string>(name: string, values: ReadonlyArray<A>): t.Type<A, A, unknown> =>
-  new t.Type<A, A, unknown>(
-    name,
-    (u): u is A => typeof u === 'string' && (values as ReadonlyArray<string>).includes(u),
-    (u, c) => (typeof u === 'string' && (values as ReadonlyArray<string>).includes(u) ? t.success(u as A) : t.failure(u, c)),
-    (a) => a
-  )
-
 const list = <C extends t.Mixed>(codec: C) => t.readonlyArray(codec, `an array of ${codec.name}`)
 
 const BlobC = /*#__PURE__*/ struct(
   'a planned blob',
-  { digest: ImageDigestC, size: nonNegativeSafeInteger, action: /*#__PURE__*/ literals<BlobAction>("'send', 'mount' or 'skip'", ['send', 'mount', 'skip']) },
+  { digest: ImageDigestC, size: nonNegativeSafeInteger, action: /*#__PURE__*/ t.keyof({ send: null, mount: null, skip: null }, "'send', 'mount' or 'skip'") },
   {}
 )
 
-const PutActionC = /*#__PURE__*/ literals<PutAction>("'put' or 'skip'", ['put', 'skip'])
+const PutActionC = /*#__PURE__*/ t.keyof({ put: null, skip: null }, "'put' or 'skip'")
 
 const ManifestC = /*#__PURE__*/ struct(
   'a planned manifest',
@@ -466,18 +458,23 @@ const EncryptionC: t.Type<Repository.Encryption, Repository.Encryption, unknown>
   /*#__PURE__*/ struct('KMS encryption', { type: t.union([t.literal('KMS'), t.literal('KMS_DSSE')]) }, { kmsKey: t.string })
 ])
 
-const CountsC = <K extends string>(keys: ReadonlyArray<K>) =>
-  t.readonly(t.type(Object.fromEntries(keys.map((k) => [k, nonNegativeSafeInteger])) as Record<K, typeof nonNegativeSafeInteger>))
+const BlobCountsC = /*#__PURE__*/ struct(
+  'counts by blob action',
+  { send: nonNegativeSafeInteger, mount: nonNegativeSafeInteger, skip: nonNegativeSafeInteger },
+  {}
+)
+
+const PutCountsC = /*#__PURE__*/ struct('counts by action', { put: nonNegativeSafeInteger, skip: nonNegativeSafeInteger }, {})
 
 const TotalsC = /*#__PURE__*/ struct(
   'plan totals',
   {
     images: nonNegativeSafeInteger,
-    blobs: /*#__PURE__*/ CountsC(['send', 'mount', 'skip']),
-    bytes: /*#__PURE__*/ CountsC(['send', 'mount', 'skip']),
-    manifests: /*#__PURE__*/ CountsC(['put', 'skip']),
-    tags: /*#__PURE__*/ CountsC(['put', 'skip']),
-    referrers: /*#__PURE__*/ CountsC(['put', 'skip']),
+    blobs: BlobCountsC,
+    bytes: BlobCountsC,
+    manifests: PutCountsC,
+    tags: PutCountsC,
+    referrers: PutCountsC,
     calls: /*#__PURE__*/ t.readonly(t.record(t.string, nonNegativeSafeInteger))
   },
   {}
