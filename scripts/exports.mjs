@@ -33,6 +33,7 @@ export const MODULES = [
   'ImageConfig',
   'resolve',
   'replicate',
+  'Sync',
   'testing',
   'arbitraries'
 ]
@@ -44,7 +45,7 @@ export const MODULES = [
 export const NOT_IN_INDEX = ['testing', 'arbitraries']
 
 /** Workflow modules: src/index.ts re-exports their functions by name, not as a namespace. */
-export const WORKFLOWS = { resolve: ['resolveImageUri'], replicate: ['replicateImage'] }
+export const WORKFLOWS = { resolve: ['resolveImageUri'], replicate: ['replicateImage'], Sync: ['replicateRepository'] }
 
 const NOT_PUBLIC_DIRS = ['internal', 'cli']
 

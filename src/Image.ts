@@ -38,6 +38,7 @@ import type { FetchedImage } from './internal/output'
 import * as Output from './internal/output'
 import { BATCH_LIMIT, MAX_RESULTS, paginate } from './internal/paginate'
 import { inRegion } from './internal/region'
+import * as Referrers from './internal/referrers'
 import { getBlob } from './internal/registry'
 import { send } from './internal/send'
 
@@ -1292,4 +1293,83 @@ export const getReplicationStatus = (ref: ImageRef): RTE.ReaderTaskEither<EcrEnv
       )
     ),
     RTE.flatMapEither(State.replicationStatuses)
+  )
+
+// -------------------------------------------------------------------------------------
+// referrers
+// -------------------------------------------------------------------------------------
+
+/**
+ * An artifact that refers to an image through its `subject` (OCI 1.1): a signature, an SBOM, an
+ * attestation. What a referrers index lists about it.
+ *
+ * @category model
+ * @since 0.2.0
+ * @example
+ * import type { Referrer } from 'ecr-fp-ts/Image'
+ * import { isImageDigest } from 'ecr-fp-ts/Primitives'
+ *
+ * const digest = `sha256:${'5'.repeat(64)}`
+ * assert.ok(isImageDigest(digest))
+ * const signature: Referrer = {
+ *   digest,
+ *   mediaType: 'application/vnd.oci.image.manifest.v1+json',
+ *   artifactType: 'application/vnd.dev.cosign.artifact.sig.v1+json',
+ *   size: 512
+ * }
+ * assert.strictEqual(signature.artifactType?.endsWith('sig.v1+json'), true)
+ */
+export interface Referrer {
+  /** The digest of the referrer's manifest. */
+  readonly digest: ImageDigest
+  /** The media type of its manifest (an OCI manifest or index). */
+  readonly mediaType: string
+  /** What kind of artifact it is (`artifactType`, else its config's media type), when known. */
+  readonly artifactType?: string
+  /** The size of its manifest in bytes. */
+  readonly size: number
+  /** The annotations of its manifest, as the index lists them. */
+  readonly annotations?: Readonly<Record<string, string>>
+}
+
+/**
+ * The referrers of an image (signatures, SBOMs, attestations: the manifests whose `subject` is
+ * it), of one of `artifactTypes` when given (filtered here too, whatever the registry does with
+ * the filter). Read with the registry's referrers API (`GET /v2/<name>/referrers/<digest>`, every
+ * page); where the registry answers 404 (no referrers API), from the tag-schema fallback: the index
+ * under the tag `sha256-<hex>` (absent: none). The login comes from the login cache.
+ *
+ * @category referrers
+ * @since 0.2.0
+ * @example
+ * import * as Image from 'ecr-fp-ts/Image'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ * import * as RTE from 'fp-ts/ReaderTaskEither'
+ *
+ * const twin = InMemoryEcr.make()
+ * const image = twin.pushImage('app', { tag: 'v1', format: 'oci' })
+ * assert.ok(E.isRight(image))
+ * const sig = 'application/vnd.dev.cosign.artifact.sig.v1+json'
+ * const signature = twin.pushImage('app', { subject: image.right.imageDigest, artifactType: sig })
+ * twin.pushImage('app', { subject: image.right.imageDigest, artifactType: 'application/spdx+json' })
+ * assert.ok(E.isRight(signature))
+ * const program = pipe(
+ *   Image.fromUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1'),
+ *   RTE.flatMap((ref) => Image.listReferrers(ref, { artifactTypes: [sig] }))
+ * )
+ * program(twin.env)().then((r) => {
+ *   assert.deepStrictEqual(pipe(r, E.map((rs) => rs.map((x) => [x.digest, x.artifactType]))), E.right([[signature.right.imageDigest, sig]]))
+ * })
+ */
+export const listReferrers = (
+  ref: ImageRef,
+  options: { readonly artifactTypes?: ReadonlyArray<string> } = {}
+): RTE.ReaderTaskEither<EcrEnv & HttpEnv, EcrError.EcrError, ReadonlyArray<Referrer>> =>
+  pipe(
+    inRegion(ref),
+    RTE.flatMap(() => getLogin(ref)),
+    RTE.flatMap((login) => Referrers.listReferrers(login, ref.repositoryName, ref.imageDigest, options.artifactTypes)),
+    RTE.map((listing) => listing.referrers)
   )

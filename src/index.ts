@@ -150,6 +150,14 @@ export * as Image from './Image'
  */
 export * as ImageConfig from './ImageConfig'
 
+/**
+ * Repository sync as a plan: `plan` (reads only; plain JSON data), `apply`, and the plan's codec.
+ *
+ * @category modules
+ * @since 0.2.0
+ */
+export * as Sync from './Sync'
+
 export {
   /**
    * Resolves a repository name, repository URI or image reference to a full image URI.

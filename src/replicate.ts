@@ -16,6 +16,7 @@ import type { ImageRef } from './Image'
 import * as ImageUri from './ImageUri'
 import * as Manifest from './Manifest'
 import { isImageTag, type ImageDigest, type ImageTag, type RepositoryName } from './Primitives'
+import * as Repository from './Repository'
 import type { RepositoryRef } from './Repository'
 import { showValue } from './internal/codec'
 import { allBounded, DEFAULT_CONCURRENCY } from './internal/concurrency'
@@ -23,6 +24,7 @@ import { copyBlobs, sameRegistry, type BlobStatus, type Side } from './internal/
 import { declaredMediaType, fromText, plan, type Plan, type PlannedManifest } from './internal/imagePlan'
 import { imageLabel } from './internal/images'
 import { getLogin } from './internal/login'
+import { hasReferrersApi, listReferrers, putFallbackIndex } from './internal/referrers'
 import { inRegion } from './internal/region'
 import { getManifest, headManifest, putManifest, type RegistryHttpEnv } from './internal/registry'
 
@@ -37,6 +39,10 @@ import { getManifest, headManifest, putManifest, type RegistryHttpEnv } from './
  * - `tags`: the tags to give the copy; default: the source image's tags.
  * - `platforms`: `'all'` (default) copies an index as it is; a list keeps only those platforms
  *   (see `replicateImage`). Ignored for a single-platform image.
+ * - `referrers`: whether to copy the image's referrers (signatures, SBOMs, attestations), and
+ *   theirs; `{ artifactTypes }` copies only the image's referrers of those types (and all of theirs).
+ * - `createRepository`: create the destination repository when it is missing.
+ * - `repositorySettings`: the settings of a repository `createRepository` creates, over the source's.
  *
  * @category model
  * @since 0.1.0
@@ -65,6 +71,15 @@ export interface ReplicateRequest {
   readonly destination: RepositoryRef
   readonly tags?: ReadonlyArray<string>
   readonly platforms?: 'all' | ReadonlyArray<Manifest.Platform>
+  /** Default `true`: referrers are copied (recursively); `false`: none; `{ artifactTypes }`: the image's referrers of those types. */
+  readonly referrers?: boolean | { readonly artifactTypes: ReadonlyArray<string> }
+  /** Default `false`: a missing destination repository is `NotFound('Repository')`; `true`: it is created. */
+  readonly createRepository?: boolean
+  /**
+   * With `createRepository`, settings for the new repository; what is not given is the source
+   * repository's (tag mutability with its exclusions, encryption).
+   */
+  readonly repositorySettings?: Pick<Repository.CreateOptions, 'imageTagMutability' | 'encryption' | 'scanOnPush' | 'tags'>
 }
 
 /**
@@ -120,6 +135,9 @@ export interface ReplicateEnv {
  *   `copying` (bytes so far, about every MiB, from 0 again when an upload is retried) or `copied`;
  * - `manifest`: a manifest `pushed` by digest, or found there (`exists`);
  * - `tag`: a tag `pushed`, or already on the digest (`exists`);
+ * - `repository`: with `createRepository`, the destination repository `created`, or found (`exists`);
+ * - `referrer`: a referrer of `subject` (its manifests, blobs and bytes) `pushed`, or found (`exists`);
+ *   its blobs and manifests are not told one by one (`blobs` counts the image's only);
  * - `done`: the destination image, with counts.
  *
  * @category model
@@ -167,6 +185,17 @@ export type Progress =
       readonly status: 'pushed' | 'exists'
     }
   | { readonly _tag: 'tag'; readonly tag: string; readonly digest: ImageDigest; readonly status: 'pushed' | 'exists' }
+  | { readonly _tag: 'repository'; readonly repository: RepositoryRef; readonly status: 'created' | 'exists' }
+  | {
+      readonly _tag: 'referrer'
+      readonly subject: ImageDigest
+      readonly digest: ImageDigest
+      readonly mediaType: string
+      readonly artifactType?: string
+      readonly status: 'pushed' | 'exists'
+      /** Bytes of its blobs streamed from the source. */
+      readonly bytes: number
+    }
   | { readonly _tag: 'done'; readonly image: ImageRef; readonly summary: Summary }
 
 /**
@@ -200,11 +229,16 @@ export type Progress =
  *   })
  */
 export interface Summary {
+  /** The image's blobs (its referrers' are not counted here). */
   readonly blobs: { readonly exists: number; readonly mounted: number; readonly copied: number }
-  /** Bytes streamed from the source to the destination. */
+  /** Bytes streamed from the source to the destination, the referrers' included. */
   readonly bytesCopied: number
+  /** The image's manifests. */
   readonly manifests: { readonly exists: number; readonly pushed: number }
+  /** The tags put on the copy. */
   readonly tags: { readonly exists: number; readonly pushed: number }
+  /** Referrers (of the image, and theirs) found at the destination or pushed. */
+  readonly referrers: { readonly exists: number; readonly pushed: number }
 }
 
 // -------------------------------------------------------------------------------------
@@ -218,6 +252,7 @@ export interface Summary {
  * @since 0.1.0
  * @example
  * import { matchProgress, type Progress } from 'ecr-fp-ts/replicate'
+ * import { isImageDigest } from 'ecr-fp-ts/Primitives'
  *
  * const line = matchProgress<string>({
  *   resolve: (p) => `copying ${p.source.imageDigest}`,
@@ -225,10 +260,16 @@ export interface Summary {
  *   blob: (p) => `${p.digest} ${p.status}`,
  *   manifest: (p) => `manifest ${p.digest} ${p.status}`,
  *   tag: (p) => `tag ${p.tag} ${p.status}`,
+ *   repository: (p) => `repository ${p.repository.repositoryName} ${p.status}`,
+ *   referrer: (p) => `referrer ${p.artifactType ?? p.mediaType} ${p.status}`,
  *   done: (p) => `done: ${p.image.imageDigest}`
  * })
  * const p: Progress = { _tag: 'blobs', count: 3, bytes: 1024 }
  * assert.strictEqual(line(p), '3 blobs, 1024 bytes')
+ * const digest = `sha256:${'5'.repeat(64)}`
+ * assert.ok(isImageDigest(digest))
+ * const signed: Progress = { _tag: 'referrer', subject: digest, digest, mediaType: 'application/vnd.oci.image.manifest.v1+json', artifactType: 'application/vnd.dev.cosign.artifact.sig.v1+json', status: 'pushed', bytes: 0 }
+ * assert.strictEqual(line(signed), 'referrer application/vnd.dev.cosign.artifact.sig.v1+json pushed')
  */
 export const matchProgress =
   <R>(handlers: {
@@ -237,6 +278,8 @@ export const matchProgress =
     readonly blob: (p: Extract<Progress, { readonly _tag: 'blob' }>) => R
     readonly manifest: (p: Extract<Progress, { readonly _tag: 'manifest' }>) => R
     readonly tag: (p: Extract<Progress, { readonly _tag: 'tag' }>) => R
+    readonly repository: (p: Extract<Progress, { readonly _tag: 'repository' }>) => R
+    readonly referrer: (p: Extract<Progress, { readonly _tag: 'referrer' }>) => R
     readonly done: (p: Extract<Progress, { readonly _tag: 'done' }>) => R
   }) =>
   (p: Progress): R => {
@@ -251,6 +294,10 @@ export const matchProgress =
         return handlers.manifest(p)
       case 'tag':
         return handlers.tag(p)
+      case 'repository':
+        return handlers.repository(p)
+      case 'referrer':
+        return handlers.referrer(p)
       case 'done':
         return handlers.done(p)
     }
@@ -261,6 +308,11 @@ export const matchProgress =
 // -------------------------------------------------------------------------------------
 
 type Program<A> = RTE.ReaderTaskEither<ReplicateEnv, EcrError.EcrError, A>
+
+interface Logins {
+  readonly source: EcrLogin
+  readonly destination: EcrLogin
+}
 
 /** A side's environment, with the copy's signal for its registry requests. */
 type SideEnv = EcrEnv & RegistryHttpEnv
@@ -377,7 +429,7 @@ const parallel =
 const concurrencyOf = (r: ReplicateEnv): number => r.destination.concurrency ?? DEFAULT_CONCURRENCY
 
 /** One manifest by digest: HEAD first, PUT (the exact bytes and media type) when missing. */
-const pushManifest = (destination: RepositoryRef, login: EcrLogin, m: PlannedManifest): Program<'pushed' | 'exists'> =>
+const pushManifest = (destination: RepositoryRef, login: EcrLogin, m: PlannedManifest, quiet = false): Program<'pushed' | 'exists'> =>
   pipe(
     onDestinationRegistry(destination, headManifest(login, destination.repositoryName, m.digest)),
     RTE.flatMap(
@@ -390,17 +442,17 @@ const pushManifest = (destination: RepositoryRef, login: EcrLogin, m: PlannedMan
         (): Program<'pushed' | 'exists'> => RTE.right('exists')
       )
     ),
-    RTE.tap((status) => emit({ _tag: 'manifest', digest: m.digest, mediaType: m.mediaType, status }))
+    RTE.tap((status) => (quiet ? RTE.right(undefined) : emit({ _tag: 'manifest', digest: m.digest, mediaType: m.mediaType, status })))
   )
 
-/** Manifests by digest: every manifest of one height in parallel, lower heights first. */
-const pushManifests = (destination: RepositoryRef, login: EcrLogin, p: Plan): Program<ReadonlyArray<'pushed' | 'exists'>> => {
+/** Manifests by digest: every manifest of one height in parallel, lower heights first (`quiet`: no events). */
+const pushManifests = (destination: RepositoryRef, login: EcrLogin, p: Plan, quiet = false): Program<ReadonlyArray<'pushed' | 'exists'>> => {
   const heights = [...new Set(p.manifests.map((m) => m.height))].sort((a, b) => a - b)
   return (r) => async () => {
     const out: Array<'pushed' | 'exists'> = []
     for (const h of heights) {
       const level = p.manifests.filter((m) => m.height === h)
-      const done = await parallel(concurrencyOf(r), level.map((m) => pushManifest(destination, login, m)))(r)()
+      const done = await parallel(concurrencyOf(r), level.map((m) => pushManifest(destination, login, m, quiet)))(r)()
       if (E.isLeft(done)) return done
       out.push(...done.right)
     }
@@ -452,12 +504,13 @@ const pushTag = (destination: RepositoryRef, login: EcrLogin, top: PlannedManife
 
 const count = <A extends string>(xs: ReadonlyArray<string>, x: A): number => xs.filter((y) => y === x).length
 
-/** Blob copies, at most the destination's concurrency at once, with their events as `Progress`. */
+/** Blob copies, at most the destination's concurrency at once, with their events as `Progress` (`quiet`: none). */
 const copyAll = (
-  source: ImageRef,
+  source: RepositoryRef,
   destination: RepositoryRef,
-  logins: { readonly source: EcrLogin; readonly destination: EcrLogin },
-  p: Plan
+  logins: Logins,
+  p: Plan,
+  quiet = false
 ): Program<ReadonlyArray<Exclude<BlobStatus, 'copying'>>> =>
   pipe(
     RTE.ask<ReplicateEnv>(),
@@ -468,7 +521,7 @@ const copyAll = (
           source: side(sideOf(r, 'source'), logins.source, source.repositoryName),
           destination: side(sideOf(r, 'destination'), logins.destination, destination.repositoryName),
           sameRegistry: sameRegistry(logins.source, logins.destination),
-          onEvent: (e) => tell(r, { _tag: 'blob', ...e })
+          onEvent: (e) => (quiet ? undefined : tell(r, { _tag: 'blob', ...e }))
         },
         p.blobs,
         concurrencyOf(r)
@@ -476,6 +529,178 @@ const copyAll = (
     }),
     RTE.mapLeft(destinationError(destination))
   )
+
+/** Referrers of referrers are followed this deep (the image's own referrers are depth 0). */
+const MAX_REFERRER_DEPTH = 4
+
+interface ReferrerOutcome {
+  readonly status: 'pushed' | 'exists'
+  readonly bytes: number
+}
+
+/**
+ * One referrer (found in the source's listing), as an untagged image by digest: nothing when the
+ * destination has its manifest (HEAD); else its manifest fetched by digest (checked against the
+ * listing's size), its blobs copied and its manifests pushed, the same steps as the image's.
+ */
+const copyReferrer = (source: RepositoryRef, destination: RepositoryRef, logins: Logins, subject: ImageDigest, referrer: Image.Referrer): Program<ReferrerOutcome> =>
+  pipe(
+    notCancelled,
+    RTE.flatMap(() => onDestinationRegistry(destination, headManifest(logins.destination, destination.repositoryName, referrer.digest))),
+    RTE.flatMap(
+      O.match(
+        (): Program<ReferrerOutcome> =>
+          pipe(
+            onSource(getManifest(logins.source, source.repositoryName, referrer.digest, { expectedSize: referrer.size })),
+            RTE.flatMapEither((m) => fromText(m.text, m.mediaType, m.digest)),
+            RTE.flatMap((top) => onSource(plan(logins.source, source.repositoryName, top, 'all', `${source.repositoryName}@${referrer.digest}`))),
+            RTE.flatMap((p) =>
+              pipe(
+                copyAll(source, destination, logins, p, true),
+                RTE.tap(() => notCancelled),
+                RTE.tap(() => pushManifests(destination, logins.destination, p, true)),
+                RTE.map((blobs) => ({
+                  status: 'pushed' as const,
+                  bytes: p.blobs.reduce((n, d, i) => (blobs[i] === 'copied' ? n + d.size : n), 0)
+                }))
+              )
+            )
+          ),
+        (): Program<ReferrerOutcome> => RTE.right({ status: 'exists', bytes: 0 })
+      )
+    ),
+    RTE.tap((o) =>
+      emit({
+        _tag: 'referrer',
+        subject,
+        digest: referrer.digest,
+        mediaType: referrer.mediaType,
+        ...(referrer.artifactType === undefined ? {} : { artifactType: referrer.artifactType }),
+        status: o.status,
+        bytes: o.bytes
+      })
+    )
+  )
+
+/**
+ * The referrers of `subjects` (digests the destination now has), and theirs, level by level: at
+ * each level the referrers of every subject are listed at the source (`artifactTypes` narrows the
+ * first level only: a copied SBOM keeps all its signatures), each new digest copied once (a visited
+ * set: no cycle, no repeat), then, at a destination without the referrers API (probed once, at the
+ * first referrer), each subject's fallback index is merged with what was copied for it. Nothing is
+ * sent for what the destination already has.
+ */
+const copyReferrers = (
+  source: RepositoryRef,
+  destination: RepositoryRef,
+  logins: Logins,
+  subjects: ReadonlyArray<ImageDigest>,
+  artifactTypes: ReadonlyArray<string> | undefined
+): Program<ReadonlyArray<ReferrerOutcome>> =>
+  (r) => async () => {
+    const limit = concurrencyOf(r)
+    const visited = new Set<string>(subjects)
+    const out: Array<ReferrerOutcome> = []
+    let destinationApi: boolean | undefined
+    let level = subjects
+    for (let depth = 0; level.length > 0; depth++) {
+      if (depth > MAX_REFERRER_DEPTH)
+        return E.left(EcrError.decodeError('Manifest', [`referrers nested more than ${MAX_REFERRER_DEPTH + 1} deep under ${subjects.join(', ')}`]))
+      const types = depth === 0 ? artifactTypes : undefined
+      const listed = await parallel(
+        limit,
+        level.map((subject) =>
+          pipe(
+            onSource(listReferrers(logins.source, source.repositoryName, subject, types)),
+            RTE.map((l) => ({ subject, referrers: l.referrers.filter((x) => !visited.has(x.digest)) }))
+          )
+        )
+      )(r)()
+      if (E.isLeft(listed)) return listed
+      const found = listed.right.filter((l) => l.referrers.length > 0)
+      if (found.length === 0) break
+      const jobs: Array<Program<ReferrerOutcome>> = []
+      const next: Array<ImageDigest> = []
+      for (const l of found)
+        for (const x of l.referrers) {
+          if (visited.has(x.digest)) continue
+          visited.add(x.digest)
+          next.push(x.digest)
+          jobs.push(copyReferrer(source, destination, logins, l.subject, x))
+        }
+      const copied = await parallel(limit, jobs)(r)()
+      if (E.isLeft(copied)) return copied
+      out.push(...copied.right)
+      if (destinationApi === undefined) {
+        const first = found[0]?.subject ?? subjects[0]
+        if (first === undefined) break
+        const probe = await onDestinationRegistry(destination, hasReferrersApi(logins.destination, destination.repositoryName, first))(r)()
+        if (E.isLeft(probe)) return probe
+        destinationApi = probe.right
+      }
+      if (!destinationApi) {
+        const written = await parallel(
+          limit,
+          found.map((l) => onDestinationRegistry(destination, putFallbackIndex(logins.destination, destination.repositoryName, l.subject, l.referrers)))
+        )(r)()
+        if (E.isLeft(written)) return written
+      }
+      level = next
+    }
+    return E.right(out)
+  }
+
+/** What `request.referrers` asks for: `false` (none), or the artifact types of the first level (`undefined`: all). */
+const referrerSelection = (referrers: ReplicateRequest['referrers']): false | { readonly artifactTypes: ReadonlyArray<string> | undefined } =>
+  referrers === false ? false : { artifactTypes: referrers === undefined || referrers === true ? undefined : referrers.artifactTypes }
+
+/**
+ * The digests whose referrers the copy carries: every manifest pushed that is the source's (a
+ * narrowed index is new: the source's referrers of the whole index do not apply to it).
+ */
+const subjectsOf = (source: ImageRef, p: Plan): ReadonlyArray<ImageDigest> =>
+  p.manifests.filter((m) => m.digest !== p.top.digest || m.digest === source.imageDigest).map((m) => m.digest)
+
+/** An encryption as it can be asked for in another account or region: a KMS key only where it exists. */
+const carriedEncryption = (from: RepositoryRef, to: RepositoryRef, e: Repository.Encryption): Repository.Encryption =>
+  e.type === 'AES256' || (from.accountId === to.accountId && from.region === to.region) ? e : { type: e.type }
+
+/** The settings of a created destination: the request's, else the source repository's (one DescribeRepositories when needed). */
+const settingsFor = (request: ReplicateRequest, source: RepositoryRef, destination: RepositoryRef): Program<Repository.CreateOptions> => {
+  const asked = request.repositorySettings ?? {}
+  if (asked.imageTagMutability !== undefined && asked.encryption !== undefined) return RTE.right(asked)
+  return pipe(
+    onSource(Repository.getSettings(source)),
+    RTE.map((s) => ({
+      ...asked,
+      imageTagMutability: asked.imageTagMutability ?? s.tagMutability,
+      encryption: asked.encryption ?? carriedEncryption(source, destination, s.encryption)
+    }))
+  )
+}
+
+/**
+ * With `createRepository`, the destination repository, created when DescribeRepositories says it
+ * is missing (with `settingsFor`); told as a `repository` event. Without it: nothing (a missing
+ * destination is found at its first registry request, before any byte is sent).
+ */
+const ensureDestination = (request: ReplicateRequest, source: RepositoryRef, destination: RepositoryRef): Program<void> =>
+  request.createRepository !== true
+    ? RTE.right(undefined)
+    : pipe(
+        onDestination(Repository.getSettings(destination)),
+        RTE.map((): 'created' | 'exists' => 'exists'),
+        RTE.orElse((e) =>
+          e._tag === 'NotFound' && e.resource === 'Repository'
+            ? pipe(
+                settingsFor(request, source, destination),
+                RTE.flatMap((options) => onDestination(Repository.create(destination, options))),
+                RTE.map((): 'created' | 'exists' => 'created')
+              )
+            : RTE.left(e)
+        ),
+        RTE.flatMap((status) => emit({ _tag: 'repository', repository: destination, status }))
+      )
 
 // -------------------------------------------------------------------------------------
 // workflows
@@ -550,13 +775,15 @@ const copyAll = (
 export const replicateImage = (request: ReplicateRequest): RTE.ReaderTaskEither<ReplicateEnv, EcrError.EcrError, ImageRef> =>
   cancellable(copy(request))
 
-const copy = (request: ReplicateRequest): Program<ImageRef> =>
+/** Before anything is sent: the request checked, both sides resolved, the destination ensured, the logins and the plan. */
+const prepare = (request: ReplicateRequest) =>
   pipe(
     RTE.Do,
     RTE.apS('platforms', RTE.fromEither(checkPlatforms(request.platforms))),
     RTE.apS('destination', resolveDestination(request.destination)),
     RTE.bind('source', () => resolveSource(request.source)),
     RTE.bind('tags', ({ source }) => tagsFor(source, request.tags)),
+    RTE.tap(({ source, destination }) => ensureDestination(request, repositoryOf(source), destination)),
     RTE.tap(({ source, destination, tags }) =>
       emit({ _tag: 'resolve', source: { ...repositoryOf(source), imageDigest: source.imageDigest }, destination, tags })
     ),
@@ -572,17 +799,29 @@ const copy = (request: ReplicateRequest): Program<ImageRef> =>
         topManifest(source, logins.source),
         RTE.flatMap((top) => onSource(plan(logins.source, source.repositoryName, top, platforms, imageLabel(source, { imageDigest: source.imageDigest }))))
       )
-    ),
+    )
+  )
+
+const copy = (request: ReplicateRequest): Program<ImageRef> =>
+  pipe(
+    prepare(request),
     RTE.tap(({ plan }) => emit({ _tag: 'blobs', count: plan.blobs.length, bytes: plan.blobs.reduce((n, d) => n + d.size, 0) })),
     RTE.tap(() => notCancelled),
     RTE.bind('blobs', ({ source, destination, logins, plan }) => copyAll(source, destination, logins, plan)),
     RTE.tap(() => notCancelled),
     RTE.bind('manifests', ({ destination, logins, plan }) => pushManifests(destination, logins.destination, plan)),
     RTE.tap(() => notCancelled),
+    RTE.bind('referrers', ({ source, destination, logins, plan }) => {
+      const selection = referrerSelection(request.referrers)
+      return selection === false
+        ? RTE.right<ReplicateEnv, EcrError.EcrError, ReadonlyArray<ReferrerOutcome>>([])
+        : copyReferrers(repositoryOf(source), destination, logins, subjectsOf(source, plan), selection.artifactTypes)
+    }),
+    RTE.tap(() => notCancelled),
     RTE.bind('tagged', ({ destination, logins, plan, tags }) => (r: ReplicateEnv) =>
       parallel(concurrencyOf(r), tags.filter(isImageTag).map((tag) => pushTag(destination, logins.destination, plan.top, tag)))(r)
     ),
-    RTE.map(({ destination, plan, blobs, manifests, tagged }) => {
+    RTE.map(({ destination, plan, blobs, manifests, tagged, referrers }) => {
       const image: ImageRef = {
         ...destination,
         imageDigest: plan.top.digest,
@@ -591,9 +830,13 @@ const copy = (request: ReplicateRequest): Program<ImageRef> =>
       }
       const summary: Summary = {
         blobs: { exists: count(blobs, 'exists'), mounted: count(blobs, 'mounted'), copied: count(blobs, 'copied') },
-        bytesCopied: plan.blobs.reduce((n, d, i) => (blobs[i] === 'copied' ? n + d.size : n), 0),
+        bytesCopied: plan.blobs.reduce((n, d, i) => (blobs[i] === 'copied' ? n + d.size : n), 0) + referrers.reduce((n, o) => n + o.bytes, 0),
         manifests: { exists: count(manifests, 'exists'), pushed: count(manifests, 'pushed') },
-        tags: { exists: count(tagged, 'exists'), pushed: count(tagged, 'pushed') }
+        tags: { exists: count(tagged, 'exists'), pushed: count(tagged, 'pushed') },
+        referrers: {
+          exists: count(referrers.map((o) => o.status), 'exists'),
+          pushed: count(referrers.map((o) => o.status), 'pushed')
+        }
       }
       return { image, summary }
     }),

@@ -245,7 +245,8 @@ describe('replicateImage across registries', () => {
       blobs: { exists: allBlobs(image).length, mounted: 0, copied: 0 },
       bytesCopied: 0,
       manifests: { exists: 3, pushed: 0 },
-      tags: { exists: 1, pushed: 0 }
+      tags: { exists: 1, pushed: 0 },
+      referrers: { exists: 0, pushed: 0 }
     })
   })
 

@@ -13,7 +13,7 @@ import type { EcrLogin } from '../Env'
 import * as EcrError from '../EcrError'
 import { isImageDigest, type ImageDigest, type ImageTag, type RepositoryName } from '../Primitives'
 import type { Release } from './limiter'
-import { acceptManifests } from './mediaType'
+import { acceptManifests, MediaType } from './mediaType'
 import { algorithmOf, digestOf } from './sha256Stream'
 import {
   contentLength,
@@ -300,6 +300,68 @@ export const putManifest = (
     return E.right(digest)
   })
 }
+
+// -------------------------------------------------------------------------------------
+// referrers
+// -------------------------------------------------------------------------------------
+
+/** One page of the referrers API: the index's text, and the next page's URL (`Link: <...>; rel="next"`). */
+export interface ReferrersPage {
+  readonly text: string
+  readonly next?: string
+}
+
+/** The target of a `Link` header's `rel="next"` entry, resolved against `base`; `undefined` when none. */
+export const nextLink = (link: string | undefined, base: string): string | undefined => {
+  if (link === undefined) return undefined
+  for (const part of link.split(/,(?=\s*<)/)) {
+    const m = /^\s*<([^>]*)>(.*)$/.exec(part)
+    if (m === null || !/;\s*rel\s*=\s*"?next"?\s*(?:;|$)/i.test(m[2] ?? '')) continue
+    try {
+      return new URL(m[1] ?? '', base).toString()
+    } catch {
+      return undefined
+    }
+  }
+  return undefined
+}
+
+/**
+ * One page of `GET /v2/<name>/referrers/<digest>` (OCI 1.1), `artifactType=` in the query when
+ * given; `pageUrl` (a `Link` the previous page gave) instead of the first page. `None`: the registry
+ * has no referrers API (a 404 that is not `NAME_UNKNOWN`; docker-registry 2.8 answers a plain 404
+ * for the unknown route). A missing repository (`NAME_UNKNOWN`) is `NotFound('Repository')`.
+ */
+export const getReferrersPage = (
+  login: EcrLogin,
+  repositoryName: RepositoryName,
+  digest: ImageDigest,
+  options: { readonly artifactType?: string; readonly pageUrl?: string } = {}
+): RegistryHttp<O.Option<ReferrersPage>> =>
+  operation(login, `GET referrers ${repositoryName}@${digest}`, async (env, t) => {
+    const first = `${t.base}/v2/${repositoryName}/referrers/${digest}`
+    const url =
+      options.pageUrl ?? (options.artifactType === undefined ? first : `${first}?artifactType=${encodeURIComponent(options.artifactType)}`)
+    const res = await exchange(env, t, { transport: viaFetch, method: 'GET', url, headers: { accept: MediaType.ociIndex } })
+    if (E.isLeft(res)) return res
+    const wire = res.right
+    if (wire.status === 404) {
+      const failure = await statusFailure('GET', wire)
+      return /\bNAME_UNKNOWN\b/.test(EcrError.message(failure.error))
+        ? E.left(fatal(EcrError.notFound('Repository', repositoryName)))
+        : E.right(O.none)
+    }
+    if (wire.status !== 200) return E.left(await statusFailure('GET', wire))
+    const bytes = await wire.bytes(MAX_MANIFEST_BYTES)
+    if (E.isLeft(bytes))
+      return E.left(
+        bytes.left === 'too-large'
+          ? fatal(EcrError.httpError('GET', wire.redact.url(url), 200, `referrers index larger than ${MAX_MANIFEST_BYTES} bytes`))
+          : networkFailure('GET', url, bytes.left.error, wire.redact)
+      )
+    const next = nextLink(wire.header('link'), wire.url)
+    return E.right(O.some({ text: bytes.right.toString('utf8'), ...(next === undefined ? {} : { next }) }))
+  })
 
 // -------------------------------------------------------------------------------------
 // blobs
