@@ -233,7 +233,7 @@ export const planSection = (r: Plan.Result): string => {
       `${int(row.plan.manifestsToPut)} manifests, ${int(row.plan.tagsToPut)} tags to put; ${kb(row.plan.jsonBytes)} of JSON`
   ])
   return [
-    '## plan: `Sync.plan` of a 1,000-tag repository on the twin',
+    `## plan: \`Sync.plan\` of a repository of ${int(r.options.tags)} tags on the twin`,
     '',
     `Two twins (source and destination registries), every ECR API call ${r.options.latencyMs} ms slower; \`env.concurrency\` ${r.concurrency}. ` +
       `${int(r.options.tags)} tags sharing ${r.options.baseLayers} base layers per platform, every ${r.options.indexEvery}th a two-platform index. ` +

@@ -166,8 +166,10 @@ export const runSuite = async (name: SuiteName, args: Args): Promise<object> => 
     }
     case 'replicate':
       return runReplicate(args)
-    case 'plan':
-      return { benchmark: 'plan', skipped: 'Sync is not in this tree yet' }
+    case 'plan': {
+      const plan = await import('./suites/plan')
+      return plan.run(args.quick ? plan.quick : plan.defaults, stderrLog)
+    }
     case 'sync':
       return runSync(args)
   }

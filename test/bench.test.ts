@@ -310,6 +310,39 @@ describe('pure suite (tiny)', () => {
   })
 })
 
+describe('plan suite (tiny)', () => {
+  let result: Plan.Result
+  beforeAll(async () => {
+    result = await Plan.run(Plan.quick)
+  })
+
+  it('plans every tag into both destinations, with calls that add up and batched reads', () => {
+    expect(result.benchmark).toBe('plan')
+    expect(result.rows.map((r) => r.destination)).toEqual(['empty repository', 'first half of the tags'])
+    const [empty, half] = result.rows as [Plan.Row, Plan.Row]
+    const images = Plan.content(Plan.quick).reduce((n, t) => n + t.manifests.length, 0)
+    for (const row of result.rows) {
+      expect(row.tags).toBe(Plan.quick.tags)
+      expect(row.totalCalls).toBe(Object.values(row.sourceCalls).reduce((a, b) => a + b, 0) + Object.values(row.destinationCalls).reduce((a, b) => a + b, 0))
+      expect(row.callsPerTag).toBe(round3(row.totalCalls / row.tags))
+      expect(row.wallMsRounds).toHaveLength(Plan.quick.rounds)
+      expect(row.callsStable).toBe(true)
+      expect(row.plan.images).toBe(Plan.quick.tags)
+      expect(row.plan.jsonBytes).toBeGreaterThan(0)
+      // BatchGetImage by 100: a handful of calls for every manifest and index of the source
+      expect(row.sourceCalls['BatchGetImage'] ?? 0).toBeLessThanOrEqual(Math.ceil(images / 100) * 2)
+      expect(row.httpRequests).toBeGreaterThanOrEqual(0)
+    }
+    // an empty destination gets every distinct blob; one with the first half already skips some
+    expect(empty.plan.blobs.skip).toBe(0)
+    expect(empty.plan.tagsToPut).toBe(Plan.quick.tags)
+    expect(half.plan.blobs.skip).toBeGreaterThan(0)
+    expect(half.plan.tagsToPut).toBe(Plan.quick.tags - Math.floor(Plan.quick.tags / 2))
+    expect(half.plan.blobs.send + half.plan.blobs.skip).toBe(empty.plan.blobs.send)
+    expect(render({ plan: result })).toContain(`## plan: \`Sync.plan\` of a repository of ${Plan.quick.tags} tags on the twin`)
+  })
+})
+
 describe('bundle suite (tiny)', () => {
   let result: Bundle.Result
   beforeAll(async () => {

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto'
 import * as E from 'fp-ts/Either'
 import * as Env from '../../src/Env'
 import type { AccountId, Region, RepositoryName } from '../../src/Primitives'
+import * as Sync from '../../src/Sync'
 import { InMemoryEcr } from '../../src/testing'
 import { machine, median, now, round, round3, type Log, type Machine, silentLog } from './common'
 
@@ -341,3 +342,21 @@ export const runWith = async (planner: Planner, overrides: Partial<Options> = {}
   const concurrency = freshEnv(source, options.concurrency).concurrency ?? 0
   return { benchmark: 'plan', date: new Date().toISOString(), machine: machine(), options, concurrency, rows, seeding }
 }
+
+/** `Sync.plan` of every tag, summed up from the plan's totals. */
+export const syncPlanner: Planner = async (env, source, destination) => {
+  const r = await Sync.plan({ source, destination, tags: 'all' })(env)()
+  if (E.isLeft(r)) return E.left(r.left.message)
+  const t = r.right.totals
+  return E.right({
+    images: t.images,
+    blobs: t.blobs,
+    bytes: t.bytes,
+    manifestsToPut: t.manifests.put,
+    tagsToPut: t.tags.put,
+    expectedApplyCalls: t.calls,
+    jsonBytes: Buffer.byteLength(JSON.stringify(r.right))
+  })
+}
+
+export const run = (overrides: Partial<Options> = {}, log: Log = silentLog): Promise<Result> => runWith(syncPlanner, overrides, log)
