@@ -342,7 +342,14 @@ interface Sides {
 
 const creds = (r: Registry): RegistryAccess => ({ url: r.url, username: r.username, password: r.password })
 
-const runOurs = async (script: string, sides: Sides, repository: string, source: ReadonlyArray<PushedTag>): Promise<ToolRun & { engine: string; rssBeforeSyncMiB: number }> => {
+/** Our run: the tool run, and what the child said of itself. */
+export interface OurRun extends ToolRun {
+  readonly engine: string
+  readonly rssBeforeSyncMiB: number
+  readonly child: Omit<ChildResult, 'ok' | 'error' | 'engine' | 'seconds' | 'peakRssMiB' | 'rssBeforeSyncMiB'>
+}
+
+const runOurs = async (script: string, sides: Sides, repository: string, source: ReadonlyArray<PushedTag>): Promise<OurRun> => {
   sides.src.reset()
   sides.dst.reset()
   const args: ChildArgs = {
@@ -361,8 +368,10 @@ const runOurs = async (script: string, sides: Sides, repository: string, source:
     throw new Error(`the sync child failed (${run.code}): ${run.stderr.slice(-2000)}`)
   }
   if (!r.ok) throw new Error(`our sync failed: ${r.error}`)
+  const { ok: _ok, error: _error, engine, seconds: _seconds, peakRssMiB: _peak, rssBeforeSyncMiB: _before, ...child } = r
   return {
-    engine: r.engine,
+    engine,
+    child,
     seconds: r.seconds,
     processSeconds: run.seconds,
     peakRssMiB: r.peakRssMiB,
@@ -530,7 +539,7 @@ export const run = async (options: Options = defaults): Promise<Result> => {
     const known: Known = new Map()
     const pushed = await pushDataSet(access(src), repository, tags, known)
 
-    const ours: Array<ToolRun & { engine: string; rssBeforeSyncMiB: number }> = []
+    const ours: Array<OurRun> = []
     const skopeo: Array<ToolRun> = []
     for (let round = 0; round < options.rounds; round++) {
       const steps: Array<() => Promise<void>> = [
