@@ -311,6 +311,8 @@ const bundleChild = (dir: string): string => {
     platform: 'node',
     target: 'node20',
     format: 'cjs',
+    // the ECR API over a registry names SDK commands by their class names: keep them as written
+    keepNames: true,
     outfile,
     logLevel: 'warning'
   })
@@ -342,6 +344,9 @@ interface Sides {
 
 const creds = (r: Registry): RegistryAccess => ({ url: r.url, username: r.username, password: r.password })
 
+/** Node options for our child (`BENCH_SYNC_NODE_FLAGS`, e.g. `--max-semi-space-size=2`); none by default. */
+const nodeFlags = (): ReadonlyArray<string> => (process.env['BENCH_SYNC_NODE_FLAGS'] ?? '').split(' ').filter((f) => f !== '')
+
 /** Our run: the tool run, and what the child said of itself. */
 export interface OurRun extends ToolRun {
   readonly engine: string
@@ -359,7 +364,7 @@ const runOurs = async (script: string, sides: Sides, repository: string, source:
     destination: repository,
     tags: source.map((t) => ({ tag: t.tag, digest: t.digest }))
   }
-  const run = await timed(process.execPath, [script, JSON.stringify(args)])
+  const run = await timed(process.execPath, [...nodeFlags(), script, JSON.stringify(args)])
   const line = run.stdout.trim().split('\n').pop() ?? ''
   let r: ChildResult
   try {
@@ -479,6 +484,8 @@ export interface PeakRss {
 
 export interface Result {
   readonly benchmark: 'sync'
+  /** `BENCH_SYNC_NODE_FLAGS`: node options of our child process (none by default). */
+  readonly nodeFlags: ReadonlyArray<string>
   readonly date: string
   readonly machine: Machine
   readonly skopeoVersion: string | null
@@ -599,6 +606,7 @@ export const run = async (options: Options = defaults): Promise<Result> => {
     const { out: _out, ...shownOptions } = options
     return {
       benchmark: 'sync',
+      nodeFlags: nodeFlags(),
       date: new Date().toISOString(),
       machine: machine(),
       skopeoVersion: version,
