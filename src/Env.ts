@@ -7,6 +7,7 @@
  * @since 0.1.0
  */
 import { ECRClient } from '@aws-sdk/client-ecr'
+import type * as Ecr from '@aws-sdk/client-ecr'
 import * as E from 'fp-ts/Either'
 import { identity, pipe } from 'fp-ts/function'
 import * as TE from 'fp-ts/TaskEither'
@@ -18,6 +19,7 @@ import { unexpected } from './internal/awsError'
 import { showValue } from './internal/codec'
 import { redactUrl } from './internal/redact'
 import { makeLimiter } from './internal/limiter'
+import { withClock } from './internal/pacer'
 import { defaultSleep } from './internal/retry'
 import { boundedEcr, boundingAttempts, callTimeoutOf, likeInner, loggingSend, retryingSend, sdkTimeouts, within } from './internal/send'
 import { callerAccount } from './internal/sts'
@@ -254,6 +256,158 @@ export interface EcrEnv extends RegistryEnv {
   readonly callTimeoutMs?: number
   /** Where paginated reads stop (`Paging`); defaults: 1,000,000 items or 10,000 pages. */
   readonly paging?: Paging
+  /**
+   * Calls per second the environment allows itself, per ECR operation (`RateLimits`): its ECR calls
+   * and the registry requests that count against an operation wait for their turn instead of being
+   * throttled. `make` gives `defaultRateLimits` (ECR's published quotas) merged with its option;
+   * none: not paced.
+   */
+  readonly rateLimits?: RateLimits
+  /**
+   * The Resource Groups Tagging API (a `ResourceGroupsTaggingAPIClient`, or anything with its
+   * `send`, such as the twin's `twin.tagging`), for the environment's own account and region. Given,
+   * `Registry.getRepositories({ tags })` finds the tagged repositories with `GetResources` (one call
+   * per 100 matches) instead of one ListTagsForResource per repository. The package
+   * `@aws-sdk/client-resource-groups-tagging-api` (an optional peer dependency) is loaded only when
+   * this is given and used. It sees only the resources of the account its credentials belong to:
+   * leave it out for an environment that reaches another account's registry.
+   */
+  readonly tagging?: Tagging
+}
+
+/**
+ * The tagging capability of an environment (`EcrEnv.tagging`): the `send` of a
+ * `ResourceGroupsTaggingAPIClient` (the promise form is the one called).
+ *
+ * @category model
+ * @since 0.2.0
+ * @example
+ * import type { Tagging } from 'ecr-fp-ts/Env'
+ * import * as Registry from 'ecr-fp-ts/Registry'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ * import { pipe } from 'fp-ts/function'
+ *
+ * const twin = InMemoryEcr.make()
+ * twin.createRepository('team/app', { tags: [{ Key: 'team', Value: 'infra' }] })
+ * twin.createRepository('team/db', { tags: [{ Key: 'team', Value: 'data' }] })
+ * const tagging: Tagging = twin.tagging
+ * Registry.getRepositories({ tags: [{ Key: 'team', Value: 'infra' }] })({ ...twin.env, tagging })().then((r) => {
+ *   assert.deepStrictEqual(pipe(r, E.map((rs) => rs.map((x) => x.repositoryName))), E.right(['team/app']))
+ *   assert.deepStrictEqual([twin.callCount('GetResources'), twin.callCount('ListTagsForResource')], [1, 0])
+ * })
+ */
+export interface Tagging {
+  /**
+   * The tagging API: `GetResources` is the command the library sends, and its output is decoded
+   * where it enters. Declared structurally (a method, so a `ResourceGroupsTaggingAPIClient` fits)
+   * so that these types do not need the optional client package.
+   */
+  send(command: TaggingCommand, options?: { readonly abortSignal?: AbortSignal }): Promise<unknown>
+}
+
+/**
+ * What `Tagging.send` is given: an SDK command object (its `input` is the request).
+ *
+ * @category model
+ * @since 0.2.0
+ */
+export interface TaggingCommand {
+  /** The request of the command. */
+  readonly input: object
+}
+
+/**
+ * The name of an ECR API operation (`PutImage`, `BatchGetImage`, ...): every command of the
+ * installed `@aws-sdk/client-ecr`, without its `Command` suffix.
+ *
+ * @category model
+ * @since 0.2.0
+ * @example
+ * import type { Operation } from 'ecr-fp-ts/Env'
+ *
+ * const bulk: ReadonlyArray<Operation> = ['PutImage', 'InitiateLayerUpload', 'CompleteLayerUpload']
+ * assert.strictEqual(bulk.length, 3)
+ */
+export type Operation = {
+  [K in keyof typeof Ecr]: K extends `${infer N}Command` ? (N extends `$${string}` ? never : N) : never
+}[keyof typeof Ecr]
+
+/**
+ * Calls per second, per ECR operation: `EcrEnv.rateLimits`. An operation that is absent, `unpaced`
+ * (`Infinity`), or not a positive number is not paced. A rate `r` lets `⌊r⌋` calls start in any
+ * window of `⌊r⌋ / r` seconds (for a whole `r`: at most `r` in any second, a full second's worth at
+ * once, and no wait while fewer than `r` started in the last second). Registry requests count
+ * against the operation ECR bills them to: a manifest PUT against `PutImage`, a manifest GET or
+ * HEAD against `BatchGetImage`, a blob HEAD against `BatchCheckLayerAvailability`, an upload POST
+ * (a mount too) against `InitiateLayerUpload`, a PATCH against `UploadLayerPart`, an upload's PUT
+ * against `CompleteLayerUpload`, a blob GET against `GetDownloadUrlForLayer`. The windows are shared
+ * by everything using one environment (and its spread copies); waiting takes no concurrency permit.
+ *
+ * @category model
+ * @since 0.2.0
+ * @example
+ * import type { RateLimits } from 'ecr-fp-ts/Env'
+ * import * as Env from 'ecr-fp-ts/Env'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ *
+ * const twin = InMemoryEcr.make()
+ * // a quota raised to 50 PutImage calls per second, and no pacing of layer parts
+ * const rateLimits: RateLimits = { PutImage: 50, UploadLayerPart: Env.unpaced }
+ * const env = Env.make({ ecr: twin.ecr, accountId: twin.accountId, region: twin.region, rateLimits })
+ * assert.strictEqual(env.rateLimits?.PutImage, 50)
+ * assert.strictEqual(env.rateLimits?.InitiateLayerUpload, 100)
+ */
+export type RateLimits = Readonly<Partial<Record<Operation, number>>>
+
+/**
+ * A rate that turns pacing off for an operation (`Infinity`).
+ *
+ * @category constants
+ * @since 0.2.0
+ * @example
+ * import * as Env from 'ecr-fp-ts/Env'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ *
+ * const twin = InMemoryEcr.make()
+ * const env = Env.make({ ecr: twin.ecr, accountId: twin.accountId, region: twin.region, rateLimits: { PutImage: Env.unpaced } })
+ * assert.strictEqual(env.rateLimits?.PutImage, Infinity)
+ */
+export const unpaced: number = Number.POSITIVE_INFINITY
+
+/**
+ * ECR's default request-rate quotas (per account and region, adjustable) for the calls a copy or a
+ * sync makes in bulk: what `make` paces an environment at unless told otherwise. Other operations
+ * are not paced by default.
+ *
+ * | operation | calls per second |
+ * | --- | --- |
+ * | `PutImage` | 10 |
+ * | `InitiateLayerUpload` | 100 |
+ * | `CompleteLayerUpload` | 100 |
+ * | `UploadLayerPart` | 500 |
+ * | `GetAuthorizationToken` | 500 |
+ * | `BatchCheckLayerAvailability` | 1,000 |
+ * | `BatchGetImage` | 2,000 |
+ * | `GetDownloadUrlForLayer` | 3,000 |
+ *
+ * @category constants
+ * @since 0.2.0
+ * @example
+ * import * as Env from 'ecr-fp-ts/Env'
+ *
+ * assert.strictEqual(Env.defaultRateLimits.PutImage, 10)
+ * assert.strictEqual(Env.defaultRateLimits.GetDownloadUrlForLayer, 3_000)
+ */
+export const defaultRateLimits: RateLimits = {
+  PutImage: 10,
+  InitiateLayerUpload: 100,
+  CompleteLayerUpload: 100,
+  UploadLayerPart: 500,
+  GetAuthorizationToken: 500,
+  BatchCheckLayerAvailability: 1_000,
+  BatchGetImage: 2_000,
+  GetDownloadUrlForLayer: 3_000
 }
 
 /**
@@ -480,6 +634,15 @@ export interface MakeOptions {
   readonly callTimeoutMs?: number
   /** Where paginated reads stop (`EcrEnv.paging`); defaults 1,000,000 items or 10,000 pages. */
   readonly paging?: Paging
+  /**
+   * Calls per second per ECR operation (`EcrEnv.rateLimits`), over `defaultRateLimits` (ECR's
+   * published quotas); `unpaced` turns pacing off for an operation.
+   */
+  readonly rateLimits?: RateLimits
+  /** The clock pacing reads; default the system clock (tests pass a fake one with an instant `sleep`). */
+  readonly now?: () => Date
+  /** The Resource Groups Tagging API, for tag filters in one call per 100 matches (`EcrEnv.tagging`). */
+  readonly tagging?: Tagging
 }
 
 const DEFAULT_CONCURRENCY = 8
@@ -501,9 +664,20 @@ const base = (options: MakeOptions): EcrEnv & HttpEnv => {
     ...(options.timeouts === undefined ? {} : { timeouts: options.timeouts }),
     callTimeoutMs: callTimeoutOf(options),
     ...(options.paging === undefined ? {} : { paging: options.paging }),
+    ...(options.tagging === undefined ? {} : { tagging: options.tagging }),
     limiter: makeLimiter(bounded),
-    loginCache: makeLoginCache()
+    loginCache: makeLoginCache(),
+    rateLimits: rateLimitsOf(options)
   }
+}
+
+/** The environment's own `rateLimits` object (the key of its pacing state), on its clock. */
+const rateLimitsOf = (options: Pick<MakeOptions, 'rateLimits' | 'now' | 'sleep'>): RateLimits => {
+  const now = options.now
+  return withClock(Object.freeze({ ...defaultRateLimits, ...options.rateLimits }), {
+    now: now === undefined ? () => Date.now() : () => now().getTime(),
+    sleep: options.sleep ?? defaultSleep
+  })
 }
 
 /**
@@ -511,7 +685,9 @@ const base = (options: MakeOptions): EcrEnv & HttpEnv => {
  * looked up when a request is made: in a runtime without a global `fetch`, registry calls fail with
  * an `InvalidArgument` asking for one. `concurrency` defaults to 8, and the environment gets a fresh
  * login cache and its own `limiter` of `concurrency` permits: at most that many ECR calls and
- * registry requests are in flight through it at once, whatever runs concurrently. ECR calls are retried under `retry.ecr` (default `Retry.ecrDefault`, `withEcrRetries`)
+ * registry requests are in flight through it at once, whatever runs concurrently. It paces itself at
+`rateLimits` over `defaultRateLimits` (ECR's published quotas, on the `now` clock, waiting with
+`sleep`): a bulk copy waits for its turn, holding no permit, instead of being throttled. ECR calls are retried under `retry.ecr` (default `Retry.ecrDefault`, `withEcrRetries`)
  * and, with a `logger`, logged (`withEcrLogging`, each attempt); registry requests are retried under
  * `retry.http` (default `Retry.httpDefault`). Every retry waits with `sleep`. Each attempt of an ECR
  * call has `callTimeoutMs` (default 30 s), each registry request `timeouts` (defaults 10 s / 30 s /
@@ -573,7 +749,7 @@ const positive = (field: string, n: number | undefined, kind: 'integer' | 'finit
 /**
  * `make` for plain strings, such as configuration or command-line values: the account id and the
  * region are checked, and so are `concurrency` (a positive integer), `callTimeoutMs` and the
- * `timeouts` (positive finite numbers). Any bad value is an `InvalidArgument` naming every bad field;
+ * `timeouts` (positive finite numbers), and the `rateLimits` (positive numbers, `unpaced` included). Any bad value is an `InvalidArgument` naming every bad field;
  * nothing is replaced by a default.
  *
  * @category constructors
@@ -604,7 +780,10 @@ export const parse = (options: ParseOptions): E.Either<EcrError.EcrError, EcrEnv
     ...positive('callTimeoutMs', options.callTimeoutMs, 'finite number'),
     ...positive('timeouts.connectMs', timeouts?.connectMs, 'finite number'),
     ...positive('timeouts.headersMs', timeouts?.headersMs, 'finite number'),
-    ...positive('timeouts.idleMs', timeouts?.idleMs, 'finite number')
+    ...positive('timeouts.idleMs', timeouts?.idleMs, 'finite number'),
+    ...Object.entries(options.rateLimits ?? {}).flatMap(([operation, rate]) =>
+      rate === undefined || rate > 0 ? [] : [`rateLimits.${operation} is not a positive number: ${rate}`]
+    )
   ]
   return problems.length === 0 && isAccountId(accountId) && isRegion(region)
     ? E.right(make({ ...options, accountId, region }))
@@ -750,6 +929,8 @@ export interface FromDefaultsOptions {
   readonly timeouts?: Timeouts
   /** Where paginated reads stop (`EcrEnv.paging`); defaults 1,000,000 items or 10,000 pages. */
   readonly paging?: Paging
+  /** Calls per second per ECR operation (`EcrEnv.rateLimits`), over `defaultRateLimits`. */
+  readonly rateLimits?: RateLimits
 }
 
 /** Attempts per SDK call: enough to ride out ECR's throttling with the SDK's backoff. */
@@ -863,6 +1044,7 @@ export const fromDefaults = (options: FromDefaultsOptions = {}): TE.TaskEither<E
           ...(options.logger === undefined ? {} : { logger: options.logger }),
           ...(options.timeouts === undefined ? {} : { timeouts: options.timeouts }),
           ...(options.paging === undefined ? {} : { paging: options.paging }),
+          ...(options.rateLimits === undefined ? {} : { rateLimits: options.rateLimits }),
           callTimeoutMs
         }),
         options.logger === undefined ? identity : withEcrLogging(options.logger)

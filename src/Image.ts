@@ -4,7 +4,9 @@
  * (read from the registry API) and tagging.
  *
  * A ref that carries its manifest needs no call to read it; one that does not gets it with one
- * BatchGetImage by digest. For an image index (manifest list), `platform` (default `linux/amd64`)
+ * BatchGetImage by digest. Reads started at once through one environment share that call: those
+ * of one tick for one repository go in one BatchGetImage per 100 images, each reader getting its
+ * own image or failure. For an image index (manifest list), `platform` (default `linux/amd64`)
  * picks the child manifest.
  *
  * @since 0.1.0

@@ -10,21 +10,24 @@ import {
   StartReplicationBackfillCommand,
   StopReplicationBackfillCommand
 } from '@aws-sdk/client-ecr'
+import * as E from 'fp-ts/Either'
 import { pipe } from 'fp-ts/function'
+import * as RA from 'fp-ts/ReadonlyArray'
 import * as RTE from 'fp-ts/ReaderTaskEither'
 import type * as Env from './Env'
 import type { EcrError } from './EcrError'
-import type { AccountId, Region, ResourceTag } from './Primitives'
+import type { AccountId, Region, RepositoryName, ResourceTag } from './Primitives'
 import type { ReplicationConfiguration } from './ReplicationConfiguration'
 import * as Repository from './Repository'
 import { traverseRTE } from './internal/concurrency'
 import * as State from './internal/imageState'
 import * as login from './internal/login'
 import * as Output from './internal/output'
-import { MAX_RESULTS, paginate } from './internal/paginate'
+import { BATCH_LIMIT, MAX_RESULTS, paginate } from './internal/paginate'
 import { inRegion } from './internal/region'
 import * as replication from './internal/replication'
 import { send } from './internal/send'
+import * as tagging from './internal/tagging'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -191,9 +194,103 @@ const hasAll =
     wanted.every((w) => tags.some((t) => t.Key === w.Key && t.Value === w.Value))
 
 /**
+ * The tag filter as GetResources takes it, one filter per key; `undefined` when no repository can
+ * pass it: a key wanted with two values, or more keys than a repository may carry tags (50).
+ */
+const tagFiltersOf = (
+  wanted: ReadonlyArray<ResourceTag>
+): ReadonlyArray<{ readonly Key: string; readonly Values: ReadonlyArray<string> }> | undefined => {
+  const byKey = new Map<string, string>()
+  for (const { Key, Value } of wanted) {
+    const seen = byKey.get(Key)
+    if (seen !== undefined && seen !== Value) return undefined
+    byKey.set(Key, Value)
+  }
+  return byKey.size > tagging.MAX_TAG_FILTERS ? undefined : [...byKey].map(([Key, Value]) => ({ Key, Values: [Value] }))
+}
+
+/**
+ * The repositories of `registry` among `names` (DescribeRepositories, 100 names a call), in the
+ * order ECR answers. A chunk naming a repository deleted in the meantime (ECR then fails the whole
+ * call) is asked name by name, and the deleted ones are left out.
+ */
+const describeNamed = (
+  registry: RegistryRef,
+  names: ReadonlyArray<RepositoryName>
+): RTE.ReaderTaskEither<Env.EcrEnv, EcrError, ReadonlyArray<Repository.RepositoryRef>> => {
+  type Names = RTE.ReaderTaskEither<Env.EcrEnv, EcrError, ReadonlyArray<RepositoryName>>
+  const describe = (chunk: ReadonlyArray<RepositoryName>): Names =>
+    pipe(
+      send(new DescribeRepositoriesCommand({ registryId: registry.accountId, repositoryNames: [...chunk] }), chunk.join(', ')),
+      RTE.flatMapEither(Output.describeRepositories),
+      RTE.map((page) => page.items)
+    )
+  const gone = (e: EcrError): boolean => e._tag === 'NotFound' && e.resource === 'Repository'
+  return pipe(
+    RA.chunksOf(BATCH_LIMIT)(names),
+    traverseRTE(
+      (chunk: ReadonlyArray<RepositoryName>): Names =>
+        pipe(
+          describe(chunk),
+          RTE.orElse((e): Names =>
+            gone(e) && chunk.length > 1
+              ? pipe(
+                  chunk,
+                  traverseRTE((name: RepositoryName): Names => pipe(describe([name]), RTE.orElse((e1): Names => (gone(e1) ? RTE.right([]) : RTE.left(e1))))),
+                  RTE.map((found) => found.flat())
+                )
+              : gone(e)
+              ? RTE.right([])
+              : RTE.left(e)
+          )
+        )
+    ),
+    RTE.map((chunks) => chunks.flat().map((repositoryName) => ({ accountId: registry.accountId, region: registry.region, repositoryName })))
+  )
+}
+
+/** With the tagging capability: GetResources for the tag filter, then DescribeRepositories for the names that pass. */
+const getTaggedRepositories = (
+  taggingApi: Env.Tagging,
+  byName: (s: string) => boolean,
+  wanted: ReadonlyArray<ResourceTag>,
+  registry?: RegistryRef
+): RTE.ReaderTaskEither<Env.EcrEnv, EcrError, ReadonlyArray<Repository.RepositoryRef>> =>
+  pipe(
+    inRegion(registry),
+    RTE.flatMap((r) => {
+      const filters = tagFiltersOf(wanted)
+      if (filters === undefined) return RTE.right([])
+      return pipe(
+        RTE.local((env: Env.EcrEnv) => ({ ...env, tagging: taggingApi }))(tagging.taggedRepositories(filters)),
+        RTE.map((resources) => {
+          const names = new Set<RepositoryName>()
+          for (const resource of resources) {
+            const ref = Repository.fromArn(resource.arn)
+            if (
+              E.isRight(ref) &&
+              ref.right.accountId === r.accountId &&
+              ref.right.region === r.region &&
+              byName(ref.right.repositoryName) &&
+              hasAll(wanted)(resource.tags)
+            )
+              names.add(ref.right.repositoryName)
+          }
+          return [...names]
+        }),
+        RTE.flatMap((names) => describeNamed(r, names))
+      )
+    })
+  )
+
+/**
  * The repositories whose name passes `filter.name` and that carry every tag of `filter.tags`.
- * Tags are read (ListTagsForResource) only for repositories whose name passes, at most
- * `env.concurrency` at once, and not at all without a tag filter.
+ * Without a tag filter: DescribeRepositories only. With one, and an environment with a tagging
+ * capability (`EcrEnv.tagging`): GetResources finds the repositories carrying the tags (one call per
+ * 100 of them), and DescribeRepositories confirms those whose name passes (one call per 100), in
+ * the order it answers; about R/100 calls in all instead of one per repository. Otherwise the tags of
+ * each repository whose name passes are read (ListTagsForResource), at most `env.concurrency` at once.
+ * Both ways give the same repositories.
  *
  * @category operations
  * @since 0.1.0
@@ -207,8 +304,15 @@ const hasAll =
  * twin.createRepository('team/app', { tags: [{ Key: 'team', Value: 'infra' }] })
  * twin.createRepository('team/db', { tags: [{ Key: 'team', Value: 'data' }] })
  * twin.createRepository('other/app', { tags: [{ Key: 'team', Value: 'infra' }] })
- * Registry.getRepositories({ name: /^team\//, tags: [{ Key: 'team', Value: 'infra' }] })(twin.env)().then((r) => {
+ * const filter = { name: /^team\//, tags: [{ Key: 'team', Value: 'infra' }] }
+ * Registry.getRepositories(filter)(twin.env)().then((r) => {
  *   assert.deepStrictEqual(pipe(r, E.map((rs) => rs.map((x) => x.repositoryName))), E.right(['team/app']))
+ *   assert.strictEqual(twin.callCount('ListTagsForResource'), 2)
+ * })
+ * // with the tagging capability: GetResources, then DescribeRepositories for the matches
+ * Registry.getRepositories(filter)({ ...twin.env, tagging: twin.tagging })().then((r) => {
+ *   assert.deepStrictEqual(pipe(r, E.map((rs) => rs.map((x) => x.repositoryName))), E.right(['team/app']))
+ *   assert.strictEqual(twin.callCount('GetResources'), 1)
  * })
  */
 export const getRepositories = (
@@ -218,22 +322,29 @@ export const getRepositories = (
   const byName = nameTest(filter.name)
   const wanted = filter.tags ?? []
   return pipe(
-    listRepositories(registry),
-    RTE.map((repos) => repos.filter((r) => byName(r.repositoryName))),
-    RTE.flatMap((repos) =>
-      wanted.length === 0
-        ? RTE.right(repos)
+    RTE.ask<Env.EcrEnv>(),
+    RTE.flatMap((env) =>
+      env.tagging !== undefined && wanted.length > 0
+        ? getTaggedRepositories(env.tagging, byName, wanted, registry)
         : pipe(
-            repos,
-            traverseRTE((repo: Repository.RepositoryRef) =>
-              pipe(
-                Repository.getResourceTags(repo),
-                RTE.map(hasAll(wanted)),
-                // deleted since it was listed: not a match
-                RTE.orElse((e) => (e._tag === 'NotFound' && e.resource === 'Repository' ? RTE.right(false) : RTE.left(e)))
-              )
-            ),
-            RTE.map((keep) => repos.filter((_, i) => keep[i] === true))
+            listRepositories(registry),
+            RTE.map((repos) => repos.filter((r) => byName(r.repositoryName))),
+            RTE.flatMap((repos) =>
+              wanted.length === 0
+                ? RTE.right(repos)
+                : pipe(
+                    repos,
+                    traverseRTE((repo: Repository.RepositoryRef) =>
+                      pipe(
+                        Repository.getResourceTags(repo),
+                        RTE.map(hasAll(wanted)),
+                        // deleted since it was listed: not a match
+                        RTE.orElse((e) => (e._tag === 'NotFound' && e.resource === 'Repository' ? RTE.right(false) : RTE.left(e)))
+                      )
+                    ),
+                    RTE.map((keep) => repos.filter((_, i) => keep[i] === true))
+                  )
+            )
           )
     )
   )

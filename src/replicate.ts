@@ -35,7 +35,7 @@ import { getManifest, headManifest, putManifest, type RegistryHttpEnv } from './
 /**
  * What to copy, and where.
  * - `source`: an image (by digest), or an image URI (a tag is resolved with the source's ECR API).
- * - `destination`: the repository to copy into (it must exist).
+ * - `destination`: the repository to copy into (it must exist, unless `createRepository`).
  * - `tags`: the tags to give the copy; default: the source image's tags.
  * - `platforms`: `'all'` (default) copies an index as it is; a list keeps only those platforms
  *   (see `replicateImage`). Ignored for a single-platform image.
@@ -720,9 +720,26 @@ const ensureDestination = (request: ReplicateRequest, source: RepositoryRef, des
  *   its last byte: `DigestMismatch`, nothing committed). At most `destination.concurrency`
  *   (default 8) at once; transient failures are retried per request.
  * - Then manifests, by digest, with the exact bytes and media type fetched (so their digests are
- *   the source's): the manifests an index lists before the index. Then the tags. So a failure at
- *   any point leaves no destination tag on an incomplete image, and running the copy again
- *   finishes it, sending nothing the destination already has.
+ *   the source's): the manifests an index lists before the index. Then the referrers (below), then
+ *   the tags. So a failure at any point leaves no destination tag on an incomplete image (nor on
+ *   one whose signatures are missing), and running the copy again finishes it, sending nothing the
+ *   destination already has.
+ * - Referrers (OCI 1.1 artifacts whose `subject` is a manifest copied: signatures, SBOMs,
+ *   attestations), unless `referrers: false`: listed at the source (its referrers API, else the
+ *   tag-schema fallback index `sha256-<hex>`), and theirs, recursively (4 levels under the image's
+ *   own, each digest once); each copied as an untagged image by digest, through the same steps
+ *   (blobs checked first, manifests HEAD before PUT). `{ artifactTypes }` narrows the image's own
+ *   referrers (a copied SBOM keeps all of its signatures). With `platforms` narrowing an index,
+ *   the referrers of each platform image kept are copied (the new index has none at the source).
+ *   A destination without the referrers API (one GET tells, at the first referrer) gets each
+ *   subject's fallback index, merged by digest with the one there: existing entries are kept, and
+ *   nothing is sent when nothing is new. Told as `referrer` events; counted in `summary.referrers`.
+ * - `createRepository: true`: before anything is read from the source registry, a DescribeRepositories
+ *   at the destination; a missing repository is created with the source repository's tag mutability
+ *   (exclusions included) and encryption, or `repositorySettings` (a KMS key is carried only within
+ *   one account and region; elsewhere ECR's managed key of that type is used). Without it, a missing
+ *   destination is `NotFound('Repository')` at its first registry request, before any blob is read
+ *   or sent.
  * - A tag already on the digest is left alone (even when immutable); a tag on another digest in
  *   an immutable repository is `AlreadyExists('ImageTag')`.
  * - `platforms` (a list) narrows an index to those platforms (and the attestations that refer to

@@ -251,8 +251,8 @@ describe('ops suite (tiny)', () => {
     ]
     for (const n of Ops.quick.imageCounts)
       for (const op of perSize) expect(result.rows.filter((r) => r.operation === op && r.n === n)).toHaveLength(1)
-    expect(result.rows.filter((r) => r.operation.startsWith('Image.getConfig'))).toHaveLength(2)
-    expect(result.rows.filter((r) => r.operation.startsWith('Registry.') && r.n === Ops.quick.repositoryCount)).toHaveLength(3)
+    expect(result.rows.filter((r) => r.operation.startsWith('Image.getConfig'))).toHaveLength(4)
+    expect(result.rows.filter((r) => r.operation.startsWith('Registry.') && r.n === Ops.quick.repositoryCount)).toHaveLength(5)
     for (const row of result.rows) {
       expect(Object.values(row.calls).every(isCount)).toBe(true)
       expect(row.totalCalls).toBe(Object.values(row.calls).reduce((a, b) => a + b, 0))
@@ -262,7 +262,7 @@ describe('ops suite (tiny)', () => {
       expect(row.wallMsRounds).toHaveLength(Ops.quick.rounds)
       expect(row.callsStable).toBe(true)
     }
-    expect(result.seeding.map((s) => s.n)).toEqual([...Ops.quick.imageCounts, Ops.quick.configImages, Ops.quick.repositoryCount])
+    expect(result.seeding.map((s) => s.n)).toEqual([...Ops.quick.imageCounts, Ops.quick.configImages, Ops.quick.batchImages, Ops.quick.repositoryCount])
   })
 
   it('counts the calls the twin saw: no call for name:tag, one login for all configs, one config blob per image', () => {
@@ -270,10 +270,15 @@ describe('ops suite (tiny)', () => {
     expect(row("resolveImageUri('repo:tag')").totalCalls).toBe(0)
     for (const r of result.rows.filter((x) => x.operation.startsWith('Image.getConfig'))) {
       expect(r.calls['GetAuthorizationToken']).toBe(1)
-      expect(r.httpRequests).toBe(Ops.quick.configImages)
+      expect(r.httpRequests).toBe(r.n)
     }
+    // concurrent reads: one BatchGetImage per repository (fewer than 100 images each)
+    expect(row('Image.getConfig, all at once (RTE.traverseArray)').calls['BatchGetImage']).toBe(1)
+    expect(row('Image.getConfig, all at once (RTE.traverseArray), two repositories: batched').calls['BatchGetImage']).toBe(2)
+    expect(row('Image.fromUri by tag, all at once (RTE.traverseArray): batched').calls).toEqual({ BatchGetImage: 1 })
     const tagged = row('Registry.getRepositories({ tags: [tier=prod] })')
     expect(tagged.calls['ListTagsForResource']).toBe(Ops.quick.repositoryCount)
+    expect(row('Registry.getRepositories({ tags: [tier=prod] }), EcrEnv.tagging').calls).toEqual({ GetResources: 1, DescribeRepositories: 1 })
   })
 
   it('renders as a Markdown table with a line per row', () => {

@@ -1,6 +1,8 @@
 // Call budgets on the in-memory twin: the operations make the number of ECR calls their design
 // promises, however many images or repositories there are (no N+1 patterns).
 import * as E from 'fp-ts/Either'
+import { pipe } from 'fp-ts/function'
+import * as RTE from 'fp-ts/ReaderTaskEither'
 import { describe, expect, it } from 'vitest'
 import type { EcrError } from '../src/EcrError'
 import * as Image from '../src/Image'
@@ -106,6 +108,58 @@ describe('configs', () => {
   })
 })
 
+describe('batched single-image reads (one tick, one env)', () => {
+  /** `n` images in each of `names`, and a send that counts the BatchGetImage calls and their ids. */
+  const batchedTwin = (names: ReadonlyArray<string>, n: number) => {
+    const twin = InMemoryEcr.make({ accountId: ACCOUNT, region: REGION })
+    const refs = names.flatMap((name) =>
+      Array.from({ length: n }, (_, i) => ({ ...repo(name), imageDigest: right(twin.pushImage(name, { tag: `v${i}` })).imageDigest as ImageDigest }))
+    )
+    twin.resetCalls()
+    const sizes: Array<number> = []
+    const inner = twin.env.ecr.send as (command: unknown) => Promise<unknown>
+    const send = ((command: { constructor: { name: string }; input?: { imageIds?: ReadonlyArray<unknown> } }) => {
+      if (command.constructor.name === 'BatchGetImageCommand') sizes.push(command.input?.imageIds?.length ?? 0)
+      return inner(command)
+    }) as typeof twin.env.ecr.send
+    return { twin, refs, sizes, env: { ...twin.env, ecr: { send } } }
+  }
+
+  it('RTE.traverseArray(Image.getConfig) over 100 images of one repository: 1 BatchGetImage + 1 GetAuthorizationToken + 100 blob GETs', async () => {
+    const { twin, refs, sizes, env } = batchedTwin(['app'], 100)
+    expect(right(await pipe(refs, RTE.traverseArray((ref) => Image.getConfig(ref)))(env)())).toHaveLength(100)
+    expect(sizes).toEqual([100])
+    expect(twin.callCount('BatchGetImage')).toBe(1)
+    expect(twin.callCount('GetAuthorizationToken')).toBe(1)
+    expect(twin.callCount()).toBe(2)
+    expect(twin.httpCallCount('GET', /\/blobs\//)).toBe(100)
+  })
+
+  it('250 images of one repository: 3 BatchGetImage (100, 100, 50)', async () => {
+    const { twin, refs, sizes, env } = batchedTwin(['app'], 250)
+    expect(right(await pipe(refs, RTE.traverseArray((ref) => Image.getConfig(ref)))(env)())).toHaveLength(250)
+    expect([...sizes].sort((a, b) => b - a)).toEqual([100, 100, 50])
+    expect(twin.callCount('BatchGetImage')).toBe(3)
+    expect(twin.callCount('GetAuthorizationToken')).toBe(1)
+  })
+
+  it('two repositories: one BatchGetImage each', async () => {
+    const { twin, refs, sizes, env } = batchedTwin(['app', 'web'], 40)
+    expect(right(await pipe(refs, RTE.traverseArray((ref) => Image.getConfig(ref)))(env)())).toHaveLength(80)
+    expect(sizes).toEqual([40, 40])
+    expect(twin.callCount('BatchGetImage')).toBe(2)
+    expect(twin.httpCallCount('GET', /\/blobs\//)).toBe(80)
+  })
+
+  it('Image.fromUri by tag over 100 tags: 1 BatchGetImage', async () => {
+    const { twin, sizes, env } = batchedTwin(['app'], 100)
+    const uris = Array.from({ length: 100 }, (_, i) => `${HOST}/app:v${i}`)
+    expect(right(await pipe(uris, RTE.traverseArray(Image.fromUri))(env)())).toHaveLength(100)
+    expect(sizes).toEqual([100])
+    expect(twin.callCount()).toBe(1)
+  })
+})
+
 describe('repositories: R = 2,100', () => {
   it('getRepositories with a tag filter: ceil(R/1000) DescribeRepositories, tags only for names passing, never more than env.concurrency in flight', async () => {
     const R = 2100
@@ -132,6 +186,28 @@ describe('repositories: R = 2,100', () => {
     expect(twin.callCount('ListTagsForResource')).toBe(Array.from({ length: R }, (_, i) => i).filter((i) => i % 3 === 1).length)
     expect(twin.callCount()).toBe(twin.callCount('DescribeRepositories') + twin.callCount('ListTagsForResource'))
     expect(maxInFlight).toBe(6)
+  })
+
+  it('getRepositories with a tag filter and EcrEnv.tagging, R = 500: 5 GetResources + 5 DescribeRepositories (all match), 1 + 1 (100 match)', async () => {
+    const R = 500
+    const twin = InMemoryEcr.make({ accountId: ACCOUNT, region: REGION })
+    for (let i = 0; i < R; i++)
+      right(twin.createRepository(`repo-${i}`, { tags: [{ Key: 'team', Value: 'infra' }, { Key: 'tier', Value: i % 5 === 0 ? 'prod' : 'dev' }] }))
+    const env = { ...twin.env, tagging: twin.tagging }
+    twin.resetCalls()
+    const all = right(await Registry.getRepositories({ tags: [{ Key: 'team', Value: 'infra' }] })(env)())
+    expect(all).toHaveLength(R)
+    expect(twin.callCount('GetResources')).toBe(5)
+    expect(twin.callCount('DescribeRepositories')).toBe(5)
+    expect(twin.callCount()).toBe(10)
+    twin.resetCalls()
+    expect(right(await Registry.getRepositories({ tags: [{ Key: 'tier', Value: 'prod' }] })(env)())).toHaveLength(100)
+    expect(operations(twin)).toEqual(['GetResources', 'DescribeRepositories'])
+    // without the capability: 1 DescribeRepositories + one ListTagsForResource per repository
+    twin.resetCalls()
+    expect(right(await Registry.getRepositories({ tags: [{ Key: 'team', Value: 'infra' }] })(twin.env)())).toEqual(all)
+    expect(twin.callCount('ListTagsForResource')).toBe(R)
+    expect(twin.callCount('DescribeRepositories')).toBe(1)
   })
 
   it('getRepositories without a tag filter: only DescribeRepositories', async () => {

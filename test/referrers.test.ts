@@ -19,7 +19,7 @@ afterEach(closeServers)
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json'
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json'
 
-const artifactType = fc.constantFrom('application/vnd.dev.cosign.artifact.sig.v1+json', 'application/spdx+json', 'application/vnd.in-toto+json', 'text/plain')
+const artifactType: fc.Arbitrary<string> = fc.constantFrom('application/vnd.dev.cosign.artifact.sig.v1+json', 'application/spdx+json', 'application/vnd.in-toto+json', 'text/plain')
 
 const referrer: fc.Arbitrary<Image.Referrer> = fc.record(
   {

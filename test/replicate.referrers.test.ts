@@ -1,5 +1,6 @@
 // replicateImage carrying referrers (signatures, SBOMs) and creating the destination repository, on twins.
 import { describe, expect, it } from 'vitest'
+import * as fc from 'fast-check'
 import * as E from 'fp-ts/Either'
 import * as O from 'fp-ts/Option'
 import * as Env from '../src/Env'
@@ -9,7 +10,7 @@ import * as ImageUri from '../src/ImageUri'
 import type { AccountId, ImageDigest, Region, RepositoryName } from '../src/Primitives'
 import * as Repository from '../src/Repository'
 import { replicateImage, type Progress, type ReplicateEnv, type ReplicateRequest, type Summary } from '../src/replicate'
-import { fallbackTag } from '../src/internal/referrers'
+import { fallbackTag, putFallbackIndex } from '../src/internal/referrers'
 import * as Retry from '../src/Retry'
 import * as InMemoryEcr from '../src/testing/InMemoryEcr'
 
@@ -255,6 +256,58 @@ describe('replicateImage to a registry without the referrers API', () => {
   })
 })
 
+describe('replicateImage referrers with platforms and immutable tags', () => {
+  const AMD = { os: 'linux', architecture: 'amd64' }
+  const ARM = { os: 'linux', architecture: 'arm64' }
+
+  it('an index copied whole carries the referrers of the index and of each platform image', async () => {
+    const { src, dst, env } = twins()
+    const image = push(src, 'app', { tag: 'v1', format: 'oci', platforms: [AMD, ARM] })
+    for (const subject of [image.imageDigest, ...image.children.map((c) => c.imageDigest)]) push(src, 'app', { subject, artifactType: SIG })
+    dst.createRepository('app')
+    const { summary } = await copyWith(env)
+    expect(summary.referrers).toEqual({ exists: 0, pushed: 3 })
+    for (const subject of [image.imageDigest, ...image.children.map((c) => c.imageDigest)]) expect(await listed(dst, DST, subject)).toHaveLength(1)
+  })
+
+  it('a narrowed index (a new digest) carries the referrers of the platform images kept, not those of the source index', async () => {
+    const { src, dst, env } = twins()
+    const image = push(src, 'app', { tag: 'v1', format: 'oci', platforms: [AMD, ARM] })
+    push(src, 'app', { subject: image.imageDigest, artifactType: SIG })
+    const amd = image.children.find((c) => c.platform.architecture === 'amd64')
+    const arm = image.children.find((c) => c.platform.architecture === 'arm64')
+    if (amd === undefined || arm === undefined) throw new Error('no children')
+    const amdSig = push(src, 'app', { subject: amd.imageDigest, artifactType: SIG })
+    push(src, 'app', { subject: arm.imageDigest, artifactType: SIG })
+    dst.createRepository('app')
+    const { r, summary } = await copyWith(env, { platforms: [AMD] })
+    expect(E.isRight(r) && r.right.imageDigest).not.toBe(image.imageDigest)
+    expect(summary.referrers).toEqual({ exists: 0, pushed: 1 })
+    expect((await listed(dst, DST, amd.imageDigest)).map((x) => x.digest)).toEqual([amdSig.imageDigest])
+  })
+
+  it('an immutable destination without the referrers API: the fallback index cannot grow (AlreadyExists naming sha256-*) unless excluded', async () => {
+    const { src, dst, env } = twins({ dst: { referrersApi: false } })
+    const image = push(src, 'app', { tag: 'v1', format: 'oci' })
+    push(src, 'app', { subject: image.imageDigest, artifactType: SIG })
+    const strict = await Repository.create(repoRef(DST, 'app'), { imageTagMutability: 'IMMUTABLE' })(sideEnv(dst))()
+    expect(E.isRight(strict)).toBe(true)
+    expect(E.isRight((await copyWith(env)).r)).toBe(true)
+    // a new signature at the source: the fallback tag must move to a new index
+    push(src, 'app', { subject: image.imageDigest, artifactType: SBOM })
+    const refused = await copyWith(env)
+    expect(E.isLeft(refused.r) && refused.r.left._tag === 'AlreadyExists' && refused.r.left.message).toContain('sha256-*')
+    // no tag moved: the image's tag is still the first copy's, the new referrer's manifest is there
+    expect(refused.events.some((p) => p._tag === 'tag')).toBe(false)
+    const excepted = await Repository.setTagMutability(repoRef(DST, 'app'), { mode: 'IMMUTABLE', exceptFor: ['sha256-*'] })(sideEnv(dst))()
+    expect(E.isRight(excepted)).toBe(true)
+    const { r, summary } = await copyWith(env)
+    expect(E.isRight(r)).toBe(true)
+    expect(summary.referrers).toEqual({ exists: 2, pushed: 0 })
+    expect(await listed(dst, DST, image.imageDigest)).toHaveLength(2)
+  })
+})
+
 describe('replicateImage and the destination repository', () => {
   it('createRepository: true creates a missing destination with the source repository\'s mutability and encryption', async () => {
     const { src, dst, env } = twins()
@@ -316,5 +369,74 @@ describe('replicateImage and the destination repository', () => {
     expect(src.httpCallCount('GET', /\/blobs\/sha256:/)).toBe(0)
     expect(dst.callCount('DescribeRepositories')).toBe(0)
     expect(events.some((p) => p._tag === 'blob' && p.status !== 'exists')).toBe(false)
+  })
+})
+
+// -------------------------------------------------------------------------------------
+// property: any referrer graph copies to an identical one
+// -------------------------------------------------------------------------------------
+
+/** Referrers to push: each with an artifact type and its subject (-1: the image, else an earlier referrer). */
+const graphSpec = fc
+  .array(fc.tuple(fc.constantFrom(SIG, SBOM, 'application/vnd.in-toto+json', 'application/vnd.example.thing+json'), fc.nat()), { maxLength: 6 })
+  .map((rows) => {
+    const depth: Array<number> = []
+    return rows.map(([type, pick], i) => {
+      // a subject of depth < 2: the image (depth 0) or a referrer of depth 1
+      const candidates = [-1, ...depth.map((d, j) => (d === 1 ? j : -2)).filter((j) => j >= 0 && j < i)]
+      const parent = candidates[pick % candidates.length] ?? -1
+      depth.push(parent === -1 ? 1 : 2)
+      return { type, parent }
+    })
+  })
+
+/** Every (subject, referrer, artifact type) reachable from `digest`, by listing. */
+const graphOf = async (twin: InMemoryEcr.InMemoryEcr, side: typeof SRC, digest: string): Promise<ReadonlyArray<string>> => {
+  const edges: Array<string> = []
+  const todo = [digest]
+  for (let d = todo.pop(); d !== undefined; d = todo.pop()) {
+    for (const x of await listed(twin, side, d)) {
+      edges.push(`${d} -> ${x.digest} ${x.artifactType ?? ''} ${x.size}`)
+      todo.push(x.digest)
+    }
+  }
+  return edges.sort()
+}
+
+describe('replicateImage referrer graphs (property)', () => {
+  it('any set of referrers (nesting up to 2) copies to an identical referrer graph; a rerun writes nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(graphSpec, fc.boolean(), fc.boolean(), async (spec, srcApi, dstApi) => {
+        const { src, dst, env } = twins({ src: { referrersApi: srcApi }, dst: { referrersApi: dstApi } })
+        const image = push(src, 'app', { tag: 'v1', format: 'oci' })
+        const digests: Array<string> = []
+        for (const { type, parent } of spec) {
+          const subject = parent === -1 ? image.imageDigest : (digests[parent] as string)
+          digests.push(push(src, 'app', { subject, artifactType: type }).imageDigest)
+        }
+        if (!srcApi) {
+          // the source lists its referrers in fallback indexes, as a registry without the API does
+          const login = { username: 'AWS', password: src.password, proxyEndpoint: src.proxyEndpoint, expiresAt: new Date(Date.now() + 3600_000) }
+          for (const [i, { type, parent }] of spec.entries()) {
+            const subject = (parent === -1 ? image.imageDigest : digests[parent]) as ImageDigest
+            const manifest = src.getManifestText('app', digests[i] as string)
+            const size = O.isSome(manifest) ? Buffer.byteLength(manifest.value) : 0
+            const put = await putFallbackIndex(login, 'app' as RepositoryName, subject, [
+              { digest: digests[i] as ImageDigest, mediaType: 'application/vnd.oci.image.manifest.v1+json', artifactType: type, size }
+            ])(env.source)()
+            expect(E.isRight(put)).toBe(true)
+          }
+        }
+        dst.createRepository('app')
+        const { r, summary } = await copyWith(env)
+        expect(E.isRight(r)).toBe(true)
+        expect(summary.referrers).toEqual({ exists: 0, pushed: spec.length })
+        expect(await graphOf(dst, DST, image.imageDigest)).toEqual(await graphOf(src, SRC, image.imageDigest))
+        dst.resetCalls()
+        await copyWith(env)
+        expect(writes(dst)).toBe(0)
+      }),
+      { numRuns: 10 }
+    )
   })
 })

@@ -35,13 +35,18 @@ export interface Options {
   readonly repositoryCount: number
   /** Images whose config `Image.getConfig` reads. */
   readonly configImages: number
+  /**
+   * Images of one repository read all at once, to show the batching of single-image reads (one
+   * BatchGetImage per 100); the two-repository row reads half as many from each of two.
+   */
+  readonly batchImages: number
   readonly rounds: number
 }
 
-export const defaults: Options = { latencyMs: 20, imageCounts: [100, 2500, 10000], repositoryCount: 500, configImages: 100, rounds: 3 }
+export const defaults: Options = { latencyMs: 20, imageCounts: [100, 2500, 10000], repositoryCount: 500, configImages: 100, batchImages: 250, rounds: 3 }
 
 /** Sizes for the smoke test. */
-export const quick: Options = { latencyMs: 1, imageCounts: [5, 30], repositoryCount: 12, configImages: 4, rounds: 1 }
+export const quick: Options = { latencyMs: 1, imageCounts: [5, 30], repositoryCount: 12, configImages: 4, batchImages: 6, rounds: 1 }
 
 export interface Row {
   /** What ran, e.g. `resolveImageUri(repo)`. */
@@ -236,6 +241,65 @@ const configRows = async (options: Options, log: Log): Promise<{ readonly rows: 
   return { rows, seeding: { what: `${n.toLocaleString('en-US')} images with 3 layers and labels`, n, seconds: round(seconds, 3) } }
 }
 
+/**
+ * Concurrent single-image reads through one environment: batched per repository and tick into
+ * BatchGetImage calls of up to 100 ids (`batchImages` = 250: 3 calls for one repository).
+ */
+const batchRows = async (options: Options, log: Log): Promise<{ readonly rows: ReadonlyArray<Row>; readonly seeding: Seeding }> => {
+  const n = options.batchImages
+  const half = Math.max(1, Math.floor(n / 2))
+  log(`ops: seeding ${n} + 2 x ${half} images ...`)
+  const twin = InMemoryEcr.make({ accountId: ACCOUNT, region: REGION, latencyMs: options.latencyMs })
+  const t0 = now()
+  const push = (repo: string, count: number) =>
+    Array.from({ length: count }, (_, i) => {
+      const pushed = twin.pushImage(repo, { tag: `v${i}`, labels: { index: String(i) } })
+      if (E.isLeft(pushed)) throw new Error(`seeding: ${pushed.left.message}`)
+      return { ...repoRef(repo), imageDigest: pushed.right.imageDigest as ImageDigest }
+    })
+  const many = push(REPO, n)
+  const two = [...push('bench/a', half), ...push('bench/b', half)]
+  const seconds = (now() - t0) / 1000
+  const labels =
+    (per: number) =>
+    (configs: ReadonlyArray<Image.ImageConfig>): string | undefined =>
+      configs.every((c, i) => c.config?.Labels?.['index'] === String(i % per)) ? undefined : 'a config with the wrong labels'
+  const rows: Array<Row> = []
+  log(`ops: batched reads, ${n} images`)
+  rows.push(
+    await measure(
+      twin,
+      options.rounds,
+      { operation: 'Image.getConfig, all at once (RTE.traverseArray), one repository: batched', n, unit: 'image' },
+      pipe(many, RTE.traverseArray((ref) => Image.getConfig(ref))),
+      labels(n)
+    )
+  )
+  rows.push(
+    await measure(
+      twin,
+      options.rounds,
+      { operation: 'Image.getConfig, all at once (RTE.traverseArray), two repositories: batched', n: two.length, unit: 'image' },
+      pipe(two, RTE.traverseArray((ref) => Image.getConfig(ref))),
+      labels(half)
+    )
+  )
+  rows.push(
+    await measure(
+      twin,
+      options.rounds,
+      { operation: 'Image.fromUri by tag, all at once (RTE.traverseArray): batched', n, unit: 'image' },
+      pipe(
+        many.map((_, i) => `${HOST}/${REPO}:v${i}`),
+        RTE.traverseArray(Image.fromUri),
+        RTE.map((refs) => refs.map((r) => r.imageDigest as string))
+      ),
+      (digests) => (digests.every((d, i) => d === many[i]?.imageDigest) ? undefined : 'a tag resolved to the wrong digest')
+    )
+  )
+  return { rows, seeding: { what: `${n.toLocaleString('en-US')} images in one repository, ${half} in each of two more`, n, seconds: round(seconds, 3) } }
+}
+
 const repositoryRows = async (options: Options, log: Log): Promise<{ readonly rows: ReadonlyArray<Row>; readonly seeding: Seeding }> => {
   const n = options.repositoryCount
   log(`ops: seeding ${n} repositories ...`)
@@ -276,6 +340,26 @@ const repositoryRows = async (options: Options, log: Log): Promise<{ readonly ro
       count(nameAndProd)
     )
   )
+  // with the Resource Groups Tagging API: GetResources (pages of 100 matches), then DescribeRepositories by name
+  const withTagging = <A>(program: Program<A>): Program<A> => pipe(program, RTE.local((env: Env.Env): Env.Env => ({ ...env, tagging: twin.tagging })))
+  rows.push(
+    await measure(
+      twin,
+      options.rounds,
+      { operation: 'Registry.getRepositories({ tags: [tier=prod] }), EcrEnv.tagging', n, unit: 'repository' },
+      withTagging(Registry.getRepositories({ tags: tier })),
+      count(prod)
+    )
+  )
+  rows.push(
+    await measure(
+      twin,
+      options.rounds,
+      { operation: 'Registry.getRepositories({ tags: [team=team-0, tier=prod] }), EcrEnv.tagging', n, unit: 'repository' },
+      withTagging(Registry.getRepositories({ tags: [{ Key: 'team', Value: 'team-0' }, ...tier] })),
+      count(nameAndProd)
+    )
+  )
   return { rows, seeding: { what: `${n.toLocaleString('en-US')} repositories with 2 tags each`, n, seconds: round(seconds, 3) } }
 }
 
@@ -288,7 +372,7 @@ export const run = async (overrides: Partial<Options> = {}, log: Log = silentLog
     rows.push(...part.rows)
     seeding.push(part.seeding)
   }
-  for (const part of [await configRows(options, log), await repositoryRows(options, log)]) {
+  for (const part of [await configRows(options, log), await batchRows(options, log), await repositoryRows(options, log)]) {
     rows.push(...part.rows)
     seeding.push(part.seeding)
   }

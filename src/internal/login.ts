@@ -3,6 +3,10 @@
  * HTTP API, cached in `env.loginCache` until half their lifetime has passed. Concurrent logins for
  * one registry share one call when the cache can share them (`LoginCache.share`).
  *
+ * Every login handed out is renewable (`wire.renewable`): when the registry refuses it (401) while
+ * the cache still holds it (a token revoked, or a copy that outlives it), the wire layer asks for a
+ * fresh one, once, and the cache's entry is replaced by it.
+ *
  * @internal
  */
 import { GetAuthorizationTokenCommand, type GetAuthorizationTokenCommandOutput } from '@aws-sdk/client-ecr'
@@ -14,8 +18,10 @@ import type { EcrEnv, EcrLogin } from '../Env'
 import * as EcrError from '../EcrError'
 import { unexpected } from './awsError'
 import type { RegistryRef } from './refs'
+import { held } from './limiter'
 import { registryIn } from './region'
 import { send } from './send'
+import { renewable } from './wire'
 
 /** ECR logins last 12 hours; used when the response carries no `expiresAt`. */
 export const DEFAULT_LIFETIME_MS = 12 * 60 * 60 * 1000
@@ -91,19 +97,28 @@ export const getLogin =
     if (E.isLeft(target)) return TE.fromEither(target)
     const key = cacheKey(target.right)
     const cache = env.loginCache
-    const login = async (): Promise<E.Either<EcrError.EcrError, EcrLogin>> => {
-      const out = await send(new GetAuthorizationTokenCommand({}))(env)()
+    const login = async (callEnv: EcrEnv): Promise<E.Either<EcrError.EcrError, EcrLogin>> => {
+      const out = await send(new GetAuthorizationTokenCommand({}))(callEnv)()
       if (E.isLeft(out)) return out
       const obtainedAt = now()
       const decoded = decodeLogin(out.right, target.right, obtainedAt)
       if (E.isRight(decoded)) cache?.set(key, { login: decoded.right, obtainedAt })
       return decoded
     }
+    const fresh = (callEnv: EcrEnv): Promise<E.Either<EcrError.EcrError, EcrLogin>> =>
+      cache?.share === undefined ? login(callEnv) : cache.share(key, () => login(callEnv))
+    // a renewal runs while a registry request holds a permit of the limiter: it takes none
+    const renewEnv: EcrEnv = env.limiter === undefined ? env : { ...env, limiter: held(env.limiter) }
+    const renew = pipe(TE.tryCatch(() => fresh(renewEnv), unexpected('GetAuthorizationToken')), TE.flatMapEither(identity))
     const fromCache = (): Promise<E.Either<EcrError.EcrError, EcrLogin>> => {
       const cached = cache?.get(key)
       if (cached !== undefined && isFresh(cached, now()))
         return Promise.resolve(E.right({ ...cached.login, proxyEndpoint: endpointFor(cached.login.proxyEndpoint, target.right) }))
-      return cache?.share === undefined ? login() : cache.share(key, login)
+      return fresh(env)
     }
-    return pipe(TE.tryCatch(fromCache, unexpected('GetAuthorizationToken')), TE.flatMapEither(identity))
+    return pipe(
+      TE.tryCatch(fromCache, unexpected('GetAuthorizationToken')),
+      TE.flatMapEither(identity),
+      TE.map((l) => renewable(l, renew))
+    )
   }

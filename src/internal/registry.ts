@@ -21,6 +21,7 @@ import {
   fatal,
   networkFailure,
   operation,
+  paced,
   statusFailure,
   viaFetch,
   type Answer,
@@ -203,7 +204,7 @@ export const getManifest = (
   reference: Reference,
   options: GetManifestOptions = {}
 ): RegistryHttp<Manifest> =>
-  operation(login, `GET manifest ${referenceId(repositoryName, reference)}`, async (env, t) => {
+  paced(['BatchGetImage'], `GET manifest ${referenceId(repositoryName, reference)}`, operation(login, `GET manifest ${referenceId(repositoryName, reference)}`, async (env, t) => {
     const url = manifestUrl(t, repositoryName, reference)
     const res = await exchange(env, t, { transport: viaFetch, method: 'GET', url, headers: { accept: acceptManifests } })
     if (E.isLeft(res)) return res
@@ -225,7 +226,7 @@ export const getManifest = (
           : networkFailure('GET', url, bytes.left.error, wire.redact)
       )
     return manifestFromBytes(bytes.right, reference, wire, options.expectedSize, manifestRead(repositoryName, reference))
-  })
+  }))
 
 /**
  * Whether a manifest exists, with its digest, media type and size; 404: `None`. When the registry
@@ -236,7 +237,7 @@ export const headManifest = (
   repositoryName: RepositoryName,
   reference: Reference
 ): RegistryHttp<O.Option<ManifestHead>> =>
-  operation(login, `HEAD manifest ${referenceId(repositoryName, reference)}`, async (env, t) => {
+  paced(['BatchGetImage'], `HEAD manifest ${referenceId(repositoryName, reference)}`, operation(login, `HEAD manifest ${referenceId(repositoryName, reference)}`, async (env, t) => {
     const url = manifestUrl(t, repositoryName, reference)
     const res = await exchange(env, t, { transport: viaFetch, method: 'HEAD', url, headers: { accept: acceptManifests } })
     if (E.isLeft(res)) return res
@@ -257,7 +258,7 @@ export const headManifest = (
     const full = await getManifest(login, repositoryName, reference)(env)()
     if (E.isLeft(full)) return E.left(fatal(full.left))
     return E.right(O.some({ digest: full.right.digest, mediaType: full.right.mediaType, size: Buffer.byteLength(full.right.text, 'utf8') }))
-  })
+  }))
 
 /**
  * Stores a manifest under a tag or digest; returns its digest (checked against a digest reference
@@ -277,7 +278,7 @@ export const putManifest = (
   const where = { subject: referenceId(repositoryName, reference), operation: 'PUT manifest' }
   if (isImageDigest(reference) && reference !== digest) return failWith(EcrError.digestMismatch(reference, digest, where))
   if (mediaType.trim() === '') return failWith(EcrError.invalidArgument('a manifest needs a media type'))
-  return operation(login, `PUT manifest ${referenceId(repositoryName, reference)}`, async (env, t) => {
+  return paced(['PutImage'], `PUT manifest ${referenceId(repositoryName, reference)}`, operation(login, `PUT manifest ${referenceId(repositoryName, reference)}`, async (env, t) => {
     const url = manifestUrl(t, repositoryName, reference)
     const res = await exchange(env, t, {
       transport: viaFetch,
@@ -298,7 +299,7 @@ export const putManifest = (
       )
     }
     return E.right(digest)
-  })
+  }))
 }
 
 // -------------------------------------------------------------------------------------
@@ -380,7 +381,7 @@ export const blobOperation = <W extends Answer, A>(
   read: (wire: W & Wire) => Attempt<A>,
   hold?: (a: A, release: Release, env: RegistryHttpEnv) => void
 ): RegistryHttp<A> =>
-  operation(
+  paced(['GetDownloadUrlForLayer'], `GET blob ${repositoryName}@${digest}`, operation(
     login,
     `GET blob ${repositoryName}@${digest}`,
     async (env, t) => {
@@ -395,7 +396,7 @@ export const blobOperation = <W extends Answer, A>(
     return read(wire)
     },
     hold
-  )
+  ))
 
 /**
  * A (small) blob, buffered and verified against its digest, and against `expectedSize` when given
@@ -435,7 +436,7 @@ export const getBlob = (
  * pre-signed URL signed for GET), a one-byte ranged GET tells the size.
  */
 export const headBlob = (login: EcrLogin, repositoryName: RepositoryName, digest: ImageDigest): RegistryHttp<O.Option<number>> =>
-  operation(login, `HEAD blob ${repositoryName}@${digest}`, async (env, t) => {
+  paced(['BatchCheckLayerAvailability'], `HEAD blob ${repositoryName}@${digest}`, operation(login, `HEAD blob ${repositoryName}@${digest}`, async (env, t) => {
     const url = blobUrl(t, repositoryName, digest)
     const first = await exchange(env, t, { transport: viaFetch, method: 'HEAD', url })
     if (E.isLeft(first)) return first
@@ -468,7 +469,7 @@ export const headBlob = (login: EcrLogin, repositoryName: RepositoryName, digest
       return E.left(fatal(EcrError.httpError('GET', r.redact.url(r.url), 200, 'the blob size is not known (no Content-Length)')))
     }
     return E.left(await statusFailure('GET', r))
-  })
+  }))
 
 /** Best effort: DELETE an upload session nobody will use. */
 const cancelUpload = async (env: RegistryHttpEnv, t: Target, location: string, base: string): Promise<void> => {
@@ -491,7 +492,7 @@ export const mountBlob = (
   digest: ImageDigest,
   fromRepository: RepositoryName
 ): RegistryHttp<boolean> =>
-  operation(login, `mount blob ${digest} into ${repositoryName}`, async (env, t) => {
+  paced(['InitiateLayerUpload'], `mount blob ${digest} into ${repositoryName}`, operation(login, `mount blob ${digest} into ${repositoryName}`, async (env, t) => {
     const url = `${uploadsUrl(t, repositoryName)}?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(fromRepository)}`
     const res = await exchange(env, t, { transport: viaFetch, method: 'POST', url, body: () => E.right(undefined) })
     if (E.isLeft(res)) return res
@@ -507,4 +508,4 @@ export const mountBlob = (
       return E.right(false)
     }
     return E.left(await statusFailure('POST', wire))
-  })
+  }))

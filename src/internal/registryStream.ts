@@ -24,6 +24,7 @@ import {
   exchange,
   fatal,
   operation,
+  paced,
   readBody,
   statusFailure,
   viaFetch,
@@ -247,9 +248,10 @@ export const uploadBlob = (
     return () => async () => E.left(EcrError.invalidArgument(`not a valid blob size: ${size}`))
   const opener = bodyOpener(body)
   const where = { subject: `${repositoryName}@${digest}`, operation: 'upload blob' }
-  return operation(
+  const what = `upload blob ${repositoryName}@${digest}`
+  return paced(['InitiateLayerUpload', 'CompleteLayerUpload'], what, operation(
     login,
-    `upload blob ${repositoryName}@${digest}`,
+    what,
     async (env, t) => {
       // 1. an upload session
       const post = await exchange(env, t, {
@@ -322,7 +324,7 @@ export const uploadBlob = (
       }
       return E.right(undefined)
     }
-  )
+  ))
 }
 
 const mismatchOf = (expected: string, verdict: VerifyResult, where: EcrError.DigestMismatchContext): EcrError.EcrError =>

@@ -25,6 +25,7 @@ import type { EcrError } from '../EcrError'
 import type { RetryPolicy } from '../Retry'
 import { fromAwsError } from './awsError'
 import { withPermits } from './limiter'
+import { pace } from './pacer'
 import { retrying } from './retry'
 
 /** An ECR command whose input is `I` and output `O` (what `new DescribeImagesCommand(...)` is). */
@@ -176,18 +177,26 @@ export const boundedEcr = (inner: EcrEnv['ecr'], ms: number): EcrEnv['ecr'] => {
 
 /**
  * `send(new DescribeImagesCommand(input), id)`: the output type is the command's. `id` names the
- * repository or image for `NotFound` / `AlreadyExists` errors.
+ * repository or image for `NotFound` / `AlreadyExists` errors. The call first waits for its turn
+ * under `env.rateLimits` (holding no permit), then takes a permit of `env.limiter`; an abort of
+ * `env.signal` while it waits fails the call.
  */
 export const send =
   <I extends ServiceInputTypes, O extends ServiceOutputTypes>(
     command: EcrCommand<I, O>,
     id?: string
-  ): RTE.ReaderTaskEither<Pick<EcrEnv, 'ecr' | 'callTimeoutMs' | 'limiter'>, EcrError, O> =>
-  (env) =>
-    TE.tryCatch(
-      () => withPermits(env.limiter, 1, () => attempt(env.ecr, command, callTimeoutOf(env))).then(E.getOrElseW(rejected)),
-      fromAwsError(operationName(command), id)
+  ): RTE.ReaderTaskEither<Pick<EcrEnv, 'ecr' | 'callTimeoutMs' | 'limiter' | 'rateLimits'> & { readonly signal?: AbortSignal }, EcrError, O> =>
+  (env) => {
+    const operation = operationName(command)
+    return TE.tryCatch(
+      () =>
+        pace(env.rateLimits, [operation], env.signal)
+          .then(E.getOrElseW(rejected))
+          .then(() => withPermits(env.limiter, 1, () => attempt(env.ecr, command, callTimeoutOf(env))))
+          .then(E.getOrElseW(rejected)),
+      fromAwsError(operation, id)
     )
+  }
 
 /** Whether a rejection of `send` is worth another try (throttling, a transient service or network failure). */
 export const isRetryable = (e: unknown): boolean => {

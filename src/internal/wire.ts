@@ -4,7 +4,8 @@
  * secrets); `exchange`, which sends a request through a `Transport` and follows redirects by hand
  * under deadlines; `statusFailure` and `networkFailure`, which turn answers and network errors into
  * `Failure`s (retryable or not); `operation`, which runs attempts under the environment's retry
- * policy. Transports: `viaFetch` (`env.fetch`, here) and undici's dispatcher (`registryStream`, the
+ * policy, and once more with a fresh login when the registry answers 401 to a renewable login;
+ * `paced`, which waits for the turn of the ECR operations a request counts against. Transports: `viaFetch` (`env.fetch`, here) and undici's dispatcher (`registryStream`, the
  * only module that loads undici). The registry operations (`registry`, `registryStream`) are built
  * on these.
  *
@@ -16,9 +17,10 @@
 import * as E from 'fp-ts/Either'
 import type * as RTE from 'fp-ts/ReaderTaskEither'
 import { pipeline, Readable, Transform, type TransformCallback } from 'node:stream'
-import type { EcrLogin, HttpEnv, Logger, Timeouts } from '../Env'
+import type { EcrEnv, EcrLogin, HttpEnv, Logger, Operation, Timeouts } from '../Env'
 import * as EcrError from '../EcrError'
 import { CANCELLED, cancelled, held, withPermits, type Release } from './limiter'
+import { pace } from './pacer'
 import { loginRedactor, urlSecrets, type Redactor } from './redact'
 import { httpDefault } from '../Retry'
 import { retrying } from './retry'
@@ -29,10 +31,11 @@ import { retrying } from './retry'
 
 /**
  * What the registry client reads from the environment: `HttpEnv` (fetch, dispatcher, retries,
- * deadlines, logger, limiter), and the `signal` of the long operation it serves, if any: once it is
- * aborted, no request starts, waits for a permit end, and requests in flight are aborted.
+ * deadlines, logger, limiter), the `rateLimits` its requests are paced by (`EcrEnv`'s, when the
+ * environment is one), and the `signal` of the long operation it serves, if any: once it is
+ * aborted, no request starts, waits for a turn or a permit end, and requests in flight are aborted.
  */
-export type RegistryHttpEnv = HttpEnv & { readonly signal?: AbortSignal }
+export type RegistryHttpEnv = HttpEnv & Pick<EcrEnv, 'rateLimits'> & { readonly signal?: AbortSignal }
 
 export type RegistryHttp<A> = RTE.ReaderTaskEither<RegistryHttpEnv, EcrError.EcrError, A>
 
@@ -41,6 +44,8 @@ export interface Failure {
   readonly error: EcrError.EcrError
   readonly retryable: boolean
   readonly retryAfterMs?: number
+  /** A 401 to a request that carried the login (Basic auth): a fresh login may help. */
+  readonly relogin?: boolean
 }
 
 export type Attempt<A> = Promise<E.Either<Failure, A>>
@@ -67,10 +72,12 @@ export interface Wire {
   readonly discard: () => Promise<void>
   /** The target's redactor, plus the signed query strings of the URLs this answer came through. */
   readonly redact: Redactor
+  /** Whether the request this answers carried the login's Authorization header. */
+  readonly withLogin?: boolean
 }
 
-/** A response as a transport hands it over; `exchange` adds the redactor that makes it a `Wire`. */
-export type Answer = Omit<Wire, 'redact'>
+/** A response as a transport hands it over; `exchange` adds what makes it a `Wire`. */
+export type Answer = Omit<Wire, 'redact' | 'withLogin'>
 
 /** A request body for one hop; `undefined` for none. */
 export type HopBody = string | Uint8Array | Readable | undefined
@@ -331,7 +338,7 @@ export const statusFailure = async (method: string, wire: Wire): Promise<Failure
           'the registry asks for Bearer token authentication, which is not supported (only Basic auth with an ECR login)'
         )
       )
-    return fatal(EcrError.httpError(method, url, 401, `unauthorized: ${message}`))
+    return { ...fatal(EcrError.httpError(method, url, 401, `unauthorized: ${message}`)), relogin: wire.withLogin === true }
   }
   if (status === 403) return fatal(EcrError.httpError(method, url, 403, `forbidden: ${message}`))
   const retryAfter = parseRetryAfter(wire.header('retry-after'))
@@ -524,7 +531,7 @@ export const exchange = async <W extends Answer>(
       return E.left(failure)
     }
     deadline.clear()
-    const wire = { ...res.right, redact }
+    const wire = { ...res.right, redact, withLogin: headers['authorization'] !== undefined }
     safeLog(env, 'debug', 'registry request', { method, url: redact.url(url), status: wire.status })
     if (!REDIRECT_STATUS.has(wire.status)) return E.right(wire)
     const location = wire.header('location')
@@ -564,9 +571,9 @@ const withRetries = async <A>(
   target: Target,
   what: string,
   attempt: () => Attempt<A>
-): Promise<E.Either<EcrError.EcrError, A>> => {
+): Promise<E.Either<Failure, A>> => {
   const sleep = env.sleep
-  const result = await retrying<Failure, A>(
+  return retrying<Failure, A>(
     env.retryPolicy ?? httpDefault,
     () => () =>
       attempt().catch((e: unknown) =>
@@ -587,17 +594,77 @@ const withRetries = async <A>(
       }
     }
   )()
-  return E.isLeft(result) ? E.left(result.left.error) : result
 }
 
 /** The failure of an operation cancelled before it started. */
 const cancelledBefore = (what: string, e: Error): EcrError.EcrError => EcrError.httpError('?', what, 0, e.message)
+
+// -------------------------------------------------------------------------------------
+// logins
+// -------------------------------------------------------------------------------------
+
+/**
+ * A login that can be renewed: the one its operations use now, and how to get a fresh one. Keyed
+ * by the login value `getLogin` handed out, which the operations of one copy pass around: when one
+ * request renews it, every later request of the copy uses the fresh one, without any signature in
+ * between changing. A login made by hand has none: a 401 to it is the error, as before.
+ */
+interface Holder {
+  current: EcrLogin
+  readonly renew: () => Promise<E.Either<EcrError.EcrError, EcrLogin>>
+  pending: Promise<E.Either<EcrError.EcrError, EcrLogin>> | undefined
+}
+
+const holders = new WeakMap<EcrLogin, Holder>()
+
+/**
+ * `login`, made renewable with `renew` (a fresh GetAuthorizationToken, which must take no permit of
+ * the limiter: it runs while a request holds one). Answers `login` itself.
+ */
+export const renewable = (login: EcrLogin, renew: () => Promise<E.Either<EcrError.EcrError, EcrLogin>>): EcrLogin => {
+  holders.set(login, { current: login, renew, pending: undefined })
+  return login
+}
+
+/** The login the operations given `login` use now: a renewed one, or `login`. */
+export const currentLogin = (login: EcrLogin): EcrLogin => holders.get(login)?.current ?? login
+
+/**
+ * A fresh login in place of `stale` (the one a request was refused with): the holder's current one
+ * when another request renewed it already, else one renewal shared by every request that asks
+ * meanwhile. `undefined` when `login` is not renewable.
+ */
+const renewLogin = (login: EcrLogin, stale: EcrLogin): Promise<E.Either<EcrError.EcrError, EcrLogin>> | undefined => {
+  const holder = holders.get(login)
+  if (holder === undefined) return undefined
+  if (holder.current !== stale) return Promise.resolve(E.right(holder.current))
+  if (holder.pending !== undefined) return holder.pending
+  const pending = holder
+    .renew()
+    .catch((e: unknown) => E.left(EcrError.awsError('GetAuthorizationToken', 'Unexpected', `unexpected failure: ${errorText(e)}`, false)))
+    .then((r) => {
+      if (E.isRight(r)) holder.current = r.right
+      holder.pending = undefined
+      return r
+    })
+  holder.pending = pending
+  return pending
+}
+
+// -------------------------------------------------------------------------------------
+// operations
+// -------------------------------------------------------------------------------------
 
 /**
  * One operation: attempts (with retries) against the login's registry, holding a permit of
  * `env.limiter` throughout; the attempts run in an environment whose limiter is `held`, so an
  * operation made of others takes no second permit. With `hold`, a successful result keeps the
  * permit: `hold` gets its `Release` and calls it when the result is done with (a streamed body).
+ *
+ * When the registry answers 401 to a request that carried a renewable login (`renewable`), the
+ * login is renewed once (one GetAuthorizationToken shared by the requests refused meanwhile) and
+ * the operation runs again with it, its attempts from the start (a streamed upload opens its source
+ * again); a second 401 is the error. A login that cannot be renewed fails with the login's error.
  */
 export const operation =
   <A>(
@@ -608,11 +675,25 @@ export const operation =
   ): RegistryHttp<A> =>
   (env) =>
   async () => {
-    const target = targetOf(login)
+    const used = currentLogin(login)
+    const target = targetOf(used)
     if (E.isLeft(target)) return target
     if (env.signal?.aborted === true) return E.left(cancelledBefore(what, cancelled(env.signal)))
     const inner: RegistryHttpEnv = env.limiter === undefined ? env : { ...env, limiter: held(env.limiter) }
-    const run = () => withRetries(inner, target.right, what, () => attempt(inner, target.right))
+    const once = (t: Target) => withRetries(inner, t, what, () => attempt(inner, t))
+    const run = async (): Promise<E.Either<EcrError.EcrError, A>> => {
+      const first = await once(target.right)
+      if (E.isRight(first)) return first
+      const fresh = first.left.relogin === true ? renewLogin(login, used) : undefined
+      if (fresh === undefined) return E.left(first.left.error)
+      const renewed = await fresh
+      if (E.isLeft(renewed)) return renewed
+      const again = targetOf(renewed.right)
+      if (E.isLeft(again)) return again
+      safeLog(env, 'info', 'registry login renewed after a 401', { what })
+      const second = await once(again.right)
+      return E.isLeft(second) ? E.left(second.left.error) : second
+    }
     if (env.limiter === undefined || hold === undefined) {
       const r = await withPermits(env.limiter, 1, run, env.signal)
       return E.isLeft(r) ? E.left(cancelledBefore(what, r.left)) : r.right
@@ -626,6 +707,19 @@ export const operation =
     if (E.isRight(r)) hold(r.right, permit.right, env)
     else permit.right()
     return r
+  }
+
+/**
+ * `op` once the environment's `rateLimits` give it a turn of each of `operations` (the ECR
+ * operations its request counts against), waiting with `env.sleep` before it takes any permit;
+ * an abort of `env.signal` while it waits is the operation's failure.
+ */
+export const paced =
+  <A>(operations: ReadonlyArray<Operation>, what: string, op: RegistryHttp<A>): RegistryHttp<A> =>
+  (env) =>
+  async () => {
+    const turn = await pace(env.rateLimits, operations, env.signal, env.sleep)
+    return E.isLeft(turn) ? E.left(cancelledBefore(what, turn.left)) : op(env)()
   }
 
 // -------------------------------------------------------------------------------------

@@ -18,7 +18,9 @@ import type { AccountId, Region } from '../Primitives'
 import { isRepositoryName } from '../Primitives'
 import * as DispatcherImpl from './dispatcher'
 import * as EcrApi from './ecrApi'
+import type { Context } from './ecrApi/common'
 import { finishBackfills } from './ecrApi/replication'
+import { taggingOperationOf } from './ecrApi/tagging'
 import * as RegistryApi from './registryApi'
 import * as Seed from './seed'
 import * as Storage from './storage'
@@ -78,6 +80,11 @@ export interface InMemoryEcr {
   readonly env: Env.EcrEnv & Env.HttpEnv
   /** The ECR API: a `send` taking the SDK's command objects. */
   readonly ecr: Env.EcrEnv['ecr']
+  /**
+   * The Resource Groups Tagging API over the same store (`GetResources` of its repositories, pages
+   * of 100), recorded and fault-injected like `ecr`; not in `env`: give it as `{ ...twin.env, tagging: twin.tagging }`.
+   */
+  readonly tagging: Env.Tagging
   /** The registry API at `proxyEndpoint` and the storage origin (undici's fetch over `dispatcher`). */
   readonly fetch: Env.HttpEnv['fetch']
   /** The same HTTP API for undici's `request`, `stream` and `pipeline`, in-process. */
@@ -137,6 +144,11 @@ export interface InMemoryEcr {
   ) => E.Either<EcrError.EcrError, void>
   /** Finishes, now, every restore, scan and replication backfill still running on the twin's clock. */
   readonly settle: () => void
+  /**
+   * Ends every login token issued so far, as if its 12 hours had passed: the registry answers 401
+   * to them until a new GetAuthorizationToken.
+   */
+  readonly expireTokens: () => void
 }
 
 // -------------------------------------------------------------------------------------
@@ -305,7 +317,17 @@ export const make = (options: Options = {}): InMemoryEcr => {
     if (m === null || m[1] !== expectedToken) return false
     return tokenExpiresAt === undefined || now().getTime() <= tokenExpiresAt
   }
-  const send = EcrApi.makeSend({
+  /** Whether a call of `operation` goes over its quota (calls over it are not counted). */
+  const overQuota = (operation: string): boolean => {
+    const limit = options.rateLimits?.[operation]
+    if (limit === undefined) return false
+    const t = now().getTime()
+    const recent = (callTimes.get(operation) ?? []).filter((at) => at > t - 1000)
+    const over = recent.length >= limit
+    callTimes.set(operation, over ? recent : [...recent, t])
+    return over
+  }
+  const ctx: Context = {
     store,
     storage,
     proxyEndpoint,
@@ -320,16 +342,9 @@ export const make = (options: Options = {}): InMemoryEcr => {
       calls.push({ operation, input })
     },
     fault: askFault,
-    overQuota: (operation) => {
-      const limit = options.rateLimits?.[operation]
-      if (limit === undefined) return false
-      const t = now().getTime()
-      const recent = (callTimes.get(operation) ?? []).filter((at) => at > t - 1000)
-      const over = recent.length >= limit
-      callTimes.set(operation, over ? recent : [...recent, t])
-      return over
-    }
-  })
+    overQuota
+  }
+  const send = EcrApi.makeSend(ctx)
   const serve = RegistryApi.makeServe({
     store,
     storage,
@@ -339,6 +354,7 @@ export const make = (options: Options = {}): InMemoryEcr => {
     referrersApi: options.referrersApi ?? true,
     latencyMs: options.httpLatencyMs ?? 0,
     isAuthorized,
+    overQuota,
     record: (call) => {
       httpCalls.push(call)
     },
@@ -355,12 +371,16 @@ export const make = (options: Options = {}): InMemoryEcr => {
   // command's output, or its modelled exception); the client's overloaded generic signature cannot
   // be written for a function that dispatches at run time, hence the cast.
   const ecr: Env.EcrEnv['ecr'] = { send: send as unknown as Env.EcrEnv['ecr']['send'] }
+  // the same conventions for the tagging client's commands (GetResources, recognised by class name)
+  const tagging: Env.Tagging = { send: EcrApi.makeSend(ctx, taggingOperationOf) as unknown as Env.Tagging['send'] }
   const env = Env.make({
     ecr,
     fetch,
     dispatcher,
     accountId: accountId as AccountId,
     region: region as Region,
+    rateLimits: options.pacing ?? unpacedAll,
+    now,
     ...(options.retry === undefined ? {} : { retry: options.retry }),
     ...(options.sleep === undefined ? {} : { sleep: options.sleep })
   })
@@ -385,6 +405,7 @@ export const make = (options: Options = {}): InMemoryEcr => {
   return {
     env,
     ecr,
+    tagging,
     fetch,
     dispatcher,
     accountId: accountId as AccountId,
@@ -451,6 +472,12 @@ export const make = (options: Options = {}): InMemoryEcr => {
         }
       }
       finishBackfills(store)
+    },
+    expireTokens: () => {
+      tokenExpiresAt = Number.NEGATIVE_INFINITY
     }
   }
 }
+
+/** Every operation `Env` paces by default, unpaced: the twin's `env` unless told otherwise. */
+const unpacedAll: Env.RateLimits = Object.fromEntries(Object.keys(Env.defaultRateLimits).map((op) => [op, Env.unpaced]))

@@ -31,6 +31,8 @@ export interface Context {
   readonly latencyMs: number
   /** True when the Authorization header carries a valid, unexpired login. */
   readonly isAuthorized: (authorization: string | undefined) => boolean
+  /** Whether a call of an ECR operation goes over its quota now (and counts it when not). */
+  readonly overQuota: (operation: string) => boolean
   readonly record: (call: { readonly method: string; readonly url: string; readonly authorization: boolean }) => void
   readonly fault: (call: FaultCall) => FaultAnswer
 }
@@ -471,6 +473,21 @@ export const route = (ctx: Context, request: HttpRequest): HttpResponse => {
   return ociError(404, 'NOT_FOUND', '404 page not found')
 }
 
+/**
+ * @internal The ECR operation a registry request counts against for request-rate quotas (as ECR
+ * bills them), by method and path; `undefined` for requests without one.
+ */
+export const countedAs = (method: string, path: string): string | undefined => {
+  if (/^\/v2\/.+\/manifests\/[^/]+$/.test(path))
+    return method === 'PUT' ? 'PutImage' : method === 'GET' || method === 'HEAD' ? 'BatchGetImage' : undefined
+  if (/^\/v2\/.+\/blobs\/uploads\/?$/.test(path)) return method === 'POST' ? 'InitiateLayerUpload' : undefined
+  if (/^\/v2\/.+\/blobs\/uploads\/[^/]+$/.test(path))
+    return method === 'PATCH' ? 'UploadLayerPart' : method === 'PUT' ? 'CompleteLayerUpload' : undefined
+  if (/^\/v2\/.+\/blobs\/[^/]+$/.test(path))
+    return method === 'HEAD' ? 'BatchCheckLayerAvailability' : method === 'GET' ? 'GetDownloadUrlForLayer' : undefined
+  return undefined
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 const faultResponse = (answer: Exclude<FaultAnswer, undefined>, request: HttpRequest): Outcome => {
@@ -514,5 +531,8 @@ export const makeServe =
           ['www-authenticate', `Basic realm="${ctx.registryOrigin}/",service="ecr.amazonaws.com"`]
         ])
       }
+    const counted = countedAs(request.method, request.url.pathname)
+    if (counted !== undefined && ctx.overQuota(counted))
+      return { _tag: 'response', response: ociError(429, 'TOOMANYREQUESTS', 'Rate exceeded', undefined, [['retry-after', '1']]) }
     return { _tag: 'response', response: route(ctx, request) }
   }

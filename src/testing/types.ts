@@ -9,6 +9,7 @@
 import type { EnhancedImageScanFinding, ImageScanFinding, ScanStatus } from '@aws-sdk/client-ecr'
 import type { ResourceTag } from '../Primitives'
 import type * as Retry from '../Retry'
+import type * as Env from '../Env'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -107,9 +108,20 @@ export interface Options {
   /**
    * Request-rate quotas of ECR API operations, in calls per second on the twin's clock (e.g.
    * `{ PutImage: 10 }`, ECR's default): a call over the quota fails with `ThrottlingException`, as
-   * ECR's do. Default: no quota.
+   * ECR's do. Registry requests count against the operation ECR counts them against (a manifest
+   * PUT against `PutImage`, a manifest GET or HEAD against `BatchGetImage`, a blob HEAD against
+   * `BatchCheckLayerAvailability`, an upload POST against `InitiateLayerUpload`, a PATCH against
+   * `UploadLayerPart`, an upload's PUT against `CompleteLayerUpload`, a blob GET against
+   * `GetDownloadUrlForLayer`); one over the quota is answered 429 `TOOMANYREQUESTS` with
+   * `Retry-After: 1`. Default: no quota.
    */
   readonly rateLimits?: Readonly<Record<string, number>>
+  /**
+   * The `rateLimits` of `env` (`Env.make`'s, paced on the twin's clock `now`). Default: every
+   * operation of `Env.defaultRateLimits` `Env.unpaced`, so tests run at full speed; pass
+   * `Env.defaultRateLimits` for an `env` that paces itself as against ECR.
+   */
+  readonly pacing?: Env.RateLimits
   /**
    * Retry policies of `env` (`Env.make`'s `retry`): `ecr` for ECR calls (default `Retry.ecrDefault`),
    * `http` for registry requests (default `Retry.httpDefault`).

@@ -146,6 +146,9 @@ const OPERATIONS: ReadonlyArray<readonly [CommandClass, string, Handler]> = [
   [DescribeReplicationBackfillResultsCommand, 'DescribeReplicationBackfillResults', describeReplicationBackfillResults]
 ]
 
+/** @internal The operation a command object stands for, and its handler (none: not implemented). */
+export type OperationOf = (command: unknown) => { readonly name: string; readonly handler: Handler | undefined }
+
 /** @internal The operation a command object stands for: its class, else its constructor's name. */
 export const operationOf = (command: unknown): { readonly name: string; readonly handler: Handler | undefined } => {
   for (const [cls, name, handler] of OPERATIONS) if (command instanceof cls) return { name, handler }
@@ -194,8 +197,8 @@ export const faultOutcome = (answer: Exclude<FaultAnswer, undefined>, operation:
 }
 
 /** @internal Answers one command: record, wait, maybe fail by injection, then run the operation. */
-export const answer = async (ctx: Context, command: unknown): Promise<Result> => {
-  const { name, handler } = operationOf(command)
+export const answer = async (ctx: Context, command: unknown, resolve: OperationOf = operationOf): Promise<Result> => {
+  const { name, handler } = resolve(command)
   const rawInput = fieldsOf(command).input
   const input = fieldsOf(rawInput)
   ctx.record(name, rawInput)
@@ -220,10 +223,10 @@ export const answer = async (ctx: Context, command: unknown): Promise<Result> =>
 
 /** @internal A `send` with the SDK client's calling conventions (promise, or a callback last). */
 export const makeSend =
-  (ctx: Context) =>
+  (ctx: Context, resolve: OperationOf = operationOf) =>
   (command: unknown, ...rest: ReadonlyArray<unknown>): Promise<unknown> | void => {
     const callback = rest.find((r): r is (err: unknown, data?: unknown) => void => typeof r === 'function')
-    const result = answer(ctx, command).then((r) =>
+    const result = answer(ctx, command, resolve).then((r) =>
       E.isRight(r)
         ? '$metadata' in r.right
           ? r.right
