@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Type-checks (and runs) the TypeScript in the hand-written guides, docs/guides/*.md.
+ * Type-checks (and runs) the TypeScript in the hand-written guides, docs/guides/*.md, and in README.md.
  *
  * Every fenced block whose language is `ts` or `typescript` is checked; use another language
  * (`text`, `sh`, ...) for anything that is not meant to compile. Words after the language mark a block:
@@ -8,23 +8,25 @@
  * - ```ts            an independent block: a module of its own.
  * - ```ts continued  appended to the previous ts block of the same guide (it sees that block's
  *                    imports and declarations); a chain of blocks is one module.
- * - ```ts run        also run with tsx after type-checking, and must exit 0 (for blocks that need
+ * - ```ts run        also run after type-checking (bundled by esbuild, run by node), and must exit 0 (for blocks that need
  *                    no AWS account: the in-memory twin, pure functions). A chain runs when any of
  *                    its blocks says `run`.
  *
- * Modules are written to .tmp/guides-<pid>-<n>/ (removed when all is well) and checked with the project's tsconfig (strict, with `paths`
+ * Modules are written to .tmp/guides-<pid>-<n>/ (removed when all is well) and checked, all in one
+ * TypeScript program (scripts/ts-check.mjs), with the project's tsconfig (strict, with `paths`
  * mapping `ecr-fp-ts` and `ecr-fp-ts/*` to src/). Packages the project does not depend on, used by
  * the Lambda and CDK guide (`aws-cdk-lib`, `constructs`), are declared by small stubs written next
  * to the modules, following the real signatures of the calls the guides make.
  *
  * Usage: node scripts/check-guides.mjs [--no-run] [--dir docs/guides] [guide.md ...]
+ * (no guide and no --dir: docs/guides/*.md and README.md)
  * Exits 0 when every block type-checks and every run block exits 0; else 1, naming guide and block.
  */
-import { spawn } from 'node:child_process'
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import * as path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { bundle, runNode, typeCheck } from './ts-check.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -223,38 +225,15 @@ declare module 'aws-cdk-lib/aws-lambda' {
 // running
 // -------------------------------------------------------------------------------------
 
-const exec = (command, args, options = {}) =>
-  new Promise((resolve) => {
-    const child = spawn(command, args, {
-      cwd: root,
-      env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe']
-    })
-    let output = ''
-    child.stdout.on('data', (b) => (output += b.toString()))
-    child.stderr.on('data', (b) => (output += b.toString()))
-    const timer =
-      options.timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            output += `\n(timed out after ${options.timeoutMs} ms)`
-            child.kill('SIGKILL')
-          }, options.timeoutMs)
-    child.on('error', (e) => resolve({ code: null, output: String(e) }))
-    child.on('close', (code) => {
-      if (timer !== undefined) clearTimeout(timer)
-      resolve({ code, output })
-    })
-  })
-
-const bin = (name) => path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? `${name}.cmd` : name)
-
 const parseArgs = (argv) => {
-  const options = { run: true, dir: path.join(root, 'docs', 'guides'), guides: [] }
+  const options = { run: true, dir: path.join(root, 'docs', 'guides'), readme: true, guides: [] }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     if (a === '--no-run') options.run = false
-    else if (a === '--dir') options.dir = path.resolve(argv[++i] ?? '')
+    else if (a === '--dir') {
+      options.dir = path.resolve(argv[++i] ?? '')
+      options.readme = false
+    }
     else options.guides.push(path.resolve(a))
   }
   return options
@@ -272,6 +251,7 @@ export const main = async (argv, log = (line) => process.stdout.write(`${line}\n
           .filter((f) => f.endsWith('.md'))
           .sort()
           .map((f) => path.join(options.dir, f))
+          .concat(options.readme ? [path.join(root, 'README.md')] : [])
   const work = path.join(root, '.tmp', `guides-${process.pid}-${++runs}`)
   rmSync(work, { recursive: true, force: true })
   mkdirSync(work, { recursive: true })
@@ -303,21 +283,28 @@ export const main = async (argv, log = (line) => process.stdout.write(`${line}\n
     JSON.stringify({ extends: '../../tsconfig.json', include: ['*.ts'] }, null, 2)
   )
 
-  const tsc = await exec(bin('tsc'), ['-p', path.join(work, 'tsconfig.json'), '--noEmit', '--pretty', 'false'])
-  if (tsc.code !== 0) problems.push(...mapDiagnostics(tsc.output, files))
-  if (tsc.code !== 0 && problems.length === 0) problems.push(`tsc failed: ${tsc.output.trim()}`)
+  const tsconfig = path.join(work, 'tsconfig.json')
+  const tsc = typeCheck(tsconfig, { cwd: root })
+  if (!tsc.ok) problems.push(...mapDiagnostics(tsc.output, files))
+  if (!tsc.ok && problems.length === 0) problems.push(`tsc failed: ${tsc.output.trim()}`)
   const checked = units.reduce((n, u) => n + u.blocks.length, 0)
   log(`type-checked ${checked} blocks (${units.length} modules) of ${guides.length} guides`)
 
-  if (options.run && tsc.code === 0) {
+  if (options.run && tsc.ok) {
     const runnable = units.filter((u) => u.run)
+    const bundled = await bundle(
+      runnable.map((u) => u.file),
+      tsconfig,
+      path.join(work, 'out')
+    )
+    if (!bundled.ok) problems.push(`esbuild failed: ${bundled.output}`)
     const failures = new Array(runnable.length)
     let next = 0
     const worker = async () => {
-      while (next < runnable.length) {
+      while (next < bundled.outputs.length) {
         const i = next++
         const u = runnable[i]
-        const r = await exec(bin('tsx'), ['--tsconfig', path.join(work, 'tsconfig.json'), u.file], { timeoutMs: 120_000 })
+        const r = await runNode(bundled.outputs[i], { cwd: root, timeoutMs: 120_000 })
         if (r.code !== 0)
           failures[i] = `${u.guide} block ${u.blocks[0].index} (line ${u.blocks[0].line}): run exited with ${r.code}\n${r.output
             .trim()
@@ -329,7 +316,7 @@ export const main = async (argv, log = (line) => process.stdout.write(`${line}\n
     // a few at a time: each is a process of its own
     await Promise.all(Array.from({ length: Math.max(1, Math.min(4, cpus().length)) }, worker))
     problems.push(...failures.filter((f) => f !== undefined))
-    log(`ran ${runnable.length} runnable modules`)
+    log(`ran ${bundled.outputs.length} runnable modules`)
   }
 
   for (const p of problems) log(p)

@@ -8,7 +8,9 @@
 //     10 KB and without AWS SDK code, and the bundle parses a URI;
 //   - esbuild bundles `import { getConfig } from 'ecr-fp-ts/Image'` without undici (only streamed
 //     blob transfers, in replicate, need it) and without @aws-sdk/client-sts, and the bundle loads;
-//   - publint and attw (Are the Types Wrong?) report no errors.
+//   - publint and attw (Are the Types Wrong?) report no errors;
+//   - `engines.node` is the documented `>=20`, the Node running this check satisfies it, and .ci/run
+//     tests that lowest major and the two current ones (22, 24).
 // The tarball is unpacked into a scratch folder whose node_modules links the package's dependencies to
 // this project's node_modules: fast, offline, and a dependency missing from package.json still fails.
 // Every check prints `ok <name>` or `FAIL <name>: ...`; the last line is
@@ -21,6 +23,9 @@ import { dirname, join } from 'node:path'
 import { ROOT } from './exports.mjs'
 
 const MAX_BUNDLE_BYTES = 10 * 1024
+// Node 20 (end of life since April 2026) stays supported while the pinned AWS SDK supports it: see README, Requirements
+const ENGINES_NODE = '>=20'
+const LOWEST_MAJOR = 20
 const URI = '123456789012.dkr.ecr.us-west-2.amazonaws.com/team/app:v1.2.3'
 const EXPECTED = { accountId: '123456789012', region: 'us-west-2', repositoryName: 'team/app', tag: 'v1.2.3' }
 
@@ -75,6 +80,16 @@ const main = async () => {
     fail('build', 'dist/ is missing: run `npm run build` first')
     return
   }
+  await check('engines.node', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
+    const engines = pkg.engines?.node
+    if (engines !== ENGINES_NODE) return `engines.node is ${JSON.stringify(engines)}, documented: ${JSON.stringify(ENGINES_NODE)}`
+    const major = Number(process.versions.node.split('.')[0])
+    if (major < LOWEST_MAJOR) return `running on Node ${process.versions.node}, below ${ENGINES_NODE}`
+    const ci = readFileSync(join(ROOT, '.ci', 'run'), 'utf8')
+    const tested = ['20', '22', '24'].filter((m) => ci.includes(`test (node ${m})`) || new RegExp(`for major in [\\d ]*\\b${m}\\b`).test(ci))
+    return tested.length === 3 ? undefined : `.ci/run tests Node ${tested.join(', ')}; expected 20, 22 and 24`
+  })
   await check('exports map matches src/', () => {
     const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'exports.mjs'), '--check'], { encoding: 'utf8' })
     return r.status === 0 ? undefined : r.stdout

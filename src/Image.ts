@@ -885,19 +885,19 @@ export {
    * @since 0.2.0
    * @example
    * import * as Image from 'ecr-fp-ts/Image'
-   * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+   * import * as Testing from 'ecr-fp-ts/testing'
    * import * as E from 'fp-ts/Either'
-   * import { pipe } from 'fp-ts/function'
+   * import * as F from 'fp-ts/function'
    * import * as O from 'fp-ts/Option'
    * import * as RTE from 'fp-ts/ReaderTaskEither'
    *
-   * const twin = InMemoryEcr.make({ accountId: '123456789012', region: 'us-east-1' })
-   * twin.pushImage('app', { tags: ['v1', 'latest'] })
-   * pipe(Image.fromUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1'), RTE.flatMap(Image.delete))(twin.env)().then((r) => {
-   *   assert.deepStrictEqual(r, E.right(undefined))
-   *   assert.ok(O.isNone(twin.imageStatus('app', 'v1')))
-   *   assert.ok(O.isNone(twin.imageStatus('app', 'latest')))
-   * })
+   * const twin = Testing.InMemoryEcr.make()
+   * const pushed = twin.pushImage('app')
+   * assert.ok(E.isRight(pushed))
+   * const digest = pushed.right.imageDigest
+   * F.pipe(Image.fromUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/app@' + digest), RTE.flatMap(Image.delete))(twin.env)().then((r) =>
+   *   assert.deepStrictEqual([r, twin.imageStatus('app', digest)], [E.right(undefined), O.none])
+   * )
    */
   delete_ as delete
 }

@@ -18,13 +18,13 @@ import * as EcrError from './EcrError'
 import type * as Manifest from './Manifest'
 import * as Platform from './Platform'
 import { ImageDigestC, ImageTagC, type ImageDigest, type ImageTag } from './Primitives'
-import type { Progress as ReplicateProgress } from './replicate'
+import { replicateImageSharing, type Progress as ReplicateProgress, type ReplicateRequest, type Summary as ReplicateSummary } from './replicate'
 import * as Repository from './Repository'
 import type { RepositoryRef } from './Repository'
 import * as RepositoryUri from './RepositoryUri'
 import { decode, showValue, struct, nonNegativeSafeInteger } from './internal/codec'
-import { traverseRTE } from './internal/concurrency'
-import { sameRegistry } from './internal/copyBlob'
+import { allBounded, DEFAULT_CONCURRENCY, traverseRTE } from './internal/concurrency'
+import { sameRegistry, type InFlight } from './internal/copyBlob'
 import { batchGetImage, failureError } from './internal/images'
 import { getLogin } from './internal/login'
 import { BATCH_LIMIT, MAX_RESULTS, paginate } from './internal/paginate'
@@ -48,9 +48,10 @@ import type { PlannedManifest as Fetched } from './internal/imagePlan'
 export type TagSelection = SyncPlan.TagSelection
 
 /**
- * Which referrers (signatures, SBOMs, attestations: manifests whose `subject` is an image) go with
- * each image: all (`true`, the default), none (`false`), or those of some artifact types; followed
- * recursively (a signature of an SBOM goes with the SBOM).
+ * Which referrers (signatures, SBOMs, attestations: manifests whose `subject` is an image or one of
+ * its platform manifests) go with each image: all (`true`, the default), none (`false`), or the
+ * image's referrers of some artifact types (`{ artifactTypes }`); the referrers of a referrer that
+ * goes, go too (a copied SBOM keeps all its signatures), as `replicateImage` copies them.
  *
  * @category model
  * @since 0.2.0
@@ -263,9 +264,12 @@ export interface Totals {
   /** Referrers by action. */
   readonly referrers: { readonly put: number; readonly skip: number }
   /**
-   * The calls `apply` is expected to make on a destination unchanged since the plan, by operation:
-   * ECR API operations by name, registry requests as `<METHOD> <kind>` (`HEAD blob`, `PUT blob`,
-   * `POST mount`, `GET manifest`, `PUT manifest`, ...). An estimate for review, not a limit.
+   * The calls `apply` is expected to make on a destination unchanged since the plan, by operation,
+   * both sides together: ECR API operations by name (the logins `plan` made are cached in the
+   * environments), registry requests as `<METHOD> <kind>`: `HEAD blob`, `GET blob`, `POST upload`
+   * and `PUT upload` (a blob sent), `POST mount`, `GET manifest`, `HEAD manifest`, `PUT manifest`
+   * (manifests and tags), `GET referrers`. An estimate for review, not a limit: a destination
+   * without the referrers API also gets its fallback indexes read and merged.
    */
   readonly calls: Readonly<Record<string, number>>
 }
@@ -295,21 +299,13 @@ export interface Plan {
 }
 
 /**
- * What the copy of one image did (`replicate`'s `Summary`).
+ * What the copy of one image did (`replicate`'s `Summary`: its blobs, bytes, manifests, tags and
+ * referrers).
  *
  * @category model
  * @since 0.2.0
  */
-export interface ImageSummary {
-  /** Blobs found at the destination, mounted, and copied. */
-  readonly blobs: { readonly exists: number; readonly mounted: number; readonly copied: number }
-  /** Bytes streamed from the source to the destination. */
-  readonly bytesCopied: number
-  /** Manifests found, and pushed. */
-  readonly manifests: { readonly exists: number; readonly pushed: number }
-  /** Tags found on the digest, and pushed. */
-  readonly tags: { readonly exists: number; readonly pushed: number }
-}
+export type ImageSummary = ReplicateSummary
 
 /**
  * The outcome of one image of a sync.
@@ -382,23 +378,15 @@ export type SyncProgress =
 // codecs
 // -------------------------------------------------------------------------------------
 
-const literals = <A extends string>(name: string, values: ReadonlyArray<A>): t.Type<A, A, unknown> =>
-  new t.Type<A, A, unknown>(
-    name,
-    (u): u is A => typeof u === 'string' && (values as ReadonlyArray<string>).includes(u),
-    (u, c) => (typeof u === 'string' && (values as ReadonlyArray<string>).includes(u) ? t.success(u as A) : t.failure(u, c)),
-    (a) => a
-  )
-
 const list = <C extends t.Mixed>(codec: C) => t.readonlyArray(codec, `an array of ${codec.name}`)
 
 const BlobC = /*#__PURE__*/ struct(
   'a planned blob',
-  { digest: ImageDigestC, size: nonNegativeSafeInteger, action: /*#__PURE__*/ literals<BlobAction>("'send', 'mount' or 'skip'", ['send', 'mount', 'skip']) },
+  { digest: ImageDigestC, size: nonNegativeSafeInteger, action: /*#__PURE__*/ t.keyof({ send: null, mount: null, skip: null }, "'send', 'mount' or 'skip'") },
   {}
 )
 
-const PutActionC = /*#__PURE__*/ literals<PutAction>("'put' or 'skip'", ['put', 'skip'])
+const PutActionC = /*#__PURE__*/ t.keyof({ put: null, skip: null }, "'put' or 'skip'")
 
 const ManifestC = /*#__PURE__*/ struct(
   'a planned manifest',
@@ -470,18 +458,23 @@ const EncryptionC: t.Type<Repository.Encryption, Repository.Encryption, unknown>
   /*#__PURE__*/ struct('KMS encryption', { type: t.union([t.literal('KMS'), t.literal('KMS_DSSE')]) }, { kmsKey: t.string })
 ])
 
-const CountsC = <K extends string>(keys: ReadonlyArray<K>) =>
-  t.readonly(t.type(Object.fromEntries(keys.map((k) => [k, nonNegativeSafeInteger])) as Record<K, typeof nonNegativeSafeInteger>))
+const BlobCountsC = /*#__PURE__*/ struct(
+  'counts by blob action',
+  { send: nonNegativeSafeInteger, mount: nonNegativeSafeInteger, skip: nonNegativeSafeInteger },
+  {}
+)
+
+const PutCountsC = /*#__PURE__*/ struct('counts by action', { put: nonNegativeSafeInteger, skip: nonNegativeSafeInteger }, {})
 
 const TotalsC = /*#__PURE__*/ struct(
   'plan totals',
   {
     images: nonNegativeSafeInteger,
-    blobs: /*#__PURE__*/ CountsC(['send', 'mount', 'skip']),
-    bytes: /*#__PURE__*/ CountsC(['send', 'mount', 'skip']),
-    manifests: /*#__PURE__*/ CountsC(['put', 'skip']),
-    tags: /*#__PURE__*/ CountsC(['put', 'skip']),
-    referrers: /*#__PURE__*/ CountsC(['put', 'skip']),
+    blobs: BlobCountsC,
+    bytes: BlobCountsC,
+    manifests: PutCountsC,
+    tags: PutCountsC,
+    referrers: PutCountsC,
     calls: /*#__PURE__*/ t.readonly(t.record(t.string, nonNegativeSafeInteger))
   },
   {}
@@ -506,6 +499,25 @@ const PlanStructC = /*#__PURE__*/ struct(
  *
  * @category codecs
  * @since 0.2.0
+ * @example
+ * import * as Repository from 'ecr-fp-ts/Repository'
+ * import * as Sync from 'ecr-fp-ts/Sync'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const source = InMemoryEcr.make({ accountId: '111111111111' })
+ * const destination = InMemoryEcr.make({ accountId: '222222222222' })
+ * source.pushImage('app', { tags: ['v1', 'latest'] })
+ * destination.createRepository('mirror')
+ * const from = Repository.fromUri('111111111111.dkr.ecr.us-east-1.amazonaws.com/app')
+ * const to = Repository.fromUri('222222222222.dkr.ecr.us-east-1.amazonaws.com/mirror')
+ * assert.ok(E.isRight(from) && E.isRight(to))
+ * Sync.plan({ source: from.right, destination: to.right })({ source: source.env, destination: destination.env })().then((r) => {
+ *   assert.ok(E.isRight(r))
+ *   // plain data: through JSON and back, the same plan
+ *   assert.deepStrictEqual(Sync.PlanC.decode(JSON.parse(JSON.stringify(r.right))), E.right(r.right))
+ *   assert.ok(E.isLeft(Sync.PlanC.decode({ ...r.right, images: [{ digest: 'sha256:nope' }] })))
+ * })
  */
 export const PlanC: t.Type<Plan, Plan, unknown> = /*#__PURE__*/ new t.Type<Plan, Plan, unknown>(
   'Plan',
@@ -520,6 +532,26 @@ export const PlanC: t.Type<Plan, Plan, unknown> = /*#__PURE__*/ new t.Type<Plan,
  *
  * @category codecs
  * @since 0.2.0
+ * @example
+ * import * as RepositoryUri from 'ecr-fp-ts/RepositoryUri'
+ * import * as Sync from 'ecr-fp-ts/Sync'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const source = RepositoryUri.parse('111111111111.dkr.ecr.us-east-1.amazonaws.com/app')
+ * const destination = RepositoryUri.parse('222222222222.dkr.ecr.us-east-1.amazonaws.com/mirror')
+ * assert.ok(E.isRight(source) && E.isRight(destination))
+ * const plan: Sync.Plan = {
+ *   version: 1,
+ *   source: source.right,
+ *   destination: destination.right,
+ *   settings: { tags: 'all', platforms: 'all', referrers: true },
+ *   images: [],
+ *   totals: Sync.totals([], false)
+ * }
+ * assert.deepStrictEqual(Sync.decodePlan(JSON.stringify(plan, null, 2)), E.right(plan))
+ * const bad = Sync.decodePlan(JSON.stringify({ ...plan, version: 2 }))
+ * assert.ok(E.isLeft(bad) && bad.left._tag === 'DecodeError')
+ * assert.ok(E.isLeft(Sync.decodePlan('not json')))
  */
 export const decodePlan = (json: string): E.Either<EcrError.EcrError, Plan> =>
   pipe(
@@ -536,6 +568,8 @@ export const decodePlan = (json: string): E.Either<EcrError.EcrError, Plan> =>
 
 type Counted<K extends string> = { [k in K]: number }
 
+const BLOB_RANK: Readonly<Record<BlobAction, number>> = { skip: 0, mount: 1, send: 2 }
+
 const zero3 = (): Counted<BlobAction> => ({ send: 0, mount: 0, skip: 0 })
 const zero2 = (): Counted<PutAction> => ({ put: 0, skip: 0 })
 
@@ -549,6 +583,25 @@ const add = (calls: Record<string, number>, key: string, n: number): void => {
  *
  * @category utils
  * @since 0.2.0
+ * @example
+ * import type { ImageDigest, ImageTag } from 'ecr-fp-ts/Primitives'
+ * import * as Sync from 'ecr-fp-ts/Sync'
+ *
+ * const d = (c: string) => `sha256:${c.repeat(64)}` as ImageDigest
+ * const image = (digest: ImageDigest, tag: string): Sync.PlannedImage => ({
+ *   digest,
+ *   sourceDigest: digest,
+ *   mediaType: 'application/vnd.oci.image.manifest.v1+json',
+ *   tags: [{ tag: tag as ImageTag, action: 'put' }],
+ *   manifests: [{ digest, mediaType: 'application/vnd.oci.image.manifest.v1+json', size: 400, action: 'put' }],
+ *   // a shared base layer, and a layer of its own
+ *   blobs: [{ digest: d('b'), size: 1000, action: 'send' }, { digest: d(tag === 'v1' ? 'c' : 'e'), size: 10, action: 'send' }],
+ *   referrers: []
+ * })
+ * const t = Sync.totals([image(d('1'), 'v1'), image(d('2'), 'v2')], false)
+ * assert.deepStrictEqual(t.blobs, { send: 3, mount: 0, skip: 0 }) // the shared layer once
+ * assert.deepStrictEqual(t.bytes, { send: 1020, mount: 0, skip: 0 })
+ * assert.deepStrictEqual([t.manifests.put, t.tags.put, t.calls['PUT upload']], [2, 2, 3])
  */
 export const totals = (images: ReadonlyArray<PlannedImage>, createRepository: boolean): Totals => {
   const blobs = new Map<string, { size: number; action: BlobAction }>()
@@ -556,18 +609,20 @@ export const totals = (images: ReadonlyArray<PlannedImage>, createRepository: bo
   const referrers = new Map<string, PutAction>()
   const tags = zero2()
   const calls: Record<string, number> = {}
+  // a blob's action is the one of the image that does most with it, whatever the images' order
   const noteBlob = (b: PlannedBlob): void => {
     const seen = blobs.get(b.digest)
-    if (seen === undefined || seen.action === 'skip') blobs.set(b.digest, { size: b.size, action: b.action })
+    if (seen === undefined) blobs.set(b.digest, { size: b.size, action: b.action })
+    else blobs.set(b.digest, { size: Math.max(seen.size, b.size), action: BLOB_RANK[b.action] > BLOB_RANK[seen.action] ? b.action : seen.action })
   }
   const noteManifest = (m: PlannedManifest): void => {
     if (manifests.get(m.digest) !== 'put') manifests.set(m.digest, m.action)
   }
-  /** Reads of one copy: each blob checked at the destination (and at the source when missing), each manifest read and checked. */
+  /** The reads of one copy (`replicateImage`'s): each manifest read and checked, each blob checked at the destination (and at the source when missing). */
   const copyReads = (ms: ReadonlyArray<PlannedManifest>, bs: ReadonlyArray<PlannedBlob>): void => {
-    add(calls, 'HEAD blob', bs.length + bs.filter((b) => b.action !== 'skip').length)
     add(calls, 'GET manifest', ms.length)
     add(calls, 'HEAD manifest', ms.length)
+    add(calls, 'HEAD blob', bs.length + bs.filter((b) => b.action !== 'skip').length)
   }
   for (const image of images) {
     image.blobs.forEach(noteBlob)
@@ -578,11 +633,17 @@ export const totals = (images: ReadonlyArray<PlannedImage>, createRepository: bo
       add(calls, 'HEAD manifest', 1)
       add(calls, 'PUT manifest', tag.action === 'put' ? 1 : 0)
     }
+    // the referrers of every source manifest of the copy are listed, and those of each referrer copied
+    const narrowed = image.digest !== image.sourceDigest
+    add(calls, 'GET referrers', image.manifests.filter((m) => !(narrowed && m.digest === image.digest)).length + image.referrers.length)
+    if (image.referrers.length > 0) add(calls, 'GET referrers', 1) // the destination's referrers API, probed once
     for (const r of image.referrers) {
       if (referrers.get(r.digest) !== 'put') referrers.set(r.digest, r.action)
       r.blobs.forEach(noteBlob)
       r.manifests.forEach(noteManifest)
-      copyReads(r.manifests, r.blobs)
+      // a referrer the destination has is looked at (HEAD), not read
+      if (r.action === 'put') copyReads(r.manifests, r.blobs)
+      add(calls, 'HEAD manifest', 1)
     }
   }
   const blobCounts = zero3()
@@ -599,9 +660,8 @@ export const totals = (images: ReadonlyArray<PlannedImage>, createRepository: bo
   add(calls, 'POST mount', blobCounts.mount)
   add(calls, 'GET blob', blobCounts.send)
   add(calls, 'POST upload', blobCounts.send)
-  add(calls, 'PUT blob', blobCounts.send)
+  add(calls, 'PUT upload', blobCounts.send)
   add(calls, createRepository ? 'CreateRepository' : 'DescribeRepositories', 1)
-  add(calls, 'GetAuthorizationToken', images.length > 0 ? 2 : 0)
   return {
     images: images.length,
     blobs: blobCounts,
@@ -773,6 +833,32 @@ const planManifests = (manifests: ReadonlyArray<SyncPlan.TreeManifest>, existing
  *
  * @category planning
  * @since 0.2.0
+ * @example
+ * import * as Repository from 'ecr-fp-ts/Repository'
+ * import * as Sync from 'ecr-fp-ts/Sync'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const source = InMemoryEcr.make({ accountId: '111111111111' })
+ * const destination = InMemoryEcr.make({ accountId: '222222222222' })
+ * source.pushImage('app', { tags: ['v1', 'latest'], layers: 2 })
+ * source.pushImage('app', { tag: 'v2' })
+ * source.pushImage('app', { tag: 'dev' })
+ * destination.createRepository('mirror')
+ * const from = Repository.fromUri('111111111111.dkr.ecr.us-east-1.amazonaws.com/app')
+ * const to = Repository.fromUri('222222222222.dkr.ecr.us-east-1.amazonaws.com/mirror')
+ * assert.ok(E.isRight(from) && E.isRight(to))
+ * const env = { source: source.env, destination: destination.env }
+ * Sync.plan({ source: from.right, destination: to.right, tags: /^(v\d+|latest)$/ })(env)().then((r) => {
+ *   assert.ok(E.isRight(r))
+ *   // one image per digest, with its tags
+ *   assert.deepStrictEqual(r.right.images.map((i) => i.tags.map((t) => t.tag)), [['v1', 'latest'], ['v2']])
+ *   assert.deepStrictEqual(r.right.totals.blobs, { send: 5, mount: 0, skip: 0 }) // 2 configs, 3 layers
+ *   assert.deepStrictEqual(r.right.totals.tags, { put: 3, skip: 0 })
+ *   // reads only: one listing, one BatchGetImage, nothing written
+ *   assert.deepStrictEqual([source.callCount('DescribeImages'), source.callCount('BatchGetImage')], [1, 1])
+ *   assert.strictEqual(destination.tagsOf('mirror').size, 0)
+ * })
  */
 export const plan =
   (request: PlanRequest): RTE.ReaderTaskEither<PlanEnv, EcrError.EcrError, Plan> =>
@@ -896,3 +982,222 @@ const createSettings = (source: RepositoryRef, destination: RepositoryRef): RTE.
       return { imageTagMutability: s.tagMutability, encryption }
     })
   )
+
+// -------------------------------------------------------------------------------------
+// applying
+// -------------------------------------------------------------------------------------
+
+/** Tells `onProgress`; a callback that throws must not break the sync, so its throw is dropped. */
+const tell = (env: ApplyEnv, p: SyncProgress): void => {
+  try {
+    env.onProgress?.(p)
+  } catch {
+    // the sync goes on
+  }
+}
+
+const cancelled = (): EcrError.EcrError =>
+  EcrError.awsError('Sync.apply', 'Cancelled', 'the sync was cancelled (its AbortSignal was aborted)', false)
+
+const emptySummary: ImageSummary = {
+  blobs: { exists: 0, mounted: 0, copied: 0 },
+  bytesCopied: 0,
+  manifests: { exists: 0, pushed: 0 },
+  tags: { exists: 0, pushed: 0 },
+  referrers: { exists: 0, pushed: 0 }
+}
+
+const addSummaries = (a: ImageSummary, b: ImageSummary): ImageSummary => ({
+  blobs: { exists: a.blobs.exists + b.blobs.exists, mounted: a.blobs.mounted + b.blobs.mounted, copied: a.blobs.copied + b.blobs.copied },
+  bytesCopied: a.bytesCopied + b.bytesCopied,
+  manifests: { exists: a.manifests.exists + b.manifests.exists, pushed: a.manifests.pushed + b.manifests.pushed },
+  tags: { exists: a.tags.exists + b.tags.exists, pushed: a.tags.pushed + b.tags.pushed },
+  referrers: { exists: a.referrers.exists + b.referrers.exists, pushed: a.referrers.pushed + b.referrers.pushed }
+})
+
+/** The destination, ready: created when the plan says so (found is as good), else it must exist. */
+const prepareDestination = (plan: Plan, destination: RepositoryRef): RTE.ReaderTaskEither<Side, EcrError.EcrError, boolean> => {
+  const create = plan.createRepository
+  if (create !== undefined)
+    return pipe(
+      Repository.create(destination, { imageTagMutability: create.imageTagMutability, encryption: create.encryption, existsOk: true }),
+      RTE.map(() => true)
+    )
+  return pipe(
+    Repository.exists(destination),
+    RTE.flatMap((exists) =>
+      exists
+        ? RTE.right(false)
+        : RTE.left(
+            EcrError.notFound('Repository', destination.repositoryName, `the destination repository does not exist: ${destination.repositoryName}`)
+          )
+    )
+  )
+}
+
+/** One image's copy: never a `Left`, its failure is its outcome. */
+const copyImage =
+  (plan: Plan, source: RepositoryRef, destination: RepositoryRef, image: PlannedImage, inFlight: InFlight) =>
+  async (env: ApplyEnv): Promise<ImageOutcome> => {
+    const tags = image.tags.map((t) => t.tag)
+    const failed = (error: EcrError.EcrError): ImageOutcome => ({ _tag: 'failed', digest: image.digest, tags, error })
+    if (env.signal?.aborted === true) return failed(cancelled())
+    let summary: ImageSummary = emptySummary
+    const request: ReplicateRequest = {
+      source: { ...source, imageDigest: image.sourceDigest },
+      destination,
+      tags,
+      platforms: plan.settings.platforms,
+      referrers: plan.settings.referrers
+    }
+    const copied = await replicateImageSharing(request, inFlight)({
+      source: env.source,
+      destination: env.destination,
+      onProgress: (progress) => {
+        if (progress._tag === 'done') summary = progress.summary
+        tell(env, { _tag: 'image', digest: image.digest, progress })
+      },
+      ...(env.signal === undefined ? {} : { signal: env.signal })
+    })()
+    return E.isLeft(copied) ? failed(copied.left) : { _tag: 'copied', digest: image.digest, tags, summary }
+  }
+
+/**
+ * Does what a plan says: creates the destination repository when the plan says to (or checks that
+ * it exists), then copies every image with `replicateImage` (by source digest, with the plan's tags,
+ * platforms and referrers), images at once up to the destination's `concurrency`.
+ *
+ * - The destination is re-checked as the copy goes (each blob, manifest and tag is looked at before
+ *   it is sent), so a plan that is out of date does no harm: what is there is skipped, what is
+ *   missing is sent.
+ * - A blob shared by several images is sent once: the other copies wait for it.
+ * - One image's failure does not stop the others: the report lists every image's outcome. The
+ *   result is a `Left` only when nothing could start (the destination missing and not to be
+ *   created, the plan's repositories in another region than their environment, or a cancelled
+ *   signal before the start).
+ * - Each image's tags are put after its manifests, blobs and referrers: a failed or cancelled sync
+ *   leaves no tag on an incomplete image, and running it again finishes it.
+ * - `onProgress` gets one stream: `start`, each image's events, `imageDone` / `imageFailed`, `done`.
+ *
+ * @category applying
+ * @since 0.2.0
+ * @example
+ * import * as Repository from 'ecr-fp-ts/Repository'
+ * import * as Sync from 'ecr-fp-ts/Sync'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const source = InMemoryEcr.make({ accountId: '111111111111' })
+ * const destination = InMemoryEcr.make({ accountId: '222222222222' })
+ * const v1 = source.pushImage('app', { tag: 'v1', platforms: [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64' }] })
+ * const v2 = source.pushImage('app', { tag: 'v2' })
+ * const from = Repository.fromUri('111111111111.dkr.ecr.us-east-1.amazonaws.com/app')
+ * const to = Repository.fromUri('222222222222.dkr.ecr.us-east-1.amazonaws.com/mirror')
+ * assert.ok(E.isRight(v1) && E.isRight(v2) && E.isRight(from) && E.isRight(to))
+ * const env = { source: source.env, destination: destination.env }
+ * const events: Array<Sync.SyncProgress['_tag']> = []
+ * Sync.plan({ source: from.right, destination: to.right, createRepository: true })(env)()
+ *   .then((planned) => {
+ *     assert.ok(E.isRight(planned))
+ *     // a reviewed plan, read back from its JSON text
+ *     const reviewed = Sync.decodePlan(JSON.stringify(planned.right))
+ *     assert.ok(E.isRight(reviewed))
+ *     return Sync.apply(reviewed.right)({ ...env, onProgress: (p) => events.push(p._tag) })()
+ *   })
+ *   .then((report) => {
+ *     assert.ok(E.isRight(report))
+ *     assert.strictEqual(report.right.createdRepository, true)
+ *     assert.deepStrictEqual(report.right.totals.images, { copied: 2, failed: 0 })
+ *     assert.deepStrictEqual(report.right.images.map((i) => i._tag), ['copied', 'copied'])
+ *     assert.strictEqual(destination.tagsOf('mirror').get('v1'), v1.right.imageDigest)
+ *     assert.strictEqual(destination.tagsOf('mirror').get('v2'), v2.right.imageDigest)
+ *     assert.deepStrictEqual([events[0], events[1], events[events.length - 1]], ['start', 'repository', 'done'])
+ *   })
+ */
+export const apply =
+  (plan: Plan): RTE.ReaderTaskEither<ApplyEnv, EcrError.EcrError, SyncReport> =>
+  (env) =>
+  async () => {
+    const refs = pipe(
+      E.Do,
+      E.apS('source', Repository.fromUri(plan.source)),
+      E.apS('destination', Repository.fromUri(plan.destination)),
+      E.tap(({ source }) => registryIn(env.source, source)),
+      E.tap(({ destination }) => registryIn(env.destination, destination))
+    )
+    if (E.isLeft(refs)) return refs
+    const { source, destination } = refs.right
+    if (env.signal?.aborted === true) return E.left(cancelled())
+    tell(env, { _tag: 'start', source: plan.source, destination: plan.destination, totals: totals(plan.images, plan.createRepository !== undefined) })
+    const created = await prepareDestination(plan, destination)(env.destination)()
+    if (E.isLeft(created)) return created
+    if (created.right) tell(env, { _tag: 'repository', destination: plan.destination, status: 'created' })
+    const inFlight: InFlight = new Map()
+    const outcomes = await allBounded(Math.max(1, env.destination.concurrency ?? DEFAULT_CONCURRENCY))(
+      plan.images.map((image) => async (): Promise<E.Either<never, ImageOutcome>> => {
+        const outcome = await copyImage(plan, source, destination, image, inFlight)(env)
+        tell(
+          env,
+          outcome._tag === 'copied'
+            ? { _tag: 'imageDone', digest: outcome.digest, tags: outcome.tags, summary: outcome.summary }
+            : { _tag: 'imageFailed', digest: outcome.digest, tags: outcome.tags, error: outcome.error }
+        )
+        return E.right(outcome)
+      })
+    )()
+    const images = E.isRight(outcomes) ? outcomes.right : []
+    const copied = images.filter((i): i is Extract<ImageOutcome, { _tag: 'copied' }> => i._tag === 'copied')
+    const report: SyncReport = {
+      source: plan.source,
+      destination: plan.destination,
+      createdRepository: created.right,
+      images,
+      totals: {
+        images: { copied: copied.length, failed: images.length - copied.length },
+        ...copied.reduce((sum, i) => addSummaries(sum, i.summary), emptySummary)
+      }
+    }
+    tell(env, { _tag: 'done', report })
+    return E.right(report)
+  }
+
+// -------------------------------------------------------------------------------------
+// workflows
+// -------------------------------------------------------------------------------------
+
+/**
+ * Syncs a repository's tags into another repository: `plan`, then `apply` (the same request as
+ * `plan`, the environment of `apply`).
+ *
+ * @category workflows
+ * @since 0.2.0
+ * @example
+ * import * as Repository from 'ecr-fp-ts/Repository'
+ * import * as Sync from 'ecr-fp-ts/Sync'
+ * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+ * import * as E from 'fp-ts/Either'
+ *
+ * const source = InMemoryEcr.make({ accountId: '111111111111' })
+ * const destination = InMemoryEcr.make({ accountId: '222222222222' })
+ * source.pushImage('app', { tags: ['v1', 'latest'], layers: 3 })
+ * destination.createRepository('mirror')
+ * const from = Repository.fromUri('111111111111.dkr.ecr.us-east-1.amazonaws.com/app')
+ * const to = Repository.fromUri('222222222222.dkr.ecr.us-east-1.amazonaws.com/mirror')
+ * assert.ok(E.isRight(from) && E.isRight(to))
+ * const env = { source: source.env, destination: destination.env }
+ * const sync = Sync.replicateRepository({ source: from.right, destination: to.right })
+ * sync(env)()
+ *   .then((first) => {
+ *     assert.ok(E.isRight(first))
+ *     assert.deepStrictEqual(first.right.totals.blobs, { exists: 0, mounted: 0, copied: 4 })
+ *     return sync(env)()
+ *   })
+ *   .then((second) => {
+ *     // run again: everything is there, nothing is sent
+ *     assert.ok(E.isRight(second))
+ *     assert.deepStrictEqual(second.right.totals.blobs, { exists: 4, mounted: 0, copied: 0 })
+ *     assert.strictEqual(second.right.totals.bytesCopied, 0)
+ *   })
+ */
+export const replicateRepository = (request: PlanRequest): RTE.ReaderTaskEither<ApplyEnv, EcrError.EcrError, SyncReport> =>
+  pipe(plan(request), RTE.flatMap(apply))

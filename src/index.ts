@@ -210,3 +210,34 @@ export {
    */
   replicateImage
 } from './replicate'
+
+export {
+  /**
+   * Syncs a repository's tags (with their referrers) into another repository: `Sync.plan`, then
+   * `Sync.apply`.
+   *
+   * @category workflows
+   * @since 0.2.0
+   * @example
+   * import { RepositoryUri, replicateRepository } from 'ecr-fp-ts'
+   * import { InMemoryEcr } from 'ecr-fp-ts/testing'
+   * import * as E from 'fp-ts/Either'
+   *
+   * const source = InMemoryEcr.make({ accountId: '111111111111', region: 'us-east-1' })
+   * const destination = InMemoryEcr.make({ accountId: '222222222222', region: 'eu-west-1' })
+   * const v1 = source.pushImage('app', { tag: 'v1' })
+   * const v2 = source.pushImage('app', { tag: 'v2' })
+   * const from = RepositoryUri.parse('111111111111.dkr.ecr.us-east-1.amazonaws.com/app')
+   * const to = RepositoryUri.parse('222222222222.dkr.ecr.eu-west-1.amazonaws.com/mirror/app')
+   * assert.ok(E.isRight(v1) && E.isRight(v2) && E.isRight(from) && E.isRight(to))
+   *
+   * replicateRepository({ source: from.right, destination: RepositoryUri.toRef(to.right), createRepository: true })({
+   *   source: source.env,
+   *   destination: destination.env
+   * })().then((r) => {
+   *   assert.deepStrictEqual(E.map((report: { totals: { images: unknown } }) => report.totals.images)(r), E.right({ copied: 2, failed: 0 }))
+   *   assert.strictEqual(destination.tagsOf('mirror/app').get('v2'), v2.right.imageDigest)
+   * })
+   */
+  replicateRepository
+} from './Sync'

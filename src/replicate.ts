@@ -20,7 +20,7 @@ import * as Repository from './Repository'
 import type { RepositoryRef } from './Repository'
 import { showValue } from './internal/codec'
 import { allBounded, DEFAULT_CONCURRENCY } from './internal/concurrency'
-import { copyBlobs, sameRegistry, type BlobStatus, type Side } from './internal/copyBlob'
+import { copyBlobs, sameRegistry, type BlobStatus, type InFlight, type Side } from './internal/copyBlob'
 import { declaredMediaType, fromText, plan, type Plan, type PlannedManifest } from './internal/imagePlan'
 import { imageLabel } from './internal/images'
 import { getLogin } from './internal/login'
@@ -521,7 +521,8 @@ const copyAll = (
           source: side(sideOf(r, 'source'), logins.source, source.repositoryName),
           destination: side(sideOf(r, 'destination'), logins.destination, destination.repositoryName),
           sameRegistry: sameRegistry(logins.source, logins.destination),
-          onEvent: (e) => (quiet ? undefined : tell(r, { _tag: 'blob', ...e }))
+          onEvent: (e) => (quiet ? undefined : tell(r, { _tag: 'blob', ...e })),
+          ...inFlightOf(r)
         },
         p.blobs,
         concurrencyOf(r)
@@ -860,3 +861,34 @@ const copy = (request: ReplicateRequest): Program<ImageRef> =>
     RTE.tap(({ image, summary }) => emit({ _tag: 'done', image, summary })),
     RTE.map(({ image }) => image)
   )
+
+// -------------------------------------------------------------------------------------
+// sharing blob transfers between copies
+// -------------------------------------------------------------------------------------
+
+/**
+ * The blob transfers shared by the copies of one sync, by the environment each copy runs with (an
+ * environment `replicateImageSharing` made for it, so a user's environment never has one).
+ */
+const sharedTransfers = new WeakMap<ReplicateEnv, InFlight>()
+
+/** The `inFlight` field of `copyBlobs` for a copy's environment, if it shares transfers. */
+function inFlightOf(r: ReplicateEnv): { readonly inFlight?: InFlight } {
+  const inFlight = sharedTransfers.get(r)
+  return inFlight === undefined ? {} : { inFlight }
+}
+
+/**
+ * `replicateImage`, with the blob transfers in flight shared with the other copies given the same
+ * `inFlight`: a blob one copy is sending into the destination is waited for by the others, not
+ * sent again. For `Sync.apply`, which copies a repository's images concurrently.
+ *
+ * @internal
+ */
+export const replicateImageSharing =
+  (request: ReplicateRequest, inFlight: InFlight): RTE.ReaderTaskEither<ReplicateEnv, EcrError.EcrError, ImageRef> =>
+  (r) => {
+    const env: ReplicateEnv = { ...r }
+    sharedTransfers.set(env, inFlight)
+    return replicateImage(request)(env)
+  }

@@ -66,7 +66,7 @@ describe('Sync.plan', () => {
     expect(E.isLeft(unknown) && unknown.left._tag).toBe('NotFound')
   })
 
-  it('lists referrers with their subject, recursively, filtered by artifact type', async () => {
+  it('lists referrers with their subject, recursively; the artifact-type filter selects the image\'s own', async () => {
     const { source, destination, env } = twins()
     const [image] = await seed(source, 1)
     const text = source.getManifestText('app', 'v0')
@@ -84,7 +84,16 @@ describe('Sync.plan', () => {
     const sbomOnly = right(
       await Sync.plan({ source: ref(source, 'app'), destination: ref(destination, 'mirror'), referrers: { artifactTypes: ['application/spdx+json'] } })(env)()
     )
-    expect(sbomOnly.images[0]?.referrers.map((r) => r.digest)).toEqual([sbom.digest])
+    // the filter selects the image's own referrers; a copied SBOM keeps its signatures
+    expect(sbomOnly.images[0]?.referrers.map((r) => r.digest)).toEqual([sbom.digest, sig.digest])
+    const sigsOnly = right(
+      await Sync.plan({
+        source: ref(source, 'app'),
+        destination: ref(destination, 'mirror'),
+        referrers: { artifactTypes: ['application/vnd.dev.cosign.artifact.sig.v1+json'] }
+      })(env)()
+    )
+    expect(sigsOnly.images[0]?.referrers).toEqual([])
     const none = right(await Sync.plan({ source: ref(source, 'app'), destination: ref(destination, 'mirror'), referrers: false })(env)())
     expect(none.images[0]?.referrers).toEqual([])
   })
@@ -107,4 +116,24 @@ describe('Sync.plan', () => {
     expect(plan.images[0]?.digest).not.toBe(image!.digest)
     expect(plan.images[0]?.manifests).toHaveLength(2)
   })
+
+  it('a 1,000-tag repository, 2 platforms each, 20 ms a call: the reads are batched (call budget, not time)', async () => {
+    const source = InMemoryEcr.make({ accountId: '111111111111', region: 'us-east-1', latencyMs: 20 })
+    const destination = InMemoryEcr.make({ accountId: '222222222222', region: 'eu-west-1', latencyMs: 20 })
+    for (let i = 0; i < 1000; i++) right(source.pushImage('app', { tag: `v${i}`, platforms: [AMD64, ARM64], layerBytes: 8 }))
+    destination.createRepository('mirror')
+    const plan = right(await Sync.plan({ source: ref(source, 'app'), destination: ref(destination, 'mirror') })({ source: source.env, destination: destination.env })())
+    expect(plan.images).toHaveLength(1000)
+    expect(plan.totals.manifests.put).toBe(3000)
+    // 3,000 images listed by 1,000; 1,000 indexes then 2,000 children fetched by 100
+    expect(Object.fromEntries(['GetAuthorizationToken', 'DescribeImages', 'BatchGetImage'].map((o) => [o, source.callCount(o)]))).toEqual({
+      GetAuthorizationToken: 1,
+      DescribeImages: 3,
+      BatchGetImage: 10 + 20
+    })
+    expect(source.callCount()).toBe(34)
+    // 4,000 blobs (a config and a layer per platform) checked by 100
+    expect(destination.callCount('BatchCheckLayerAvailability')).toBe(40)
+    expect(destination.callCount()).toBe(1 + 1 + 1 + 40)
+  }, 60_000)
 })

@@ -10,7 +10,9 @@ import * as E from 'fp-ts/Either'
 import { pipe } from 'fp-ts/function'
 import * as EcrError from '../EcrError'
 import * as Manifest from '../Manifest'
-import { isAccountId, isImageTag, isRegion, type AccountId, type ImageTag, type Region, type ResourceTag } from '../Primitives'
+import * as RegistryUri from '../RegistryUri'
+import * as RepositoryUri from '../RepositoryUri'
+import { isAccountId, isImageTag, isRegion, isRepositoryName, type AccountId, type ImageTag, type Region, type ResourceTag } from '../Primitives'
 import * as ReplicationConfiguration from '../ReplicationConfiguration'
 
 // -------------------------------------------------------------------------------------
@@ -98,6 +100,20 @@ export const parsePrefix = (s: string): E.Either<string, string> =>
       (f) => f.filter
     )
   )
+
+/**
+ * A repository argument: a repository URI (`<registry>/<name>`, no tag or digest) or a repository
+ * name in the default registry, kept as given.
+ */
+export const parseRepository = (s: string): E.Either<string, string> =>
+  RegistryUri.isPrefixed(s)
+    ? pipe(
+        RepositoryUri.parse(s),
+        E.bimap(EcrError.message, () => s)
+      )
+    : isRepositoryName(s)
+      ? E.right(s)
+      : E.left(`not a repository name or URI (lower-case letters, digits, '.', '_', '-', '/'; 2 to 256 characters): ${show(s)}`)
 
 /** A tag mutability exclusion filter: ECR's wildcard pattern (letters, digits, `.`, `_`, `-`, `*`; 1-128). */
 export const parseExclusionFilter = (s: string): E.Either<string, string> =>

@@ -52,7 +52,15 @@ export interface CopyBlobs {
   readonly onEvent?: (e: BlobEvent) => void
   /** `copying` events at most once per this many bytes (default 1 MiB). */
   readonly reportEvery?: number
+  /**
+   * Transfers in flight into the destination, by digest, shared by concurrent copies (of one sync):
+   * a blob another copy is sending is waited for, not sent again (`exists` once it is there).
+   */
+  readonly inFlight?: InFlight
 }
+
+/** Blob transfers in flight, by digest: what each will end as. */
+export type InFlight = Map<string, Promise<E.Either<EcrError.EcrError, 'mounted' | 'copied'>>>
 
 export const REPORT_EVERY = 1024 * 1024
 
@@ -203,6 +211,22 @@ const transfer =
     return E.isLeft(copied) ? copied : E.right('copied')
   }
 
+/**
+ * `transfer`, once per digest across the copies sharing `c.inFlight`: a blob already in flight is
+ * waited for (`exists` when it made it; when it failed, this copy sends it itself).
+ */
+const transferOnce =
+  (c: CopyBlobs, d: Descriptor): TE.TaskEither<EcrError.EcrError, Exclude<BlobStatus, 'copying'>> =>
+  async () => {
+    const inFlight = c.inFlight
+    if (inFlight === undefined) return transfer(c, d)()
+    const running = inFlight.get(d.digest)
+    if (running !== undefined && E.isRight(await running)) return E.right('exists')
+    const mine = transfer(c, d)()
+    inFlight.set(d.digest, mine)
+    return mine
+  }
+
 const tellDone = (c: CopyBlobs, d: Descriptor, status: Exclude<BlobStatus, 'copying'>): void =>
   safely(c.onEvent && (() => c.onEvent?.({ digest: d.digest, status, bytes: d.size, total: d.size })))
 
@@ -241,7 +265,7 @@ export const copyBlobs =
     return traverseTE(limit)(
       (d: Descriptor, i: number): TE.TaskEither<EcrError.EcrError, Exclude<BlobStatus, 'copying'>> =>
         async () => {
-          const status = needed.right[i] === 'exists' ? E.right('exists' as const) : await transfer(c, d)()
+          const status = needed.right[i] === 'exists' ? E.right('exists' as const) : await transferOnce(c, d)()
           if (E.isRight(status)) tellDone(c, d, status.right)
           return status
         }

@@ -286,8 +286,12 @@ export const walk = (
   }
   const treeOf = (manifests: ReadonlyArray<TreeManifest>): Tree => ({ manifests, blobs: blobsOf(manifests.map((x) => x.manifest)) })
 
-  /** The referrers of `subject` (recursively), while they can be known. */
-  const referrersOf = (subject: ImageDigest, visited: Set<string>): E.Either<EcrError.EcrError, ReadonlyArray<WalkedReferrer>> => {
+  /**
+   * The referrers of `subject`, and theirs (recursively), while they can be known: `referrers`
+   * selects by artifact type at the first level only (a copied SBOM keeps all its signatures), as
+   * `replicateImage` does; `visited` holds what the image has already (each referrer once).
+   */
+  const referrersOf = (subject: ImageDigest, first: boolean, visited: Set<string>): E.Either<EcrError.EcrError, ReadonlyArray<WalkedReferrer>> => {
     if (referrers === false) return E.right([])
     const candidates = [...(graph.referrersOf.get(subject) ?? [])]
     const fallback = graph.fallbackOf.get(subject)
@@ -298,15 +302,15 @@ export const walk = (
     const out: Array<WalkedReferrer> = []
     for (const digest of candidates) {
       if (visited.has(digest)) continue
-      visited.add(digest)
       const m = need(digest)
       if (m === undefined || subjectDigestOf(m.manifest) !== subject) continue
       const artifactType = artifactTypeOf(m.manifest)
-      if (!wanted(referrers, artifactType)) continue
+      if (first && !wanted(referrers, artifactType)) continue
+      visited.add(digest)
       const manifests = tree(m, 0)
       if (E.isLeft(manifests)) return manifests
       if (manifests.right !== undefined) out.push({ subject, digest, mediaType: m.mediaType, artifactType, ...treeOf(manifests.right) })
-      const more = referrersOf(digest, visited)
+      const more = referrersOf(digest, false, visited)
       if (E.isLeft(more)) return more
       out.push(...more.right)
     }
@@ -321,16 +325,23 @@ export const walk = (
     if (E.isLeft(top)) return top
     const manifests = tree(top.right, 0)
     if (E.isLeft(manifests)) return manifests
-    // the referrers of the source image name its digest: a narrowed copy (a new index) has none
-    const refs = top.right.digest === image.digest ? referrersOf(image.digest, new Set([image.digest])) : E.right([])
-    if (E.isLeft(refs)) return refs
     if (manifests.right === undefined) continue
+    // the referrers of every manifest of the copy that is the source's: a narrowed index is new,
+    // the referrers of the whole source index do not refer to it
+    const subjects = manifests.right.filter((m) => m.digest !== top.right.digest || m.digest === image.digest).map((m) => m.digest)
+    const visited = new Set<string>(subjects)
+    const refs: Array<WalkedReferrer> = []
+    for (const subject of subjects) {
+      const found = referrersOf(subject, true, visited)
+      if (E.isLeft(found)) return found
+      refs.push(...found.right)
+    }
     out.push({
       sourceDigest: image.digest,
       digest: top.right.digest,
       mediaType: top.right.mediaType,
       tags: image.tags,
-      referrers: refs.right,
+      referrers: refs,
       ...treeOf(manifests.right)
     })
   }

@@ -1,14 +1,19 @@
 import * as fc from 'fast-check'
+import * as Arb from '../../src/arbitraries'
 import * as E from 'fp-ts/Either'
 import * as TE from 'fp-ts/TaskEither'
 import { describe, expect, it } from 'vitest'
-import { plainReporter } from '../../src/cli/commands/copy'
+import { plainReporter, retag } from '../../src/cli/commands/copy'
 import { formatBytes } from '../../src/cli/format'
 import { type Io, run } from '../../src/cli/main'
 import * as EcrError from '../../src/EcrError'
 import type { EcrEnv, HttpEnv } from '../../src/Env'
-import type { ImageDigest } from '../../src/Primitives'
+import * as ImageUri from '../../src/ImageUri'
+import type { ImageDigest, RepositoryName } from '../../src/Primitives'
+import * as Repository from '../../src/Repository'
+import * as Replicate from '../../src/replicate'
 import type { Progress } from '../../src/replicate'
+import * as Sync from '../../src/Sync'
 import * as InMemoryEcr from '../../src/testing/InMemoryEcr'
 
 const SRC = { accountId: '111111111111', region: 'us-east-1' }
@@ -47,6 +52,17 @@ const push = (twin: InMemoryEcr.InMemoryEcr, repo: string, options?: InMemoryEcr
   const r = twin.pushImage(repo, options)
   if (E.isLeft(r)) throw new Error(r.left.message)
   return r.right
+}
+
+/** A copy through the library, `src`'s `app:v1` into `dst`'s `mirror`. */
+const replicateImage = async (s: { src: InMemoryEcr.InMemoryEcr; dst: InMemoryEcr.InMemoryEcr; tags: ReadonlyArray<string> }) => {
+  const source = ImageUri.parse(`${SRC_HOST}/app:v1`)
+  const destination = Repository.fromUri(`${DST_HOST}/mirror`)
+  if (E.isLeft(source) || E.isLeft(destination)) throw new Error('not URIs')
+  return Replicate.replicateImage({ source: source.right, destination: destination.right, tags: s.tags })({
+    source: s.src.env,
+    destination: s.dst.env
+  })()
 }
 
 const setup = () => {
@@ -162,7 +178,7 @@ describe('ecr-fp-ts copy', () => {
     push(src, 'app', { tag: 'v1' })
     const missing = await cli([src, dst], '--region', SRC.region, 'copy', `${SRC_HOST}/app:v1`, `${DST_HOST}/nowhere`)
     expect(missing.code).toBe(1)
-    expect(missing.stderr.split('\n').filter((l) => l !== '').pop()).toMatch(/destination repository does not exist: nowhere/)
+    expect(missing.stderr.split('\n').filter((l) => l !== '').pop()).toBe(`the destination repository does not exist: ${DST_HOST}/nowhere (--create-repository creates it)`)
     const usage = await cli([src, dst], 'copy', `${SRC_HOST}/app:v1`)
     expect(usage.code).toBe(2)
   })
@@ -199,6 +215,181 @@ describe('copy progress lines', () => {
           expect(lines[lines.length - 1]).toBe(`blob sha256:abababababab copied (${formatBytes(total)})`)
         }
       )
+    )
+  })
+})
+
+describe('ecr-fp-ts copy --dry-run, --create-repository, --no-referrers', () => {
+  const SIG = 'application/vnd.dev.cosign.artifact.sig.v1+json'
+  const READS = new Set(['GetAuthorizationToken', 'DescribeRepositories', 'DescribeImages', 'BatchGetImage', 'BatchCheckLayerAvailability'])
+  const writes = (twin: InMemoryEcr.InMemoryEcr): ReadonlyArray<string> => [
+    ...twin.calls.map((c) => c.operation).filter((o) => !READS.has(o)),
+    ...twin.httpCalls.filter((c) => c.method !== 'GET' && c.method !== 'HEAD').map((c) => `${c.method} ${c.url}`)
+  ]
+  const signed = (src: InMemoryEcr.InMemoryEcr) => {
+    const image = push(src, 'app', { tag: 'v1', tags: ['stable'], format: 'oci', layers: 2 })
+    const sig = push(src, 'app', { subject: image.imageDigest, artifactType: SIG })
+    push(src, 'app', { tag: 'other' })
+    return { image, sig }
+  }
+  const planOf = async (
+    src: InMemoryEcr.InMemoryEcr,
+    dst: InMemoryEcr.InMemoryEcr,
+    request: Partial<Sync.PlanRequest>
+  ): Promise<Sync.Plan> => {
+    const plan = await Sync.plan({
+      source: { accountId: src.accountId, region: src.region, repositoryName: 'app' as RepositoryName },
+      destination: { accountId: dst.accountId, region: dst.region, repositoryName: 'mirror' as RepositoryName },
+      ...request
+    })({ source: src.env, destination: dst.env })()
+    if (E.isLeft(plan)) throw new Error(plan.left.message)
+    return plan.right
+  }
+
+  it('--dry-run prints the plan of that image (Sync.plan by its tags), JSON or table, and writes nothing', async () => {
+    const { src, dst } = setup()
+    const { image } = signed(src)
+    src.resetCalls()
+    dst.resetCalls()
+    const r = await cli([src, dst], '--json', 'copy', `${SRC_HOST}/app:v1`, `${DST_HOST}/mirror`, '--dry-run')
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    expect(writes(src)).toEqual([])
+    expect(writes(dst)).toEqual([])
+    const plan = await planOf(src, dst, { tags: ['v1', 'stable'], platforms: [{ os: 'linux', architecture: 'amd64' }] })
+    expect(JSON.parse(r.stdout)).toEqual(plan)
+    expect(plan.images.map((i) => i.digest)).toEqual([image.imageDigest])
+    expect(plan.images[0]?.referrers.map((x) => x.artifactType)).toEqual([SIG])
+    const text = await cli([src, dst], 'copy', `${SRC_HOST}/app:v1`, `${DST_HOST}/mirror`, '--dry-run')
+    expect(text.code).toBe(0)
+    const lines = text.stdout.split('\n')
+    expect(lines[0]).toBe(`copy ${SRC_HOST}/app -> ${DST_HOST}/mirror`)
+    expect(lines.find((l) => l.startsWith(image.imageDigest.slice(0, 19)))).toMatch(/ v1, stable +3 /)
+    expect(writes(dst)).toEqual([])
+  })
+
+  it('--dry-run --tag plans the given tags: one already on the image is skipped, one on another image moves', async () => {
+    const { src, dst } = setup()
+    const { image } = signed(src)
+    expect(E.isRight(await replicateImage({ src, dst, tags: ['kept'] }))).toBe(true)
+    push(dst, 'mirror', { tag: 'taken' })
+    const r = await cli(
+      [src, dst],
+      '--json',
+      'copy',
+      `${SRC_HOST}/app:v1`,
+      `${DST_HOST}/mirror`,
+      '--dry-run',
+      '--tag',
+      'kept',
+      'taken',
+      'new'
+    )
+    expect(r.code).toBe(0)
+    const plan = JSON.parse(r.stdout) as Sync.Plan
+    expect(plan.images[0]?.digest).toBe(image.imageDigest)
+    expect(plan.images[0]?.tags).toEqual([
+      { tag: 'kept', action: 'skip' },
+      { tag: 'taken', action: 'put', current: dst.tagsOf('mirror').get('taken') },
+      { tag: 'new', action: 'put' }
+    ])
+    expect(plan.totals.tags).toEqual({ put: 2, skip: 1 })
+    expect(plan.totals.blobs.send).toBe(0)
+    expect(Sync.decodePlan(r.stdout)).toEqual(E.right(plan))
+  })
+
+  it('--dry-run of an image without tags says it cannot be planned (exit 1)', async () => {
+    const { src, dst } = setup()
+    const untagged = push(src, 'app', {})
+    const r = await cli([src, dst], 'copy', `${SRC_HOST}/app@${untagged.imageDigest}`, `${DST_HOST}/mirror`, '--dry-run')
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/plans by tag/)
+  })
+
+  it('--create-repository creates a missing destination (dry run: only says so); without it exit 1 before any byte', async () => {
+    const { src, dst } = setup()
+    signed(src)
+    const refused = await cli([src, dst], 'copy', `${SRC_HOST}/app:v1`, `${DST_HOST}/new/app`)
+    expect(refused.code).toBe(1)
+    expect(
+      refused.stderr
+        .split('\n')
+        .filter((l) => l !== '')
+        .pop()
+    ).toBe(`the destination repository does not exist: ${DST_HOST}/new/app (--create-repository creates it)`)
+    // no byte sent (an upload may have been asked for: that is how the registry says the repository is missing)
+    expect([dst.httpCallCount('PUT'), dst.httpCallCount('PATCH'), dst.callCount('PutImage'), dst.callCount('CreateRepository')]).toEqual([
+      0, 0, 0, 0
+    ])
+    dst.resetCalls()
+    const dry = await cli([src, dst], 'copy', `${SRC_HOST}/app:v1`, `${DST_HOST}/new/app`, '--dry-run', '--create-repository')
+    expect(dry.code).toBe(0)
+    expect(dry.stdout.split('\n')[1]).toBe(`create ${DST_HOST}/new/app (tag mutability MUTABLE, encryption AES256)`)
+    expect(writes(dst)).toEqual([])
+    const r = await cli([src, dst], 'copy', `${SRC_HOST}/app:v1`, `${DST_HOST}/new/app`, '--create-repository')
+    expect(r.code).toBe(0)
+    expect(r.stderr.split('\n')).toContain(`repository ${DST_HOST}/new/app created`)
+    expect(dst.callCount('CreateRepository')).toBe(1)
+    expect(dst.tagsOf('new/app').get('v1')).toBeDefined()
+  })
+
+  it('referrers go with the copy by default; --no-referrers leaves them behind', async () => {
+    const { src, dst } = setup()
+    const { image, sig } = signed(src)
+    const bare = await cli([src, dst], 'copy', `${SRC_HOST}/app:v1`, `${DST_HOST}/mirror`, '--no-referrers')
+    expect(bare.code).toBe(0)
+    expect(dst.getManifestText('mirror', image.imageDigest)._tag).toBe('Some')
+    expect(dst.getManifestText('mirror', sig.imageDigest)._tag).toBe('None')
+    const full = await cli([src, dst], 'copy', `${SRC_HOST}/app:v1`, `${DST_HOST}/mirror`)
+    expect(full.code).toBe(0)
+    expect(dst.getManifestText('mirror', sig.imageDigest)._tag).toBe('Some')
+    expect(full.stderr.split('\n')).toContain(
+      `referrer ${sig.imageDigest.slice(0, 19)} (${SIG}) of ${image.imageDigest.slice(0, 19)} pushed`
+    )
+  })
+
+  it('a destination that is not a repository is a usage error (exit 2), nothing called', async () => {
+    const { src, dst } = setup()
+    for (const bad of [`${DST_HOST}/mirror:v1`, 'Mirror', `${DST_HOST}/`]) {
+      const r = await cli([src, dst], 'copy', `${SRC_HOST}/app:v1`, bad)
+      expect(r.code).toBe(2)
+      expect(r.regions).toEqual([])
+    }
+  })
+})
+
+describe('copy --dry-run --tag: retag', () => {
+  it('the plan gets exactly the given tags (once each): skip where the tag names the image already, put (with the image it names) elsewhere; totals recomputed', async () => {
+    const { src, dst } = setup()
+    const image = push(src, 'app', { tag: 'v1', layers: 1 })
+    const planned = await Sync.plan({
+      source: { accountId: src.accountId, region: src.region, repositoryName: 'app' as RepositoryName },
+      destination: { accountId: dst.accountId, region: dst.region, repositoryName: 'mirror' as RepositoryName },
+      tags: ['v1']
+    })({ source: src.env, destination: dst.env })()
+    if (E.isLeft(planned)) throw new Error(planned.left.message)
+    const plan = planned.right
+    const other = `sha256:${'0'.repeat(64)}`
+    fc.assert(
+      fc.property(
+        fc.array(Arb.imageTag, { minLength: 1, maxLength: 6 }),
+        fc.array(fc.tuple(Arb.imageTag, fc.constantFrom(image.imageDigest, other)), { maxLength: 6 }),
+        (tags, at) => {
+          const current = new Map(at)
+          const result = retag(plan, tags, current)
+          const tagsOut = result.images[0]?.tags ?? []
+          expect(tagsOut.map((t) => t.tag)).toEqual([...new Set(tags)])
+          for (const t of tagsOut) {
+            const now = current.get(t.tag)
+            expect(t.action).toBe(now === image.imageDigest ? 'skip' : 'put')
+            expect(t.current).toBe(now === other ? other : undefined)
+          }
+          expect(result.totals).toEqual(Sync.totals(result.images, false))
+          expect(result.images[0]?.blobs).toEqual(plan.images[0]?.blobs)
+          expect(Sync.PlanC.is(result)).toBe(true)
+        }
+      ),
+      { numRuns: 50 }
     )
   })
 })

@@ -21,6 +21,7 @@ const COMMANDS: ReadonlyArray<ReadonlyArray<string>> = [
   ['lifecycle', 'app', '--expire-untagged-after', '7'],
   ['replication', 'get'],
   ['copy', 'app:v1', 'app2'],
+  ['sync', 'app', 'app2'],
   ['version']
 ]
 

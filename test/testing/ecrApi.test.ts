@@ -667,6 +667,30 @@ describe('resource tags', () => {
     ])
   })
 
+  it('finds repositories by ARN in every AWS partition, and refuses the ARN of another partition', async () => {
+    const regions = [
+      ['us-east-1', 'aws'],
+      ['cn-north-1', 'aws-cn'],
+      ['us-gov-west-1', 'aws-us-gov'],
+      ['us-iso-east-1', 'aws-iso'],
+      ['us-isob-east-1', 'aws-iso-b'],
+      ['eu-isoe-west-1', 'aws-iso-e'],
+      ['us-isof-south-1', 'aws-iso-f'],
+      ['eusc-de-east-1', 'aws-eusc']
+    ] as const
+    for (const [region, partition] of regions) {
+      const twin = InMemoryEcr.make({ accountId: '123456789012', region })
+      const created = await twin.ecr.send(new CreateRepositoryCommand({ repositoryName: 'app', tags: [{ Key: 'p', Value: partition }] }))
+      const resourceArn = `arn:${partition}:ecr:${region}:123456789012:repository/app`
+      expect(created.repository?.repositoryArn).toBe(resourceArn)
+      expect((await twin.ecr.send(new ListTagsForResourceCommand({ resourceArn }))).tags).toEqual([{ Key: 'p', Value: partition }])
+      const other = partition === 'aws' ? 'aws-cn' : 'aws'
+      expect(
+        await rejection(twin.ecr.send(new ListTagsForResourceCommand({ resourceArn: resourceArn.replace(`arn:${partition}:`, `arn:${other}:`) })))
+      ).toBeInstanceOf(InvalidParameterException)
+    }
+  })
+
   it('allows at most 50 tags and refuses bad ARNs', async () => {
     const twin = InMemoryEcr.make()
     await twin.ecr.send(new CreateRepositoryCommand({ repositoryName: 'app' }))

@@ -19,6 +19,7 @@ import {
   parsePositiveInteger,
   parsePrefix,
   parseRegExp,
+  parseRepository,
   parseResourceTag,
   parseTagMutability,
   parseTarget,
@@ -35,6 +36,25 @@ export interface CopyOptions {
   readonly tag?: ReadonlyArray<string>
   readonly platform?: ReadonlyArray<Manifest.Platform>
   readonly allPlatforms?: boolean
+  /** print what the copy would do (`Sync.plan`), copy nothing */
+  readonly dryRun?: boolean
+  /** create a missing destination repository */
+  readonly createRepository?: boolean
+  /** `false` with `--no-referrers` */
+  readonly referrers?: boolean
+}
+
+/** The options of `sync`, as parsed. */
+export interface SyncOptions {
+  readonly tags?: RegExp
+  readonly platform?: ReadonlyArray<Manifest.Platform>
+  readonly allPlatforms?: boolean
+  readonly dryRun?: boolean
+  readonly createRepository?: boolean
+  /** `false` with `--no-referrers` */
+  readonly referrers?: boolean
+  /** a reviewed plan (JSON file) to apply instead of planning */
+  readonly plan?: string
 }
 
 /** The options of `repos`, as parsed. */
@@ -307,7 +327,11 @@ export const declare = (program: Command, ctx: Context): void => {
     .command('copy')
     .description('copy an image into another repository (another account or region too) over the registry API')
     .argument('<image>', IMAGE)
-    .argument('<repo>', 'destination repository: a name in the default registry, or a repository URI')
+    .addArgument(
+      new Argument('<repo>', 'destination repository: a name in the default registry, or a repository URI').argParser(
+        usage(parseRepository)
+      )
+    )
     .addOption(new Option('--tag <tag...>', "tags to give the copy (default: the source image's tags)").argParser(collect(parseImageTag)))
     .addOption(
       new Option('--platform <os/arch...>', 'platforms to keep of a multi-platform image, os/arch[/variant] (default: linux/amd64)')
@@ -315,7 +339,59 @@ export const declare = (program: Command, ctx: Context): void => {
         .conflicts('allPlatforms')
     )
     .addOption(new Option('--all-platforms', 'copy a multi-platform image with all its platforms, digest unchanged'))
+    .option('--create-repository', "create the destination repository when it is missing (with the source's tag mutability and encryption)")
+    .option('--no-referrers', 'leave the referrers (signatures, SBOMs, attestations) behind')
+    .option('--dry-run', 'print what the copy would do (blobs to send, mount or skip, manifests, tags, referrers) and copy nothing')
     .action(async (image: string, repo: string, options: CopyOptions) => (await import('./copy')).run(ctx, image, repo, options))
+
+  program
+    .command('sync')
+    .description("copy a repository's tags into another repository (another account or region too): plan, then apply")
+    .addArgument(
+      new Argument('[src-repo]', 'source repository: a name in the default registry, or a repository URI').argParser(usage(parseRepository))
+    )
+    .addArgument(
+      new Argument('[dst-repo]', 'destination repository: a name in the default registry, or a repository URI').argParser(
+        usage(parseRepository)
+      )
+    )
+    .addOption(
+      new Option('--tags <regexp>', 'only the tags this regular expression matches (default: every tag)').argParser(usage(parseRegExp))
+    )
+    .addOption(
+      new Option(
+        '--platform <os/arch...>',
+        'platforms to keep of multi-platform images, os/arch[/variant] (default: all, digests unchanged)'
+      )
+        .argParser(collect(parsePlatform))
+        .conflicts('allPlatforms')
+    )
+    .addOption(new Option('--all-platforms', 'copy multi-platform images with all their platforms (the default)'))
+    .option('--create-repository', "create the destination repository when it is missing (with the source's tag mutability and encryption)")
+    .option('--no-referrers', 'leave the referrers (signatures, SBOMs, attestations) behind')
+    .option(
+      '--dry-run',
+      'print the plan (per image: tags, blobs to send, mount or skip, manifests, referrers; the totals) and copy nothing'
+    )
+    .addOption(
+      new Option('--plan <file>', 'apply this plan (the JSON of sync --dry-run --json, reviewed) instead of planning').conflicts([
+        'tags',
+        'platform',
+        'allPlatforms',
+        'createRepository',
+        'referrers'
+      ])
+    )
+    .action(async (src: string | undefined, dst: string | undefined, options: SyncOptions, command: Command) => {
+      if (options.plan !== undefined && (src !== undefined || dst !== undefined))
+        return command.error('error: --plan takes both repositories from the plan: give no <src-repo> or <dst-repo>', {
+          exitCode: 2,
+          code: 'ecr-fp-ts.usage'
+        })
+      if (options.plan === undefined && (src === undefined || dst === undefined))
+        return command.error('error: give <src-repo> and <dst-repo> (or --plan <file>)', { exitCode: 2, code: 'ecr-fp-ts.usage' })
+      return (await import('./sync')).run(ctx, src, dst, options)
+    })
 
   program
     .command('demo')

@@ -9,6 +9,7 @@ import { InvalidParameterException, RepositoryNotFoundException, ImageNotFoundEx
 import { randomUUID } from 'crypto'
 import * as E from 'fp-ts/Either'
 import { isRepositoryName } from '../../Primitives'
+import { partitionOf } from '../../internal/uri'
 import type * as Storage from '../storage'
 import * as Store from '../store'
 import type { FaultAnswer, FaultCall } from '../types'
@@ -248,6 +249,27 @@ export const resolveId = (located: Located, id: ImageId): E.Either<Error, Store.
     : E.right(image)
 }
 
+/** @internal What a handler of one image (`repositoryName`, `registryId`, `imageId`) works on. */
+export interface LocatedImage extends Located {
+  /** the `imageId` of the input, as given */
+  readonly id: ImageId
+  readonly image: Store.ImageRecord
+}
+
+/**
+ * @internal The preamble of the handlers of one image: the repository (`locate`), the input's
+ * `imageId` (`imageIdOf`) and the image it names (`resolveId`), with ECR's errors in that order.
+ */
+export const locateImage = (ctx: Context, input: Input): E.Either<Error, LocatedImage> => {
+  const located = locate(ctx, input)
+  if (E.isLeft(located)) return located
+  const id = imageIdOf(input)
+  if (E.isLeft(id)) return id
+  const image = resolveId(located.right, id.right)
+  if (E.isLeft(image)) return image
+  return E.right({ ...located.right, id: id.right, image: image.right })
+}
+
 // -------------------------------------------------------------------------------------
 // pagination: opaque tokens carrying the last position (a sequence number, stable under deletion)
 // -------------------------------------------------------------------------------------
@@ -313,9 +335,8 @@ export const pageOf = <A>(
 // records as ECR returns them
 // -------------------------------------------------------------------------------------
 
-/** @internal */
-export const partition = (region: string): string =>
-  region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws'
+/** @internal The partition of a region: the library's table (src/internal/uri.ts), every AWS partition. */
+export const partition = (region: string): string => partitionOf(region)
 
 /** @internal */
 export const repositoryArn = (store: Store.Store, name: string): string =>

@@ -26,7 +26,7 @@ import {
   fieldsOf,
   idFailure,
   imageDetail,
-  imageIdOf,
+  locateImage,
   imageIdsOf,
   imageStatusOf,
   invalidParameter,
@@ -357,18 +357,13 @@ const notSupported = (digest: string, why: string) =>
  * once; `STANDARD` starts restoring an archived one (`ACTIVATING`, for the twin's restore time).
  */
 export const updateImageStorageClass: Handler = (ctx, input) => {
-  const located = locate(ctx, input)
-  if (E.isLeft(located)) return located
-  const { repo, registryId } = located.right
-  const id = imageIdOf(input)
-  if (E.isLeft(id)) return id
   if (input.targetStorageClass === undefined || input.targetStorageClass === null)
     return constraint('targetStorageClass', 'Member must not be null')
   const target = enumOf(input.targetStorageClass, 'targetStorageClass', ['STANDARD', 'ARCHIVE'], 'STANDARD')
   if (E.isLeft(target)) return target
-  const found = resolveId(located.right, id.right)
+  const found = locateImage(ctx, input)
   if (E.isLeft(found)) return found
-  const image = found.right
+  const { repo, registryId, image } = found.right
   const status = Store.statusOf(ctx.store, repo, image)
   const family = [image, ...image.children.flatMap((c) => repo.images.get(c.digest) ?? [])]
   if (target.right === 'ARCHIVE') {
@@ -384,7 +379,7 @@ export const updateImageStorageClass: Handler = (ctx, input) => {
   return E.right({
     registryId,
     repositoryName: repo.name,
-    imageId: { imageDigest: image.digest, ...(id.right.imageTag === undefined ? {} : { imageTag: id.right.imageTag }) },
+    imageId: { imageDigest: image.digest, ...(found.right.id.imageTag === undefined ? {} : { imageTag: found.right.id.imageTag }) },
     // the answer says what the call did: a restore is ACTIVATING until it is done
     imageStatus: target.right === 'ARCHIVE' ? 'ARCHIVED' : 'ACTIVATING'
   })

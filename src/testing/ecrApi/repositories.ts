@@ -243,7 +243,8 @@ export const putImageScanningConfiguration: Handler = (ctx, input) => {
 // resource tags
 // -------------------------------------------------------------------------------------
 
-const ARN = /^arn:(aws|aws-cn|aws-us-gov):ecr:([a-z0-9-]+):(\d{12}):repository\/(.+)$/
+// any partition name here; it must be the partition of the request's region (src/internal/uri.ts)
+const ARN = /^arn:([a-z0-9-]+):ecr:([a-z0-9-]+):(\d{12}):repository\/(.+)$/
 
 const locateArn = (ctx: Context, input: Input): E.Either<Error, Store.RepositoryRecord> => {
   const arn = input.resourceArn

@@ -15,12 +15,10 @@ import * as E from 'fp-ts/Either'
 import * as Store from '../store'
 import {
   fail,
-  imageIdOf,
   imageIdText,
-  locate,
+  locateImage,
   maxResultsOf,
   pageOf,
-  resolveId,
   scanDescription,
   scanState,
   severityCounts
@@ -35,14 +33,9 @@ const IMAGE_CONFIGS: ReadonlyArray<string> = [Store.MediaType.dockerConfig, Stor
 
 /** @internal */
 export const startImageScan: Handler = (ctx, input) => {
-  const located = locate(ctx, input)
-  if (E.isLeft(located)) return located
-  const { repo, registryId } = located.right
-  const id = imageIdOf(input)
-  if (E.isLeft(id)) return id
-  const found = resolveId(located.right, id.right)
+  const found = locateImage(ctx, input)
   if (E.isLeft(found)) return found
-  const image = found.right
+  const { repo, registryId, image } = found.right
   if (Store.statusOf(ctx.store, repo, image) !== 'ACTIVE')
     return fail(ImageArchivedException, `The image with digest '${image.digest}' is archived and cannot be scanned`)
   if (image.config === undefined || !IMAGE_CONFIGS.includes(image.config.mediaType))
@@ -54,26 +47,21 @@ export const startImageScan: Handler = (ctx, input) => {
   return E.right({
     registryId,
     repositoryName: repo.name,
-    imageId: { imageDigest: image.digest, ...(id.right.imageTag === undefined ? {} : { imageTag: id.right.imageTag }) },
+    imageId: { imageDigest: image.digest, ...(found.right.id.imageTag === undefined ? {} : { imageTag: found.right.id.imageTag }) },
     imageScanStatus: { status: 'IN_PROGRESS', description: scanDescription('IN_PROGRESS') }
   })
 }
 
 /** @internal */
 export const describeImageScanFindings: Handler = (ctx, input) => {
-  const located = locate(ctx, input)
-  if (E.isLeft(located)) return located
-  const { repo, registryId } = located.right
-  const id = imageIdOf(input)
-  if (E.isLeft(id)) return id
-  const found = resolveId(located.right, id.right)
+  const found = locateImage(ctx, input)
   if (E.isLeft(found)) return found
-  const image = found.right
+  const { repo, registryId, image } = found.right
   const scan = scanState(ctx, image)
   if (scan === undefined)
     return fail(
       ScanNotFoundException,
-      `Image scan does not exist for the image with '${imageIdText(id.right)}' in the repository with name '${
+      `Image scan does not exist for the image with '${imageIdText(found.right.id)}' in the repository with name '${
         repo.name
       }' in the registry with id '${registryId}'`
     )
@@ -92,7 +80,7 @@ export const describeImageScanFindings: Handler = (ctx, input) => {
   return E.right({
     registryId,
     repositoryName: repo.name,
-    imageId: { imageDigest: image.digest, ...(id.right.imageTag === undefined ? {} : { imageTag: id.right.imageTag }) },
+    imageId: { imageDigest: image.digest, ...(found.right.id.imageTag === undefined ? {} : { imageTag: found.right.id.imageTag }) },
     imageScanStatus: { status: scan.status, description: scanDescription(scan.status) },
     ...(complete
       ? {
