@@ -284,6 +284,9 @@ export const syncSection = (r: Sync.Result): string => {
       ? 'skopeo is not installed: no comparison.'
       : `ours / skopeo time: **${r.ratio}** (whole processes: ${r.ratioWholeProcess}); below 1 is faster than skopeo.`,
     '',
+    `Ours: \`Sync.plan\` ${r.ours.planSeconds.toFixed(2)} s, \`Sync.apply\` ${r.ours.applySeconds.toFixed(2)} s; the plan announced ${int(r.ours.plannedBlobSends)} blob sends; ` +
+      `${num(r.ours.rssBeforeSyncMiB)} MiB RSS before the sync${r.nodeFlags.length === 0 ? '' : `; node options ${r.nodeFlags.join(' ')}`}.`,
+    '',
     p === null
       ? 'Peak RSS phase: not run.'
       : `Peak RSS with a ${p.bigLayerMiB} MiB layer in the set (${p.tags} tags): ours **${num(p.ours.peakRssMiB)} MiB** ` +

@@ -127,14 +127,17 @@ const runReplicate = async (args: Args): Promise<object> => {
   }
 }
 
-/** bench/sync.ts in its own process, writing <out>/sync.json; --quick: two tags of a few KiB, a 1 MiB big layer, one round. */
+/**
+ * bench/sync.ts in its own process, writing <out>/sync.json; --quick: two tags of a few KiB, one
+ * round, a 1 MiB big layer synced by ours only.
+ */
 const runSync = async (args: Args): Promise<object> => {
   if (!onPath('docker-registry')) return { benchmark: 'sync', skipped: 'docker-registry not installed' }
   const env = {
     ...process.env,
     BENCH_SYNC_OUT: path.join(args.out, 'sync.json'),
     ...(args.quick
-      ? { BENCH_SYNC_TAGS: '2', BENCH_SYNC_BASE_KIB: '64', BENCH_SYNC_UNIQUE_KIB: '16', BENCH_SYNC_BIG_MIB: '1', BENCH_ROUNDS: '1' }
+      ? { BENCH_SYNC_TAGS: '2', BENCH_SYNC_BASE_KIB: '64', BENCH_SYNC_UNIQUE_KIB: '16', BENCH_SYNC_BIG_MIB: '1', BENCH_SYNC_BIG_SKOPEO: '0', BENCH_ROUNDS: '1' }
       : {}),
     ...(args.layerMiB === undefined ? {} : { BENCH_SYNC_BIG_MIB: String(args.layerMiB) })
   }

@@ -14,7 +14,8 @@
  * source's digest and every blob is there.
  *
  * Then the peak-RSS phase: the same set plus one tag whose amd64 image carries a layer of
- * `BENCH_SYNC_BIG_MIB` MiB (512; 0 skips the phase), synced once by each tool.
+ * `BENCH_SYNC_BIG_MIB` MiB (512; 0 skips the phase), synced once by each tool (by ours only with
+ * `BENCH_SYNC_BIG_SKOPEO=0`).
  *
  *   npm run bench -- sync          (or: npx tsx bench/sync.ts)
  *
@@ -53,6 +54,8 @@ export interface Options extends DataOptions {
   readonly rounds: number
   /** The peak-RSS phase's big layer; 0: no such phase. */
   readonly bigMiB: number
+  /** Whether skopeo syncs the set with the big layer too (our peak RSS is the phase's point). */
+  readonly bigSkopeo: boolean
   /** Where the result goes. */
   readonly out: string
 }
@@ -64,6 +67,7 @@ export const defaults: Options = {
   uniqueKiB: 2 * 1024,
   rounds: 3,
   bigMiB: 512,
+  bigSkopeo: true,
   out: path.join(__dirname, 'results', 'sync.json')
 }
 
@@ -361,8 +365,7 @@ const runOurs = async (script: string, sides: Sides, repository: string, source:
     src: { ...creds(sides.srcReg), url: sides.src.url },
     dst: { ...creds(sides.dstReg), url: sides.dst.url },
     repository,
-    destination: repository,
-    tags: source.map((t) => ({ tag: t.tag, digest: t.digest }))
+    destination: repository
   }
   const run = await timed(process.execPath, [...nodeFlags(), script, JSON.stringify(args)])
   const line = run.stdout.trim().split('\n').pop() ?? ''
@@ -427,7 +430,7 @@ const runSkopeo = async (sides: Sides, repository: string, source: ReadonlyArray
 // -------------------------------------------------------------------------------------
 
 /** A tool's runs, summed up. */
-export interface ToolSummary {
+export interface ToolSummary<R extends ToolRun = ToolRun> {
   /** Median of the rounds. */
   readonly seconds: number
   readonly processSeconds: number
@@ -447,10 +450,10 @@ export interface ToolSummary {
   readonly uploadsStable: boolean
   /** Every round's destination checked out. */
   readonly verified: boolean
-  readonly runs: ReadonlyArray<ToolRun>
+  readonly runs: ReadonlyArray<R>
 }
 
-const summarize = (runs: ReadonlyArray<ToolRun>): ToolSummary => {
+const summarize = <R extends ToolRun>(runs: ReadonlyArray<R>): ToolSummary<R> => {
   const first = runs[0]
   if (first === undefined) throw new Error('no runs')
   const rss = runs.flatMap((r) => (r.peakRssMiB === null ? [] : [r.peakRssMiB]))
@@ -492,7 +495,15 @@ export interface Result {
   readonly options: Omit<Options, 'out'>
   readonly dataSet: DataStats & { readonly distinctMiB: number; readonly perImageMiB: number }
   readonly engine: string
-  readonly ours: ToolSummary & { readonly rssBeforeSyncMiB: number }
+  readonly ours: ToolSummary<OurRun> & {
+    readonly rssBeforeSyncMiB: number
+    /** `Sync.plan`, median of the rounds. */
+    readonly planSeconds: number
+    /** `Sync.apply`, median of the rounds. */
+    readonly applySeconds: number
+    /** Blob sends the plan announced (the first round): the uploads the proxy should count. */
+    readonly plannedBlobSends: number
+  }
   readonly skopeo: ToolSummary | null
   /** ours / skopeo: the sync call against the skopeo process; below 1 is faster than skopeo. */
   readonly ratio: number | null
@@ -579,8 +590,8 @@ export const run = async (options: Options = defaults): Promise<Result> => {
       })
       log('peak RSS: ours ...')
       const o = await withSides(src, srcProxy, (sides) => runOurs(script, sides, big, withBig))
-      log('peak RSS: skopeo sync ...')
-      const s = version === null ? null : await withSides(src, srcProxy, (sides) => runSkopeo(sides, big, withBig))
+      if (options.bigSkopeo) log('peak RSS: skopeo sync ...')
+      const s = version === null || !options.bigSkopeo ? null : await withSides(src, srcProxy, (sides) => runSkopeo(sides, big, withBig))
       const limitMiB = 150
       peakRss = {
         bigLayerMiB: options.bigMiB,
@@ -613,7 +624,13 @@ export const run = async (options: Options = defaults): Promise<Result> => {
       options: shownOptions,
       dataSet: { ...data, distinctMiB: round(data.distinctLayerBytes / MiB, 1), perImageMiB: round(data.layerBytesPerImageSum / MiB, 1) },
       engine: ours[0]?.engine ?? '',
-      ours: { ...oursSummary, rssBeforeSyncMiB: Math.max(...ours.map((o) => o.rssBeforeSyncMiB)) },
+      ours: {
+        ...oursSummary,
+        rssBeforeSyncMiB: Math.max(...ours.map((o) => o.rssBeforeSyncMiB)),
+        planSeconds: round(median(ours.map((o) => o.child.planSeconds))),
+        applySeconds: round(median(ours.map((o) => o.child.applySeconds))),
+        plannedBlobSends: ours[0]?.child.plannedBlobSends ?? 0
+      },
       skopeo: skopeoSummary,
       ratio,
       ratioWholeProcess,
@@ -651,6 +668,7 @@ export const optionsFromEnv = (): Options => ({
   uniqueKiB: Math.max(1, intEnv('BENCH_SYNC_UNIQUE_KIB', defaults.uniqueKiB)),
   rounds: Math.max(1, intEnv('BENCH_ROUNDS', defaults.rounds)),
   bigMiB: intEnv('BENCH_SYNC_BIG_MIB', defaults.bigMiB),
+  bigSkopeo: process.env['BENCH_SYNC_BIG_SKOPEO'] !== '0',
   out: process.env['BENCH_SYNC_OUT'] ?? defaults.out
 })
 

@@ -1,6 +1,7 @@
 /**
- * The measured side of bench/sync.ts: one repository sync between two registries, in its own
- * process, reporting its duration and its own peak RSS (`VmHWM` of /proc/self/status).
+ * The measured side of bench/sync.ts: `Sync.plan` then `Sync.apply` of a whole repository between
+ * two registries (their ECR API answered from their registry API: test/integration/ecrOverRegistry.ts),
+ * in its own process, reporting its durations and its own peak RSS (`VmHWM` of /proc/self/status).
  * bench/sync.ts bundles this file with esbuild and runs it with plain `node`, so no TypeScript
  * loader sits in the measured process.
  *
@@ -8,16 +9,11 @@
  */
 import * as fs from 'node:fs'
 import * as E from 'fp-ts/Either'
-import { pipe } from 'fp-ts/function'
-import * as RTE from 'fp-ts/ReaderTaskEither'
 import { Agent, fetch as undiciFetch } from 'undici'
-import type { EcrError } from '../src/EcrError'
-import type { EcrEnv, HttpEnv } from '../src/Env'
-import * as ImageUri from '../src/ImageUri'
-import { traverseRTE } from '../src/internal/concurrency'
+import type { HttpEnv } from '../src/Env'
 import type { AccountId, Region, RepositoryName } from '../src/Primitives'
-import { replicateImage, type Progress } from '../src/replicate'
-import * as InMemoryEcr from '../src/testing/InMemoryEcr'
+import * as Sync from '../src/Sync'
+import * as EcrOverRegistry from '../test/integration/ecrOverRegistry'
 
 export interface RegistryAccess {
   readonly url: string
@@ -30,10 +26,8 @@ export interface ChildArgs {
   readonly dst: RegistryAccess
   /** Source repository. */
   readonly repository: string
-  /** Destination repository. */
+  /** Destination repository (created by the sync). */
   readonly destination: string
-  /** The source's tags and their digests (the per-image engine copies them one by one). */
-  readonly tags: ReadonlyArray<{ readonly tag: string; readonly digest: string }>
   /** `env.concurrency` of both sides; default the library's. */
   readonly concurrency?: number
 }
@@ -41,15 +35,21 @@ export interface ChildArgs {
 export interface ChildResult {
   readonly ok: boolean
   readonly error?: string
-  /** What ran: `replicateRepository`, or `replicateImage per tag`. */
+  /** What ran. */
   readonly engine: string
-  /** The sync call alone. */
+  /** Plan and apply. */
   readonly seconds: number
+  readonly planSeconds: number
+  readonly applySeconds: number
   readonly peakRssMiB: number
   readonly rssBeforeSyncMiB: number
-  /** Blob bytes the library says it sent. */
+  /** Blobs the plan says to send. */
+  readonly plannedBlobSends: number
+  /** From the sync's report. */
+  readonly imagesCopied: number
+  readonly imagesFailed: number
+  readonly blobsCopied: number
   readonly bytesCopied: number
-  readonly images: number
 }
 
 export const SRC = { accountId: '111111111111', region: 'us-east-1' }
@@ -60,46 +60,48 @@ const procStatusMiB = (field: 'VmHWM' | 'VmRSS'): number => {
   return m?.[1] === undefined ? Number.NaN : Math.round((Number(m[1]) / 1024) * 10) / 10
 }
 
+const ENGINE = 'Sync.plan + Sync.apply (replicateRepository)'
+
 /** One sync, measured from inside. */
 export const child = async (args: ChildArgs): Promise<ChildResult> => {
   const agent = new Agent({ connections: 32 })
-  const side = (reg: RegistryAccess, at: { accountId: string; region: string }): EcrEnv & HttpEnv => {
-    const twin = InMemoryEcr.make({ ...at, proxyEndpoint: reg.url, password: reg.password })
-    return {
-      ...twin.env,
-      ...(args.concurrency === undefined ? {} : { concurrency: args.concurrency }),
-      fetch: (input, init) =>
-        // safe: undici's fetch is the WHATWG fetch the env's type names, from the undici package
-        undiciFetch(input, { ...(init as object), dispatcher: agent } as Parameters<typeof undiciFetch>[1]) as unknown as Promise<Response>,
-      dispatcher: agent
-    }
+  const fetch: HttpEnv['fetch'] = (input, init) =>
+    // safe: undici's fetch is the WHATWG fetch the env's type names, from the undici package
+    undiciFetch(input, { ...(init as object), dispatcher: agent } as Parameters<typeof undiciFetch>[1]) as unknown as Promise<Response>
+  const side = (reg: RegistryAccess, at: { accountId: string; region: string }) => {
+    const env = EcrOverRegistry.make({ ...reg, ...at, fetch, dispatcher: agent }).env
+    return args.concurrency === undefined ? env : { ...env, concurrency: args.concurrency }
   }
   const env = { source: side(args.src, SRC), destination: side(args.dst, DST) }
-  const destination = { accountId: DST.accountId as AccountId, region: DST.region as Region, repositoryName: args.destination as RepositoryName }
+  const ref = (at: { accountId: string; region: string }, name: string) => ({
+    accountId: at.accountId as AccountId,
+    region: at.region as Region,
+    repositoryName: name as RepositoryName
+  })
   const rssBeforeSyncMiB = procStatusMiB('VmRSS')
-  let bytesCopied = 0
   const t0 = performance.now()
-  const onProgress = (p: Progress): void => {
-    if (p._tag === 'done') bytesCopied += p.summary.bytesCopied
-  }
-  type Outer = typeof env & { readonly onProgress: (p: Progress) => void; readonly concurrency: number }
-  const copyTag = ({ tag, digest }: ChildArgs['tags'][number]): RTE.ReaderTaskEither<Outer, EcrError, unknown> =>
-    pipe(
-      RTE.fromEither(ImageUri.parse(`${SRC.accountId}.dkr.ecr.${SRC.region}.amazonaws.com/${args.repository}@${digest}`)),
-      RTE.flatMap((source) => replicateImage({ source, destination, tags: [tag], platforms: 'all' }))
-    )
-  const r = await traverseRTE(copyTag)(args.tags)({ ...env, onProgress, concurrency: env.destination.concurrency ?? 8 })()
-  const seconds = (performance.now() - t0) / 1000
+  const plan = await Sync.plan({ source: ref(SRC, args.repository), destination: ref(DST, args.destination), tags: 'all', createRepository: true })(env)()
+  const t1 = performance.now()
+  const report = E.isLeft(plan) ? plan : await Sync.apply(plan.right)(env)()
+  const t2 = performance.now()
   await agent.close()
+  const failed = E.isRight(report) ? report.right.images.find((i) => i._tag === 'failed') : undefined
+  const error = E.isLeft(report) ? report.left.message : failed?._tag === 'failed' ? `${failed.digest}: ${failed.error.message}` : undefined
+  const totals = E.isRight(report) ? report.right.totals : undefined
   return {
-    ok: E.isRight(r),
-    ...(E.isLeft(r) ? { error: r.left.message } : {}),
-    engine: 'replicateImage per tag',
-    seconds,
+    ok: error === undefined,
+    ...(error === undefined ? {} : { error }),
+    engine: ENGINE,
+    seconds: (t2 - t0) / 1000,
+    planSeconds: (t1 - t0) / 1000,
+    applySeconds: (t2 - t1) / 1000,
     peakRssMiB: procStatusMiB('VmHWM'),
     rssBeforeSyncMiB,
-    bytesCopied,
-    images: E.isRight(r) ? r.right.length : 0
+    plannedBlobSends: E.isRight(plan) ? plan.right.totals.blobs.send : 0,
+    imagesCopied: totals?.images.copied ?? 0,
+    imagesFailed: totals?.images.failed ?? 0,
+    blobsCopied: totals?.blobs.copied ?? 0,
+    bytesCopied: totals?.bytesCopied ?? 0
   }
 }
 
