@@ -37,7 +37,7 @@ const RESULTS = path.join(__dirname, 'results', 'replicate.json')
  * tool wants to compress again), as one blob: generated and hashed while streaming (one PATCH),
  * never in memory. Returns the digest and the exact size.
  */
-const pushRandomLayer = async (reg: RegistryAccess, repository: string, size: number): Promise<{ digest: string; size: number }> => {
+export const pushRandomLayer = async (reg: RegistryAccess, repository: string, size: number): Promise<{ digest: string; size: number }> => {
   const authorization = basicAuth(reg)
   const post = await request(`${reg.url}/v2/${repository}/blobs/uploads/`, { method: 'POST', headers: { authorization } })
   await post.body.dump()
@@ -95,7 +95,7 @@ const pushBigImage = async (reg: RegistryAccess, repository: string, tag: string
 }
 
 /** Runs a command, timing it; with /usr/bin/time, its peak RSS too. */
-const timed = (
+export const timed = (
   command: string,
   args: ReadonlyArray<string>
 ): Promise<{ code: number | null; seconds: number; stdout: string; stderr: string; peakRssMiB?: number }> =>

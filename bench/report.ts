@@ -5,7 +5,9 @@ import type * as Bundle from './suites/bundle'
 import type * as Cli from './suites/cli'
 import type { Machine } from './suites/common'
 import type * as Ops from './suites/ops'
+import type * as Plan from './suites/plan'
 import type * as Pure from './suites/pure'
+import type * as Sync from './sync'
 
 /** A suite that did not run, and why. */
 export interface Skipped {
@@ -45,6 +47,8 @@ export interface Results {
   readonly pure?: Pure.Result | Skipped | Failed
   readonly cli?: Cli.Result | Skipped | Failed
   readonly replicate?: Replicate | Skipped | Failed
+  readonly plan?: Plan.Result | Skipped | Failed
+  readonly sync?: Sync.Result | Skipped | Failed
 }
 
 const isSkipped = (r: object): r is Skipped => 'skipped' in r
@@ -215,6 +219,85 @@ export const replicateSection = (r: Replicate): string => {
   ].join('\n')
 }
 
+export const planSection = (r: Plan.Result): string => {
+  const rows = r.rows.map((row) => [
+    row.destination,
+    int(row.tags),
+    callsText(row.sourceCalls),
+    callsText(row.destinationCalls),
+    int(row.totalCalls),
+    String(row.callsPerTag),
+    int(row.httpRequests),
+    num(row.wallMs) + (row.callsStable ? '' : ' (calls varied between rounds)'),
+    `${int(row.plan.images)} images; blobs send ${int(row.plan.blobs.send)}, mount ${int(row.plan.blobs.mount)}, skip ${int(row.plan.blobs.skip)}; ` +
+      `${int(row.plan.manifestsToPut)} manifests, ${int(row.plan.tagsToPut)} tags to put; ${kb(row.plan.jsonBytes)} of JSON`
+  ])
+  return [
+    `## plan: \`Sync.plan\` of a repository of ${int(r.options.tags)} tags on the twin`,
+    '',
+    `Two twins (source and destination registries), every ECR API call ${r.options.latencyMs} ms slower; \`env.concurrency\` ${r.concurrency}. ` +
+      `${int(r.options.tags)} tags sharing ${r.options.baseLayers} base layers per platform, every ${r.options.indexEvery}th a two-platform index. ` +
+      `Wall time: median of ${r.options.rounds} round(s), each with fresh environments; calls: the first round.`,
+    '',
+    machineLine(r.machine, r.date),
+    '',
+    table(['destination held', 'tags', 'source calls', 'destination calls', 'total', 'calls per tag', 'HTTP requests', 'wall ms', 'the plan'], rows),
+    '',
+    `Seeding (not timed above): ${r.seeding.map((s) => `${s.what} ${s.seconds.toFixed(1)} s`).join('; ')}.`,
+    ''
+  ].join('\n')
+}
+
+export const syncSection = (r: Sync.Result): string => {
+  const d = r.dataSet
+  const tool = (name: string, t: Sync.ToolSummary) => [
+    name,
+    t.seconds.toFixed(2),
+    t.processSeconds.toFixed(2),
+    t.peakRssMiB === null ? '' : num(t.peakRssMiB),
+    `${int(t.blobUploads)} (${int(t.distinctBlobsUploaded)} distinct${t.duplicateUploads > 0 ? `, **${t.duplicateUploads} sent more than once**` : ''})`,
+    int(t.mounts),
+    num(t.uploadedMiB),
+    `${int(t.blobReads)} (${int(t.distinctBlobsRead)} distinct)`,
+    int(t.manifestPuts),
+    t.verified ? 'yes' : '**no**'
+  ]
+  const rows = [tool(`ours (${r.engine})`, r.ours), ...(r.skopeo === null ? [] : [tool(`skopeo sync ${r.skopeoVersion ?? ''}`.trim(), r.skopeo)])]
+  const p = r.peakRss
+  const targets = Object.entries(r.targets)
+    .map(([k, v]) => `${k}: ${v === null ? 'n/a' : v ? 'met' : '**missed**'}`)
+    .join(', ')
+  return [
+    '## sync: a repository between two local registries, against skopeo sync',
+    '',
+    `${d.tags} tags, each an index of ${d.images / Math.max(1, d.tags)} platform images sharing ${r.options.baseLayers} base layers of ` +
+      `${num(r.options.baseKiB / 1024)} MiB per platform, with 1 or 2 layers of ${num(r.options.uniqueKiB / 1024)} MiB of their own: ` +
+      `${int(d.distinctBlobs)} distinct blobs, ${num(d.distinctMiB)} MiB of distinct layers (${num(d.perImageMiB)} MiB counted per image). ` +
+      `Each round syncs into fresh docker-registry destinations behind counting proxies; median of ${r.options.rounds} round(s), order alternating. ` +
+      'Seconds: ours is the sync call in its process, skopeo its whole process; uploads, reads and puts: the first round.',
+    '',
+    machineLine(r.machine, r.date),
+    '',
+    table(['tool', 'seconds', 'process s', 'peak RSS MiB', 'blob uploads', 'mounts', 'MiB uploaded', 'source blob reads', 'manifest PUTs', 'verified'], rows),
+    '',
+    r.ratio === null
+      ? 'skopeo is not installed: no comparison.'
+      : `ours / skopeo time: **${r.ratio}** (whole processes: ${r.ratioWholeProcess}); below 1 is faster than skopeo.`,
+    '',
+    `Ours: \`Sync.plan\` ${r.ours.planSeconds.toFixed(2)} s, \`Sync.apply\` ${r.ours.applySeconds.toFixed(2)} s; the plan announced ${int(r.ours.plannedBlobSends)} blob sends; ` +
+      `${num(r.ours.rssBeforeSyncMiB)} MiB RSS before the sync${r.nodeFlags.length === 0 ? '' : `; node options ${r.nodeFlags.join(' ')}`}.`,
+    '',
+    p === null
+      ? 'Peak RSS phase: not run.'
+      : `Peak RSS with a ${p.bigLayerMiB} MiB layer in the set (${p.tags} tags): ours **${num(p.ours.peakRssMiB)} MiB** ` +
+        `(limit ${p.limitMiB} MiB: ${p.withinLimit ? 'within' : '**over**'}; ${num(p.ours.rssBeforeSyncMiB)} MiB before the sync) in ${p.ours.seconds.toFixed(2)} s` +
+        (p.skopeo === null ? '.' : `; skopeo ${p.skopeo.peakRssMiB === null ? '?' : num(p.skopeo.peakRssMiB)} MiB in ${p.skopeo.seconds.toFixed(2)} s.`),
+    '',
+    `Targets: ${targets}.`,
+    ''
+  ].join('\n')
+}
+
 export const render = (results: Results): string => {
   const parts: Array<string> = [
     '# Benchmarks',
@@ -231,5 +314,7 @@ export const render = (results: Results): string => {
   section('pure', results.pure, pureSection)
   section('cli', results.cli, cliSection)
   section('replicate', results.replicate, replicateSection)
+  section('plan', results.plan, planSection)
+  section('sync', results.sync, syncSection)
   return `${parts.join('\n')}`
 }

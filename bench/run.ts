@@ -1,18 +1,19 @@
 /**
  * The benchmark runner: `npm run bench` runs every suite, `npm run bench -- <suite...>` some of them.
  *
- *   suites: ops, bundle, pure, cli, replicate
+ *   suites: ops, bundle, pure, cli, replicate, plan, sync
  *   --quick            tiny sizes (a smoke run); results go to a scratch folder unless --out is given
  *   --out <dir>        where <suite>.json and results.md go (default bench/results)
- *   --layer-mib <n>    size of the replicate suite's layer (or BENCH_LAYER_MIB; default 512)
+ *   --layer-mib <n>    size of the replicate suite's layer (or BENCH_LAYER_MIB; default 512), and of
+ *                      the sync suite's big layer (or BENCH_SYNC_BIG_MIB; default 512)
  *
  * One suite: it runs in this process, prints its JSON result on stdout and writes <out>/<suite>.json,
  * then <out>/results.md is rendered from every <suite>.json there. Several suites: each runs in its
  * own process (so one suite's heap does not weigh on the next), and stdout gets one JSON object
  * with a key per suite. Progress goes to stderr.
  *
- * The replicate suite is bench/replicate.ts, run as its own process; without docker-registry it is
- * reported as skipped and the other suites still run.
+ * The replicate and sync suites are bench/replicate.ts and bench/sync.ts, each run as its own
+ * process; without docker-registry they are reported as skipped and the other suites still run.
  */
 import { spawn } from 'node:child_process'
 import * as fs from 'node:fs'
@@ -25,7 +26,7 @@ import { RESULTS_DIR, ROOT, stderrLog } from './suites/common'
 // arguments
 // -------------------------------------------------------------------------------------
 
-export const SUITES = ['ops', 'bundle', 'pure', 'cli', 'replicate'] as const
+export const SUITES = ['ops', 'bundle', 'pure', 'cli', 'replicate', 'plan', 'sync'] as const
 export type SuiteName = (typeof SUITES)[number]
 
 const isSuite = (s: string): s is SuiteName => (SUITES as ReadonlyArray<string>).includes(s)
@@ -126,6 +127,25 @@ const runReplicate = async (args: Args): Promise<object> => {
   }
 }
 
+/**
+ * bench/sync.ts in its own process, writing <out>/sync.json; --quick: two tags of a few KiB, one
+ * round, a 1 MiB big layer synced by ours only.
+ */
+const runSync = async (args: Args): Promise<object> => {
+  if (!onPath('docker-registry')) return { benchmark: 'sync', skipped: 'docker-registry not installed' }
+  const env = {
+    ...process.env,
+    BENCH_SYNC_OUT: path.join(args.out, 'sync.json'),
+    ...(args.quick
+      ? { BENCH_SYNC_TAGS: '2', BENCH_SYNC_BASE_KIB: '64', BENCH_SYNC_UNIQUE_KIB: '16', BENCH_SYNC_BIG_MIB: '1', BENCH_SYNC_BIG_SKOPEO: '0', BENCH_ROUNDS: '1' }
+      : {}),
+    ...(args.layerMiB === undefined ? {} : { BENCH_SYNC_BIG_MIB: String(args.layerMiB) })
+  }
+  const r = await spawnCapture(tsxCommand(path.join(ROOT, 'bench', 'sync.ts')), env)
+  if (r.code !== 0) throw new Error(`bench/sync.ts exited with ${r.code}`)
+  return JSON.parse(r.stdout) as object
+}
+
 const readIfExists = (file: string): Buffer | undefined => (fs.existsSync(file) ? fs.readFileSync(file) : undefined)
 
 /** One suite, in this process. */
@@ -149,6 +169,12 @@ export const runSuite = async (name: SuiteName, args: Args): Promise<object> => 
     }
     case 'replicate':
       return runReplicate(args)
+    case 'plan': {
+      const plan = await import('./suites/plan')
+      return plan.run(args.quick ? plan.quick : plan.defaults, stderrLog)
+    }
+    case 'sync':
+      return runSync(args)
   }
 }
 

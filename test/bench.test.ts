@@ -8,12 +8,15 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import * as fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { classify, count, type Counted, type RequestKind } from '../bench/countingProxy'
 import { render, type Replicate } from '../bench/report'
 import { parseArgs, QUICK_OUT, SUITES } from '../bench/run'
 import * as Bundle from '../bench/suites/bundle'
 import { measureRate, median, RESULTS_DIR, round, round3 } from '../bench/suites/common'
 import * as Ops from '../bench/suites/ops'
+import * as Plan from '../bench/suites/plan'
 import * as Pure from '../bench/suites/pure'
+import * as Sync from '../bench/sync'
 
 const ROOT = path.join(__dirname, '..')
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ecr-fp-ts-bench-test-'))
@@ -117,6 +120,116 @@ describe('run.ts arguments', () => {
   })
 })
 
+describe('sync data set', () => {
+  const options = fc.record({
+    tags: fc.integer({ min: 1, max: 30 }),
+    baseLayers: fc.integer({ min: 0, max: 5 }),
+    baseKiB: fc.integer({ min: 1, max: 1 << 20 }),
+    uniqueKiB: fc.integer({ min: 1, max: 1 << 20 })
+  })
+
+  it('layout: every tag has both platforms, the base layers first and 1 or 2 layers of its own', () => {
+    fc.assert(
+      fc.property(options, (o) => {
+        const tags = Sync.layout(o)
+        expect(tags.map((t) => t.tag)).toEqual(Array.from({ length: o.tags }, (_, i) => `v${i + 1}`))
+        for (const [i, t] of tags.entries())
+          for (const image of t.images) {
+            const own = image.layers.slice(o.baseLayers)
+            expect(image.layers.slice(0, o.baseLayers).map((l) => l.id)).toEqual(
+              Array.from({ length: o.baseLayers }, (_, k) => `base/${image.platform.architecture}/${k}`)
+            )
+            expect(own).toHaveLength(i % 2 === 0 ? 1 : 2)
+            expect(own.every((l) => l.id.startsWith(`${t.tag}/`) && l.bytes === o.uniqueKiB * 1024)).toBe(true)
+          }
+        expect(tags.every((t) => t.images.map((i) => i.platform.architecture).join() === 'amd64,arm64')).toBe(true)
+      })
+    )
+  })
+
+  it('stats: distinct blobs are the base layers, the own layers and a config per image; sharing saves bytes', () => {
+    fc.assert(
+      fc.property(options, (o) => {
+        const d = Sync.stats(Sync.layout(o))
+        const own = Array.from({ length: o.tags }, (_, i) => (i % 2 === 0 ? 1 : 2)).reduce((a, b) => a + b, 0) * 2
+        expect(d.images).toBe(o.tags * 2)
+        expect(d.distinctLayers).toBe(2 * o.baseLayers + own)
+        expect(d.distinctBlobs).toBe(d.distinctLayers + d.images)
+        expect(d.sharedLayers).toBe(o.tags > 1 ? 2 * o.baseLayers : 0)
+        expect(d.distinctLayerBytes).toBe((2 * o.baseLayers * o.baseKiB + own * o.uniqueKiB) * 1024)
+        expect(d.layerBytesPerImageSum).toBe((o.tags * 2 * o.baseLayers * o.baseKiB + own * o.uniqueKiB) * 1024)
+      })
+    )
+  })
+
+  it('the plan suite: a tag per number, every n-th an index of two platforms, blobs shared between tags', () => {
+    const o = { ...Plan.quick, tags: 9, indexEvery: 4 }
+    const tags = Plan.content(o)
+    expect(tags.map((t) => t.tag)).toEqual(Array.from({ length: 9 }, (_, i) => `v${i}`))
+    expect(tags.map((t) => t.manifests.length)).toEqual([3, 1, 1, 1, 3, 1, 1, 1, 3])
+    const blobs = tags.flatMap((t) => t.blobs.map((b) => b.toString('hex')))
+    // each image: the base layers, one of its own and a config
+    expect(blobs).toHaveLength((9 + 3) * (o.baseLayers + 2))
+    expect(new Set(blobs).size).toBe(2 * o.baseLayers + (9 + 3) * 2)
+  })
+})
+
+describe('countingProxy', () => {
+  const hex = fc.stringMatching(/^[a-f0-9]{64}$/)
+  const digest = hex.map((h) => `sha256:${h}`)
+  const repo = fc.constantFrom('app', 'team/app', 'a/b/c')
+  const status = fc.integer({ min: 100, max: 599 })
+
+  it('classify: a completed upload is a 201 to a PUT with the digest; a mount is a 201 to a POST with mount=', () => {
+    fc.assert(
+      fc.property(repo, digest, fc.uuid(), status, (r, d, id, st) => {
+        const put = classify('PUT', `/v2/${r}/blobs/uploads/${id}?_state=x&digest=${encodeURIComponent(d)}`, st)
+        expect(put).toEqual(st === 201 ? { _tag: 'uploadCompleted', digest: d } : { _tag: 'other' })
+        const mount = classify('POST', `/v2/${r}/blobs/uploads/?mount=${d}&from=other`, st)
+        expect(mount).toEqual(st === 201 ? { _tag: 'mounted', digest: d } : st === 202 ? { _tag: 'uploadStarted' } : { _tag: 'other' })
+        expect(classify('PATCH', `/v2/${r}/blobs/uploads/${id}`, st)._tag).toBe(st === 202 ? 'uploadChunk' : 'other')
+        expect(classify('HEAD', `/v2/${r}/blobs/${d}`, st)).toEqual({ _tag: 'blobCheck', digest: d, found: st === 200 })
+        expect(classify('PUT', `/v2/${r}/manifests/v1`, st)._tag).toBe(st === 201 ? 'manifestPut' : 'other')
+        expect(classify('GET', '/v2/', st)._tag).toBe('other')
+      })
+    )
+  })
+
+  it('count: uploads per digest add up, duplicates are the digests sent more than once', () => {
+    const kind: fc.Arbitrary<RequestKind> = fc.oneof(
+      digest.map((d) => ({ _tag: 'uploadCompleted' as const, digest: d })),
+      fc.constantFrom('sha256:' + 'a'.repeat(64), 'sha256:' + 'b'.repeat(64)).map((d) => ({ _tag: 'uploadCompleted' as const, digest: d })),
+      digest.map((d) => ({ _tag: 'mounted' as const, digest: d })),
+      digest.map((d) => ({ _tag: 'blobRead' as const, digest: d })),
+      fc.constant({ _tag: 'uploadStarted' as const }),
+      fc.constant({ _tag: 'other' as const })
+    )
+    const counted: fc.Arbitrary<Counted> = fc.record({
+      method: fc.constant('PUT'),
+      url: fc.constant('/'),
+      status: fc.constant(201),
+      bytesIn: fc.nat(1000),
+      bytesOut: fc.nat(1000),
+      kind
+    })
+    fc.assert(
+      fc.property(fc.array(counted, { maxLength: 40 }), (rs) => {
+        const c = count(rs)
+        const uploads = rs.flatMap((r) => (r.kind._tag === 'uploadCompleted' ? [r.kind.digest] : []))
+        expect(c.requests).toBe(rs.length)
+        expect(c.blobUploads).toBe(uploads.length)
+        expect(c.distinctBlobsUploaded).toBe(new Set(uploads).size)
+        const dup = Object.values(c.duplicateUploads)
+        expect(dup.every((n) => n > 1)).toBe(true)
+        expect(c.blobUploads - c.distinctBlobsUploaded).toBe(dup.reduce((a, n) => a + n - 1, 0))
+        expect(c.mounts).toBe(rs.filter((r) => r.kind._tag === 'mounted').length)
+        expect(c.uploadedBytes).toBe(rs.filter((r) => r.kind._tag === 'uploadCompleted').reduce((a, r) => a + r.bytesIn, 0))
+        expect(c.readBytes).toBe(rs.filter((r) => r.kind._tag === 'blobRead').reduce((a, r) => a + r.bytesOut, 0))
+      })
+    )
+  })
+})
+
 // -------------------------------------------------------------------------------------
 // the suites, tiny
 // -------------------------------------------------------------------------------------
@@ -202,6 +315,39 @@ describe('pure suite (tiny)', () => {
   })
 })
 
+describe('plan suite (tiny)', () => {
+  let result: Plan.Result
+  beforeAll(async () => {
+    result = await Plan.run(Plan.quick)
+  })
+
+  it('plans every tag into both destinations, with calls that add up and batched reads', () => {
+    expect(result.benchmark).toBe('plan')
+    expect(result.rows.map((r) => r.destination)).toEqual(['empty repository', 'first half of the tags'])
+    const [empty, half] = result.rows as [Plan.Row, Plan.Row]
+    const images = Plan.content(Plan.quick).reduce((n, t) => n + t.manifests.length, 0)
+    for (const row of result.rows) {
+      expect(row.tags).toBe(Plan.quick.tags)
+      expect(row.totalCalls).toBe(Object.values(row.sourceCalls).reduce((a, b) => a + b, 0) + Object.values(row.destinationCalls).reduce((a, b) => a + b, 0))
+      expect(row.callsPerTag).toBe(round3(row.totalCalls / row.tags))
+      expect(row.wallMsRounds).toHaveLength(Plan.quick.rounds)
+      expect(row.callsStable).toBe(true)
+      expect(row.plan.images).toBe(Plan.quick.tags)
+      expect(row.plan.jsonBytes).toBeGreaterThan(0)
+      // BatchGetImage by 100: a handful of calls for every manifest and index of the source
+      expect(row.sourceCalls['BatchGetImage'] ?? 0).toBeLessThanOrEqual(Math.ceil(images / 100) * 2)
+      expect(row.httpRequests).toBeGreaterThanOrEqual(0)
+    }
+    // an empty destination gets every distinct blob; one with the first half already skips some
+    expect(empty.plan.blobs.skip).toBe(0)
+    expect(empty.plan.tagsToPut).toBe(Plan.quick.tags)
+    expect(half.plan.blobs.skip).toBeGreaterThan(0)
+    expect(half.plan.tagsToPut).toBe(Plan.quick.tags - Math.floor(Plan.quick.tags / 2))
+    expect(half.plan.blobs.send + half.plan.blobs.skip).toBe(empty.plan.blobs.send)
+    expect(render({ plan: result })).toContain(`## plan: \`Sync.plan\` of a repository of ${Plan.quick.tags} tags on the twin`)
+  })
+})
+
 describe('bundle suite (tiny)', () => {
   let result: Bundle.Result
   beforeAll(async () => {
@@ -282,6 +428,48 @@ describe('run.ts', () => {
     expect(json.layerBytes).toBeGreaterThan(1024 * 1024)
     expect(JSON.parse(fs.readFileSync(path.join(out, 'replicate.json'), 'utf8'))).toEqual(json)
     expect(fs.existsSync(committed) ? fs.readFileSync(committed, 'utf8') : undefined).toBe(before)
+  })
+
+  it('sync at tiny sizes: every tool run counted and checked, the result in --out, the report renders it', () => {
+    const hasRegistry = spawnSync('sh', ['-c', 'command -v docker-registry'], { encoding: 'utf8' }).status === 0
+    const out = path.join(scratch, 'sync')
+    const r = runner(['sync', '--quick', '--out', out])
+    expect(r.status).toBe(0)
+    const json = JSON.parse(r.stdout) as Sync.Result | { skipped: string }
+    if (!hasRegistry) {
+      expect(json).toEqual({ benchmark: 'sync', skipped: 'docker-registry not installed' })
+      return
+    }
+    if ('skipped' in json) throw new Error('skipped although docker-registry is installed')
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'sync.json'), 'utf8'))).toEqual(json)
+    const d = json.dataSet
+    expect(d).toMatchObject({ tags: 2, images: 4, distinctLayers: 12, distinctBlobs: 16, sharedLayers: 6 })
+    const tools = [json.ours, ...(json.skopeo === null ? [] : [json.skopeo])]
+    for (const t of tools) {
+      expect(t.runs).toHaveLength(1)
+      expect(t.verified).toBe(true)
+      expect(t.distinctBlobsUploaded).toBe(d.distinctBlobs)
+      expect(t.blobUploads).toBeGreaterThanOrEqual(t.distinctBlobsUploaded + t.duplicateUploads)
+      expect(t.duplicateUploads === 0).toBe(t.blobUploads === t.distinctBlobsUploaded)
+      expect(t.distinctBlobsRead).toBe(d.distinctBlobs)
+      // two indexes and four platform manifests
+      expect(t.manifestPuts).toBeGreaterThanOrEqual(6)
+      for (const run of t.runs) expect(run.verification).toMatchObject({ ok: true, tags: 2, tagsMatching: 2, blobs: d.distinctBlobs })
+      expect(isMeasure(t.seconds)).toBe(true)
+    }
+    // the sync sends every shared blob once, as its plan says
+    expect(json.ours.plannedBlobSends).toBe(d.distinctBlobs)
+    expect(json.ours.duplicateUploads).toBe(0)
+    expect(json.targets.everyBlobSentOnce).toBe(true)
+    for (const run of json.ours.runs) expect(run.child).toMatchObject({ imagesCopied: 2, imagesFailed: 0, blobsCopied: d.distinctBlobs })
+    expect(json.ours.planSeconds + json.ours.applySeconds).toBeCloseTo(json.ours.seconds, 1)
+    expect(json.ours.peakRssMiB).toBeGreaterThan(0)
+    expect(json.peakRss).toMatchObject({ bigLayerMiB: 1, tags: 3, limitMiB: 150 })
+    expect(json.peakRss?.ours.verified).toBe(true)
+    expect(json.peakRss?.skopeo).toBeNull()
+    expect(json.targets.peakRssBelow150MiB).toBe(json.peakRss?.withinLimit)
+    expect(json.ratio === null).toBe(json.skopeo === null)
+    expect(fs.readFileSync(path.join(out, 'results.md'), 'utf8')).toContain('## sync: a repository between two local registries')
   })
 
   it('an unknown suite: usage error, exit 2', () => {
