@@ -40,6 +40,12 @@ export interface EcrOverRegistryOptions extends RegistryAccess {
   readonly dispatcher?: Dispatcher
   /** How many registry requests one command makes at once (default 8). */
   readonly concurrency?: number
+  /**
+   * The environment's pacing (`EcrEnv.rateLimits`). Default: none, because a docker-registry has no
+   * request-rate quotas (against ECR, the library paces at ECR's quotas, and any other client is
+   * throttled at them).
+   */
+  readonly rateLimits?: Env.RateLimits
 }
 
 export interface EcrOverRegistry {
@@ -50,6 +56,9 @@ export interface EcrOverRegistry {
   /** The operations asked, oldest first. */
   readonly calls: ReadonlyArray<string>
 }
+
+/** Every operation `Env.make` paces by default, unpaced. */
+const unpacedAll: Env.RateLimits = Object.fromEntries(Object.keys(Env.defaultRateLimits).map((op) => [op, Env.unpaced]))
 
 const ACCEPT = [
   'application/vnd.oci.image.index.v1+json',
@@ -345,7 +354,8 @@ export const make = (options: EcrOverRegistryOptions): EcrOverRegistry => {
     fetch,
     ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
     accountId: options.accountId as AccountId,
-    region: options.region as Region
+    region: options.region as Region,
+    rateLimits: options.rateLimits ?? unpacedAll
   })
   return { env, send, calls }
 }
