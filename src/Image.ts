@@ -302,18 +302,25 @@ export const ImageConfigC: t.Type<ImageConfig, ImageConfig, unknown> = ImageConf
  * })
  */
 export const fromUri = (s: string): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, ImageRef> =>
+  byUri(s, (repo, imageTag) =>
+    pipe(
+      getOne(repo, { imageTag }),
+      RTE.map((image) => toImageRef(repo, image))
+    )
+  )
+
+/** The image an image URI names: a digest URI as it is (no call), a tag URI found with `byTag`. */
+const byUri = (
+  s: string,
+  byTag: (repo: RepositoryRef, imageTag: string) => RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, ImageRef>
+): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, ImageRef> =>
   pipe(
     RTE.fromEither(ImageUri.parse(s)),
     RTE.map(ImageUri.toRef),
     RTE.tap((r) => inRegion(r)),
     RTE.flatMap((r) => {
       const repo: RepositoryRef = { accountId: r.accountId, region: r.region, repositoryName: r.repositoryName }
-      return r.digest !== undefined
-        ? RTE.right({ ...repo, imageDigest: r.digest })
-        : pipe(
-            getOne(repo, { imageTag: r.tag ?? '' }),
-            RTE.map((image) => toImageRef(repo, image))
-          )
+      return r.digest !== undefined ? RTE.right({ ...repo, imageDigest: r.digest }) : byTag(repo, r.tag ?? '')
     })
   )
 
@@ -343,19 +350,11 @@ export const fromUri = (s: string): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrErr
  * )
  */
 export const lookup = (s: string): RTE.ReaderTaskEither<EcrEnv, EcrError.EcrError, ImageRef> =>
-  pipe(
-    RTE.fromEither(ImageUri.parse(s)),
-    RTE.map(ImageUri.toRef),
-    RTE.tap((r) => inRegion(r)),
-    RTE.flatMap((r) => {
-      const repo: RepositoryRef = { accountId: r.accountId, region: r.region, repositoryName: r.repositoryName }
-      return r.digest !== undefined
-        ? RTE.right({ ...repo, imageDigest: r.digest })
-        : pipe(
-            describeOne(repo, { imageTag: r.tag ?? '' }),
-            RTE.map((d): ImageRef => ({ ...repo, imageDigest: d.imageDigest }))
-          )
-    })
+  byUri(s, (repo, imageTag) =>
+    pipe(
+      describeOne(repo, { imageTag }),
+      RTE.map((d): ImageRef => ({ ...repo, imageDigest: d.imageDigest }))
+    )
   )
 
 // -------------------------------------------------------------------------------------
