@@ -5,12 +5,12 @@ import { Agent, fetch as undiciFetch } from 'undici'
 import type { EcrEnv, HttpEnv } from '../../src/Env'
 import * as Image from '../../src/Image'
 import * as ImageUri from '../../src/ImageUri'
-import type { AccountId, ImageDigest, Region, RepositoryName } from '../../src/Primitives'
+import type { ImageDigest } from '../../src/Primitives'
 import { replicateImage, type Progress, type ReplicateRequest } from '../../src/replicate'
-import type { RepositoryRef } from '../../src/internal/refs'
 import { concat, constantDelay, limitRetries } from '../../src/Retry'
 import * as InMemoryEcr from '../../src/testing/InMemoryEcr'
 import { basicAuth, pushBlob, pushManifest, pushTestImage, sha256, startRegistry, type Registry, type RegistryAccess } from './harness'
+import { repo, twinFor } from './sides'
 
 // Two real docker-registry instances (distribution 2.8: no referrers API, so both sides use the
 // tag-schema fallback); the ECR side of each is a twin whose login points at its registry.
@@ -52,14 +52,6 @@ const side = (twin: InMemoryEcr.InMemoryEcr, counts: Map<string, number>): EcrEn
   } as EcrEnv & HttpEnv
 }
 
-const twinFor = (reg: { url: string; password: string }, at: { accountId: string; region: string }) =>
-  InMemoryEcr.make({ ...at, proxyEndpoint: reg.url, password: reg.password })
-
-const repo = (at: { accountId: string; region: string }, name: string): RepositoryRef => ({
-  accountId: at.accountId as AccountId,
-  region: at.region as Region,
-  repositoryName: name as RepositoryName
-})
 
 const digestUri = (at: { accountId: string; region: string }, name: string, digest: string): ImageUri.ImageUri => {
   const u = ImageUri.parse(`${at.accountId}.dkr.ecr.${at.region}.amazonaws.com/${name}@${digest}`)

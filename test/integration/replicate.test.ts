@@ -3,15 +3,14 @@ import * as E from 'fp-ts/Either'
 import { createHash, randomBytes } from 'node:crypto'
 import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { Agent, fetch as undiciFetch } from 'undici'
+import { Agent } from 'undici'
 import type { EcrEnv, HttpEnv } from '../../src/Env'
 import * as ImageUri from '../../src/ImageUri'
-import type { AccountId, Region, RepositoryName } from '../../src/Primitives'
 import { replicateImage, type Progress, type ReplicateRequest } from '../../src/replicate'
-import type { RepositoryRef } from '../../src/internal/refs'
 import { concat, constantDelay, limitRetries } from '../../src/Retry'
 import * as InMemoryEcr from '../../src/testing/InMemoryEcr'
 import { basicAuth, pushTestImage, sha256, startRegistry, type PushedImage, type Registry, type RegistryAccess } from './harness'
+import { fetchWith, repo, twinFor } from './sides'
 
 // Two real docker-registry instances with different credentials; the ECR side of each is a twin
 // whose login points at its registry.
@@ -23,11 +22,6 @@ let regA: Registry
 let regB: Registry
 let agent: Agent
 
-const fetchWith =
-  (dispatcher: Agent): HttpEnv['fetch'] =>
-  (input, init) =>
-    undiciFetch(input, { ...(init as object), dispatcher } as Parameters<typeof undiciFetch>[1]) as unknown as Promise<Response>
-
 const side = (twin: InMemoryEcr.InMemoryEcr): EcrEnv & HttpEnv =>
   ({
     ...twin.env,
@@ -36,14 +30,6 @@ const side = (twin: InMemoryEcr.InMemoryEcr): EcrEnv & HttpEnv =>
     retryPolicy: concat(limitRetries(2), constantDelay(20))
   }) as EcrEnv & HttpEnv
 
-const twinFor = (reg: { url: string; password: string }, at: { accountId: string; region: string }) =>
-  InMemoryEcr.make({ ...at, proxyEndpoint: reg.url, password: reg.password })
-
-const repo = (at: { accountId: string; region: string }, name: string): RepositoryRef => ({
-  accountId: at.accountId as AccountId,
-  region: at.region as Region,
-  repositoryName: name as RepositoryName
-})
 
 const digestUri = (at: { accountId: string; region: string }, name: string, digest: string): ImageUri.ImageUri => {
   const u = ImageUri.parse(`${at.accountId}.dkr.ecr.${at.region}.amazonaws.com/${name}@${digest}`)

@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as E from 'fp-ts/Either'
 import { randomBytes } from 'node:crypto'
-import { Agent, fetch as undiciFetch } from 'undici'
-import type { HttpEnv } from '../../src/Env'
-import type { AccountId, Region, RepositoryName } from '../../src/Primitives'
-import type { RepositoryRef } from '../../src/Repository'
+import { Agent } from 'undici'
 import * as Sync from '../../src/Sync'
 import * as EcrOverRegistry from './ecrOverRegistry'
 import { pushBlob, pushManifest, pushTestImage, sha256, startRegistry, type Registry } from './harness'
+import { fetchWith, repo } from './sides'
 
 // Sync between two real docker-registry instances, their ECR API answered from their registry API.
 
@@ -18,19 +16,9 @@ let regA: Registry
 let regB: Registry
 let agent: Agent
 
-const fetchWith =
-  (dispatcher: Agent): HttpEnv['fetch'] =>
-  (input, init) =>
-    undiciFetch(input, { ...(init as object), dispatcher } as Parameters<typeof undiciFetch>[1]) as unknown as Promise<Response>
-
 const sideOf = (reg: Registry, at: { accountId: string; region: string }) =>
   EcrOverRegistry.make({ ...reg, ...at, fetch: fetchWith(agent), dispatcher: agent })
 
-const repo = (at: { accountId: string; region: string }, name: string): RepositoryRef => ({
-  accountId: at.accountId as AccountId,
-  region: at.region as Region,
-  repositoryName: name as RepositoryName
-})
 
 beforeAll(async () => {
   agent = new Agent({ connections: 16 })
