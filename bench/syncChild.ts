@@ -7,7 +7,7 @@
  *
  *   node syncChild.js '<ChildArgs as JSON>'   -> one ChildResult JSON line on stdout
  */
-import * as fs from 'node:fs'
+import { DST, procStatusMiB, SRC } from './childCommon'
 import * as E from 'fp-ts/Either'
 import { Agent, fetch as undiciFetch } from 'undici'
 import type { HttpEnv } from '../src/Env'
@@ -52,13 +52,6 @@ export interface ChildResult {
   readonly bytesCopied: number
 }
 
-export const SRC = { accountId: '111111111111', region: 'us-east-1' }
-export const DST = { accountId: '222222222222', region: 'eu-west-1' }
-
-const procStatusMiB = (field: 'VmHWM' | 'VmRSS'): number => {
-  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync('/proc/self/status', 'utf8'))
-  return m?.[1] === undefined ? Number.NaN : Math.round((Number(m[1]) / 1024) * 10) / 10
-}
 
 const ENGINE = 'Sync.plan + Sync.apply (replicateRepository)'
 
