@@ -315,7 +315,8 @@ export const ociErrorMessage = (status: number, body: string, redact: (text: str
     }
   })()
   if (fromJson !== undefined) return cut(redact(fromJson), 2 * MAX_EXCERPT)
-  const excerpt = cut(clean.replace(/\s+/g, ' ').trim(), MAX_EXCERPT)
+  // redacted again once whitespace is collapsed: a secret holding spaces, echoed across lines, joins up here
+  const excerpt = cut(redact(clean.replace(/\s+/g, ' ').trim()), MAX_EXCERPT)
   return excerpt === '' ? `HTTP ${status}` : `HTTP ${status}: ${excerpt}`
 }
 
