@@ -17,6 +17,7 @@ import { isAccountId, isRegion, type AccountId, type Region } from './Primitives
 import * as Retry from './Retry'
 import { unexpected } from './internal/awsError'
 import { showValue } from './internal/codec'
+import { builtinFetch } from './internal/builtinFetch'
 import { redactUrl } from './internal/redact'
 import { makeLimiter } from './internal/limiter'
 import { withClock } from './internal/pacer'
@@ -468,7 +469,11 @@ export interface Timeouts {
  * The HTTP capability for the registry API. `fetch` serves small requests (Node's built-in fetch
  * (undici) by default); `dispatcher` (an undici `Dispatcher`, undici's global one by default) serves
  * streamed blob transfers, because WHATWG fetch buffers streamed request bodies. Only the streamed
- * transfers of `replicate` load the undici package; reading manifests and configs does not.
+ * transfers of `replicate` load the undici package; reading manifests and configs does not. A copy
+ * (`replicateImage`, `Sync.apply`) whose environment kept the built-in fetch sends its small
+ * requests through the dispatcher too: one pool of connections for the whole copy, and none of the
+ * WHATWG `Response` machinery per request (which a long copy pays for in memory). A `fetch` you
+ * pass is always the one used for small requests.
  * Requests that fail transiently (408, 429, 5xx, a network error) are retried under `retryPolicy`,
  * waiting with `sleep`.
  *
@@ -501,7 +506,10 @@ export interface Timeouts {
 export interface HttpEnv {
   /** For small registry requests (manifests, configs, HEADs). */
   readonly fetch: (input: string, init?: RequestInit) => Promise<Response>
-  /** For streamed blob transfers; default: undici's global dispatcher. */
+  /**
+   * For streamed blob transfers, and for a copy's small requests when `fetch` is the built-in one;
+   * default: undici's global dispatcher (with `limiter`, an `Agent` of its capacity).
+   */
   readonly dispatcher?: Dispatcher
   /** How transient failures of registry requests are retried; default `Retry.httpDefault`. */
   readonly retryPolicy?: Retry.RetryPolicy
@@ -655,7 +663,7 @@ const base = (options: MakeOptions): EcrEnv & HttpEnv => {
     ecr: options.ecr,
     accountId: options.accountId,
     region: options.region,
-    fetch: options.fetch ?? defaultFetch,
+    fetch: options.fetch ?? builtinFetch,
     ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
     concurrency: bounded,
     ...(options.logger === undefined ? {} : { logger: options.logger }),
@@ -869,18 +877,6 @@ export const withEcrLogging =
     ecr: likeInner(env.ecr, { send: loggingSend(env.ecr, logger) })
   })
 
-/** The code of the error `defaultFetch` fails with; the registry client turns it into an `InvalidArgument`. */
-const NO_GLOBAL_FETCH = 'ERR_ECR_NO_GLOBAL_FETCH'
-
-/** `globalThis.fetch`, looked up per call: a runtime without one fails the request, not the import. */
-const defaultFetch: HttpEnv['fetch'] = (input, init) =>
-  typeof globalThis.fetch === 'function'
-    ? globalThis.fetch(input, init)
-    : Promise.reject(
-        Object.assign(new Error('no global fetch in this runtime (Node 18 or later has one): pass `fetch` to Env.make'), {
-          code: NO_GLOBAL_FETCH
-        })
-      )
 
 /**
  * @category model

@@ -27,6 +27,7 @@ import { getLogin } from './internal/login'
 import { hasReferrersApi, listReferrers, putFallbackIndex } from './internal/referrers'
 import { inRegion } from './internal/region'
 import { getManifest, headManifest, putManifest, type RegistryHttpEnv } from './internal/registry'
+import { dispatchingSmallRequests } from './internal/registryStream'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -790,8 +791,21 @@ const ensureDestination = (request: ReplicateRequest, source: RepositoryRef, des
  *   assert.strictEqual(events[events.length - 1]._tag, 'done')
  * })
  */
-export const replicateImage = (request: ReplicateRequest): RTE.ReaderTaskEither<ReplicateEnv, EcrError.EcrError, ImageRef> =>
-  cancellable(copy(request))
+export const replicateImage =
+  (request: ReplicateRequest): RTE.ReaderTaskEither<ReplicateEnv, EcrError.EcrError, ImageRef> =>
+  (r) =>
+    cancellable(copy(request))(dispatched(r))
+
+/**
+ * Both sides with their small registry requests through their dispatchers when their `fetch` is
+ * the built-in one (a copy loads undici for its blobs anyway); the copy's shared transfers kept.
+ */
+const dispatched = (r: ReplicateEnv): ReplicateEnv => {
+  const out: ReplicateEnv = { ...r, source: dispatchingSmallRequests(r.source), destination: dispatchingSmallRequests(r.destination) }
+  const inFlight = sharedTransfers.get(r)
+  if (inFlight !== undefined) sharedTransfers.set(out, inFlight)
+  return out
+}
 
 /** Before anything is sent: the request checked, both sides resolved, the destination ensured, the logins and the plan. */
 const prepare = (request: ReplicateRequest) =>

@@ -11,7 +11,7 @@
 import * as E from 'fp-ts/Either'
 import { pipeline, type Readable } from 'node:stream'
 import { Agent, request as undiciRequest, type Dispatcher } from 'undici'
-import type { EcrLogin } from '../Env'
+import type { EcrLogin, HttpEnv } from '../Env'
 import * as EcrError from '../EcrError'
 import type { ImageDigest, RepositoryName } from '../Primitives'
 import { cancelled, ownerOf, type Limiter, type Release } from './limiter'
@@ -20,6 +20,7 @@ import { blobOperation, declaredSizeFailure, uploadsUrl } from './registry'
 import { algorithmOf, digestOf, findDigestMismatch, verifyingStream, type VerifyResult } from './sha256Stream'
 import {
   contentLength,
+  dispatching,
   errorText,
   exchange,
   fatal,
@@ -137,6 +138,15 @@ export const viaDispatcher: Transport<StreamWire> = async (env, hop, deadline, t
   )
   return E.map((r: Dispatcher.ResponseData) => fromUndici(hop.url, r, deadline, timeouts.idleMs))(res)
 }
+
+/**
+ * `env` with its small registry requests (manifests, HEADs, upload sessions) sent through its
+ * dispatcher too, when its `fetch` is the built-in one: for copies, which load undici for their
+ * blobs anyway. One connection pool then serves the whole copy, bounded by the limiter, and a
+ * request leaves far less behind than a WHATWG `Response` does (whose body a fetch keeps
+ * reachable until a full garbage collection).
+ */
+export const dispatchingSmallRequests = <R extends HttpEnv>(env: R): R => dispatching(env, viaDispatcher)
 
 // -------------------------------------------------------------------------------------
 // blobs
@@ -276,7 +286,7 @@ export const uploadBlob = (
       // 2. the bytes, in one PUT
       let verdict: VerifyResult | undefined
       let sources: Array<Readable> = []
-      const open = (): E.Either<Failure, HopBody> => {
+      const open = (progress: () => void): E.Either<Failure, HopBody> => {
         const src = opener.open()
         if (E.isLeft(src)) return src
         verdict = undefined
@@ -289,6 +299,7 @@ export const uploadBlob = (
         }
         const verifier = verifyingStream(digest, {
           ...(size === undefined ? {} : { expectedSize: size }),
+          onChunk: progress,
           onEnd: (r) => {
             verdict = r
           }
@@ -300,7 +311,7 @@ export const uploadBlob = (
       const declared = size ?? (body instanceof Uint8Array ? body.byteLength : undefined)
       const headers: Record<string, string> = { 'content-type': 'application/octet-stream' }
       if (declared !== undefined) headers['content-length'] = String(declared)
-      const put = await exchange(env, t, { transport: viaDispatcher, method: 'PUT', url: putUrl, headers, body: open })
+      const put = await exchange(env, t, { transport: viaDispatcher, method: 'PUT', url: putUrl, headers, body: open, tellsProgress: true })
       for (const s of sources) s.destroy()
       if (verdict !== undefined && !verdict.ok) {
         if (E.isRight(put)) await put.right.discard()

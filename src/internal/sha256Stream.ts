@@ -57,6 +57,8 @@ export interface VerifyOptions {
   readonly onEnd?: (result: VerifyResult) => void
   /** When set, a different byte count is a mismatch too (reported with the digest of what came). */
   readonly expectedSize?: number
+  /** Told each chunk as it passes, with the bytes so far (a request's deadline, progress). */
+  readonly onChunk?: (bytes: number) => void
 }
 
 /**
@@ -78,6 +80,7 @@ export const verifyingStream = (expected: string, options: VerifyOptions = {}): 
       }
       hash.update(buf)
       bytes += buf.length
+      options.onChunk?.(bytes)
       const previous = held
       held = buf
       callback(null, previous)

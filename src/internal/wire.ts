@@ -21,6 +21,7 @@ import type { EcrEnv, EcrLogin, HttpEnv, Logger, Operation, Timeouts } from '../
 import * as EcrError from '../EcrError'
 import { CANCELLED, cancelled, held, withPermits, type Release } from './limiter'
 import { pace } from './pacer'
+import { isBuiltinFetch, NO_GLOBAL_FETCH } from './builtinFetch'
 import { loginRedactor, urlSecrets, type Redactor } from './redact'
 import { httpDefault } from '../Retry'
 import { retrying } from './retry'
@@ -141,8 +142,6 @@ const TRANSIENT_CODES = new Set([
   'UND_ERR_BODY_TIMEOUT'
 ])
 
-/** What `Env.make`'s default fetch fails with when the runtime has no global `fetch`. */
-const NO_GLOBAL_FETCH = 'ERR_ECR_NO_GLOBAL_FETCH'
 
 // -------------------------------------------------------------------------------------
 // deadlines
@@ -447,8 +446,31 @@ const fromFetch = (url: string, res: Response, deadline: Deadline, idleMs: numbe
   }
 })
 
-/** One hop through `env.fetch`, redirects left to `exchange`; the deadline's signal aborts it. */
+/**
+ * Where an environment's small registry requests go instead of its `fetch`: set by `dispatching`
+ * (copies, which load undici anyway) when that `fetch` is the built-in one. A symbol, so it rides
+ * along when an environment is spread and is never part of its public shape.
+ */
+export const SMALL_REQUESTS: unique symbol = Symbol('ecr-fp-ts small registry requests')
+
+interface Dispatching {
+  readonly [SMALL_REQUESTS]?: Transport<Answer>
+}
+
+/**
+ * `env`, its small registry requests sent through `transport` when its `fetch` is the built-in
+ * one (a fetch the caller passed is always used).
+ */
+export const dispatching = <R extends HttpEnv>(env: R, transport: Transport<Answer>): R =>
+  isBuiltinFetch(env.fetch) ? { ...env, [SMALL_REQUESTS]: transport } : env
+
+/**
+ * One hop of a small request: through `env.fetch`, redirects left to `exchange`, the deadline's
+ * signal aborting it; or through the transport `dispatching` set.
+ */
 export const viaFetch: Transport<Answer> = async (env, hop, deadline, timeouts) => {
+  const instead = (env as RegistryHttpEnv & Dispatching)[SMALL_REQUESTS]
+  if (instead !== undefined) return instead(env, hop, deadline, timeouts)
   const init: RequestInit = { method: hop.method, headers: { ...hop.headers }, redirect: 'manual', signal: deadline.signal }
   if (hop.body !== undefined) init.body = hop.body as BodyInit
   const res = await within(
@@ -467,17 +489,24 @@ export interface Exchange<W extends Answer> {
   readonly method: string
   readonly url: string
   readonly headers?: Readonly<Record<string, string>>
-  /** Called for every hop that sends a body; `E.left` when the body cannot be sent again. */
-  readonly body?: () => E.Either<Failure, HopBody>
+  /**
+   * Called for every hop that sends a body; `E.left` when the body cannot be sent again. A
+   * streamed body that calls `progress` for each chunk it hands over says so with
+   * `tellsProgress`; any other is passed through a stage that does.
+   */
+  readonly body?: (progress: () => void) => E.Either<Failure, HopBody>
+  readonly tellsProgress?: boolean
 }
 
-/** `body` passed through a stream that re-arms the deadline whenever a chunk is taken for sending. */
-const progressing = (body: HopBody, deadline: Deadline, ms: number): HopBody => {
+/** What a hop's deadline says when a request body stops moving. */
+const SENDING = 'no progress sending the request body'
+
+/** `body` passed through a stream that calls `progress` whenever a chunk is taken for sending. */
+const progressing = (body: HopBody, progress: () => void): HopBody => {
   if (!(body instanceof Readable)) return body
-  const what = 'no progress sending the request body'
   const tap = new Transform({
     transform(chunk: Buffer, _enc: BufferEncoding, callback: TransformCallback) {
-      deadline.arm(ms, what)
+      progress()
       callback(null, chunk)
     }
   })
@@ -485,9 +514,12 @@ const progressing = (body: HopBody, deadline: Deadline, ms: number): HopBody => 
   return tap
 }
 
-const safeLog = (env: RegistryHttpEnv, level: keyof Logger, message: string, meta: Readonly<Record<string, unknown>>): void => {
+/** Logs through the environment's logger; `meta` (redaction costs) is only built when there is one. */
+const safeLog = (env: RegistryHttpEnv, level: keyof Logger, message: string, meta: () => Readonly<Record<string, unknown>>): void => {
+  const logger = env.logger
+  if (logger === undefined) return
   try {
-    env.logger?.[level](message, meta)
+    logger[level](message, meta())
   } catch {
     // a logger that throws must not break the request
   }
@@ -515,9 +547,10 @@ export const exchange = async <W extends Answer>(
     const deadline = makeDeadline(env.signal)
     let body: HopBody = undefined
     if (withBody && x.body !== undefined) {
-      const b = x.body()
+      const rearm = (): void => deadline.arm(timeouts.headersMs, SENDING)
+      const b = x.body(rearm)
       if (E.isLeft(b)) return b
-      body = progressing(b.right, deadline, timeouts.headersMs)
+      body = x.tellsProgress === true ? b.right : progressing(b.right, rearm)
     }
     if (!withBody) {
       delete headers['content-type']
@@ -528,12 +561,12 @@ export const exchange = async <W extends Answer>(
     if (E.isLeft(res)) {
       deadline.clear()
       const failure = networkFailure(method, url, deadline.expired() ?? res.left, redact)
-      safeLog(env, 'debug', 'registry request failed', { method, url: redact.url(url), error: EcrError.message(failure.error) })
+      safeLog(env, 'debug', 'registry request failed', () => ({ method, url: redact.url(url), error: EcrError.message(failure.error) }))
       return E.left(failure)
     }
     deadline.clear()
     const wire = { ...res.right, redact, withLogin: headers['authorization'] !== undefined }
-    safeLog(env, 'debug', 'registry request', { method, url: redact.url(url), status: wire.status })
+    safeLog(env, 'debug', 'registry request', () => ({ method, url: redact.url(url), status: wire.status }))
     if (!REDIRECT_STATUS.has(wire.status)) return E.right(wire)
     const location = wire.header('location')
     await wire.discard()
@@ -586,12 +619,12 @@ const withRetries = async <A>(
       delayHint: (r) => (E.isLeft(r) ? r.left.retryAfterMs : undefined),
       onRetry: (r, delayMs, status) => {
         if (E.isLeft(r))
-          safeLog(env, 'warn', 'registry request will be retried', {
+          safeLog(env, 'warn', 'registry request will be retried', () => ({
             what,
             error: EcrError.message(r.left.error),
             attempt: status.iterNumber + 1,
             delayMs: Math.round(delayMs)
-          })
+          }))
       }
     }
   )()
@@ -691,7 +724,7 @@ export const operation =
       if (E.isLeft(renewed)) return renewed
       const again = targetOf(renewed.right)
       if (E.isLeft(again)) return again
-      safeLog(env, 'info', 'registry login renewed after a 401', { what })
+      safeLog(env, 'info', 'registry login renewed after a 401', () => ({ what }))
       const second = await once(again.right)
       return E.isLeft(second) ? E.left(second.left.error) : second
     }

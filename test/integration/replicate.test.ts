@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import * as E from 'fp-ts/Either'
 import { createHash, randomBytes } from 'node:crypto'
 import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { Agent } from 'undici'
+import { Agent, type Dispatcher } from 'undici'
+import * as Env from '../../src/Env'
 import type { EcrEnv, HttpEnv } from '../../src/Env'
 import * as ImageUri from '../../src/ImageUri'
 import { replicateImage, type Progress, type ReplicateRequest } from '../../src/replicate'
@@ -208,5 +209,58 @@ describe('replicateImage between two docker-registry instances', () => {
       proxy.closeAllConnections()
       await new Promise<void>((resolve) => proxy.close(() => resolve()))
     }
+  })
+})
+
+describe('replicateImage: where its registry requests go', () => {
+  /** `agent`, recording each request's method and path. */
+  const recording = (seen: Array<string>): Dispatcher =>
+    agent.compose((dispatch) => (opts, handler) => {
+      seen.push(`${opts.method} ${opts.path.replace(/\?.*$/, '')}`)
+      return dispatch(opts, handler)
+    })
+
+  /** A twin's ECR side with `Env.make`'s defaults: its built-in fetch, unless `fetch` is given. */
+  const made = (twin: InMemoryEcr.InMemoryEcr, dispatcher: Dispatcher, fetch?: HttpEnv['fetch']): EcrEnv & HttpEnv =>
+    Env.make({ ecr: twin.ecr, accountId: twin.accountId, region: twin.region, dispatcher, ...(fetch === undefined ? {} : { fetch }) })
+
+  it('with the built-in fetch, every request of a copy goes through the dispatcher: the global fetch is never called', async () => {
+    const image = await pushTestImage(regA, 'lean/app', 'v1', { layers: 2, layerSize: 100_000 })
+    const seen: Array<string> = []
+    const global = vi.spyOn(globalThis, 'fetch')
+    try {
+      const r = await replicateImage({ source: digestUri(SRC, 'lean/app', image.digest), destination: repo(DST, 'lean/app'), tags: ['v1'] })({
+        source: made(twinFor(regA, SRC), recording(seen)),
+        destination: made(twinFor(regB, DST), recording(seen))
+      })()
+      if (E.isLeft(r)) throw new Error(r.left.message)
+      expect(global).not.toHaveBeenCalled()
+    } finally {
+      global.mockRestore()
+    }
+    await expectCopied(image, 'lean/app', 'v1')
+    // the small requests too: manifest reads and puts, blob checks, upload sessions
+    expect(seen).toEqual(expect.arrayContaining([`GET /v2/lean/app/manifests/${image.digest}`, 'POST /v2/lean/app/blobs/uploads/', 'PUT /v2/lean/app/manifests/v1']))
+    expect(seen.filter((s) => s.startsWith('HEAD ')).length).toBeGreaterThan(0)
+  })
+
+  it('a fetch the caller passes serves the small requests of a copy; the dispatcher only the streamed blobs', async () => {
+    const image = await pushTestImage(regA, 'lean/own', 'v1', { layers: 2, layerSize: 100_000 })
+    const seen: Array<string> = []
+    const fetched: Array<string> = []
+    const own: HttpEnv['fetch'] = (input, init) => {
+      fetched.push(`${init?.method ?? 'GET'} ${new URL(input).pathname}`)
+      return fetchWith(agent)(input, init)
+    }
+    const r = await replicateImage({ source: digestUri(SRC, 'lean/own', image.digest), destination: repo(DST, 'lean/own'), tags: ['v1'] })({
+      source: made(twinFor(regA, SRC), recording(seen), own),
+      destination: made(twinFor(regB, DST), recording(seen), own)
+    })()
+    if (E.isLeft(r)) throw new Error(r.left.message)
+    await expectCopied(image, 'lean/own', 'v1')
+    expect(fetched).toEqual(expect.arrayContaining([`GET /v2/lean/own/manifests/${image.digest}`, 'PUT /v2/lean/own/manifests/v1']))
+    // the dispatcher saw the blob GETs at the source and the blob PUTs at the destination, nothing else
+    expect(seen.length).toBe(2 * image.blobs.length)
+    expect(seen.every((s) => /^(GET|PUT) \/v2\/lean\/own\/blobs\//.test(s))).toBe(true)
   })
 })
