@@ -315,8 +315,6 @@ const bundleChild = (dir: string): string => {
     platform: 'node',
     target: 'node20',
     format: 'cjs',
-    // the ECR API over a registry names SDK commands by their class names: keep them as written
-    keepNames: true,
     outfile,
     logLevel: 'warning'
   })

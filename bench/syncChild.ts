@@ -9,8 +9,7 @@
  */
 import { DST, procStatusMiB, SRC } from './childCommon'
 import * as E from 'fp-ts/Either'
-import { Agent, fetch as undiciFetch } from 'undici'
-import type { HttpEnv } from '../src/Env'
+import { Agent } from 'undici'
 import type { AccountId, Region, RepositoryName } from '../src/Primitives'
 import * as Sync from '../src/Sync'
 import * as EcrOverRegistry from '../test/integration/ecrOverRegistry'
@@ -58,11 +57,10 @@ const ENGINE = 'Sync.plan + Sync.apply (replicateRepository)'
 /** One sync, measured from inside. */
 export const child = async (args: ChildArgs): Promise<ChildResult> => {
   const agent = new Agent({ connections: 32 })
-  const fetch: HttpEnv['fetch'] = (input, init) =>
-    // safe: undici's fetch is the WHATWG fetch the env's type names, from the undici package
-    undiciFetch(input, { ...(init as object), dispatcher: agent } as Parameters<typeof undiciFetch>[1]) as unknown as Promise<Response>
+  // the library's environment keeps its built-in fetch: a copy sends its small registry requests
+  // through the dispatcher too, as it does for any user who does not pass a fetch of their own
   const side = (reg: RegistryAccess, at: { accountId: string; region: string }) => {
-    const env = EcrOverRegistry.make({ ...reg, ...at, fetch, dispatcher: agent }).env
+    const env = EcrOverRegistry.make({ ...reg, ...at, dispatcher: agent }).env
     return args.concurrency === undefined ? env : { ...env, concurrency: args.concurrency }
   }
   const env = { source: side(args.src, SRC), destination: side(args.dst, DST) }

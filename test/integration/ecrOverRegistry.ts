@@ -15,12 +15,19 @@
  *   everything is ACTIVE.
  */
 import {
+  BatchCheckLayerAvailabilityCommand,
+  BatchGetImageCommand,
+  CreateRepositoryCommand,
+  DescribeImagesCommand,
+  DescribeRepositoriesCommand,
+  GetAuthorizationTokenCommand,
+  InvalidParameterException,
+  ListImagesCommand,
   RepositoryAlreadyExistsException,
-  RepositoryNotFoundException,
-  InvalidParameterException
+  RepositoryNotFoundException
 } from '@aws-sdk/client-ecr'
 import { createHash } from 'node:crypto'
-import type { Dispatcher } from 'undici'
+import { request as undiciRequest, type Dispatcher } from 'undici'
 import * as Env from '../../src/Env'
 import type { AccountId, Region } from '../../src/Primitives'
 
@@ -34,9 +41,13 @@ export interface RegistryAccess {
 export interface EcrOverRegistryOptions extends RegistryAccess {
   readonly accountId: string
   readonly region: string
-  /** For the registry requests of this module and of the library (default: the global fetch). */
+  /**
+   * For the registry requests of this module and the library's small ones. Default: this module
+   * asks through `dispatcher` when there is one (else the global fetch), and the library's
+   * environment keeps its built-in fetch (which a copy routes through `dispatcher`).
+   */
   readonly fetch?: Env.HttpEnv['fetch']
-  /** For the library's streamed blob transfers. */
+  /** For the library's registry requests (streamed ones at least), and this module's without `fetch`. */
   readonly dispatcher?: Dispatcher
   /** How many registry requests one command makes at once (default 8). */
   readonly concurrency?: number
@@ -108,7 +119,19 @@ const bounded = async <A, B>(n: number, xs: ReadonlyArray<A>, f: (a: A) => Promi
   return out
 }
 
-const commandName = (command: { readonly input: unknown }): string => command.constructor.name.replace(/Command$/, '')
+/** The operations answered, by command class (not by class name, which a bundler may rename). */
+const OPERATIONS = new Map<unknown, string>([
+  [GetAuthorizationTokenCommand, 'GetAuthorizationToken'],
+  [DescribeRepositoriesCommand, 'DescribeRepositories'],
+  [CreateRepositoryCommand, 'CreateRepository'],
+  [DescribeImagesCommand, 'DescribeImages'],
+  [ListImagesCommand, 'ListImages'],
+  [BatchGetImageCommand, 'BatchGetImage'],
+  [BatchCheckLayerAvailabilityCommand, 'BatchCheckLayerAvailability']
+])
+
+const commandName = (command: { readonly input: unknown }): string =>
+  OPERATIONS.get(command.constructor) ?? command.constructor.name.replace(/Command$/, '')
 
 const fieldsOf = (u: unknown): Record<string, unknown> => (typeof u === 'object' && u !== null ? (u as Record<string, unknown>) : {})
 
@@ -130,31 +153,68 @@ const descriptorsOf = (u: unknown): ReadonlyArray<Descriptor> =>
       : []
   })
 
+/** What this module reads of a registry's answer. */
+interface Answer {
+  readonly status: number
+  readonly header: (name: string) => string | undefined
+  readonly text: () => Promise<string>
+  readonly json: () => Promise<unknown>
+  readonly arrayBuffer: () => Promise<ArrayBuffer>
+}
+
+/** One request: through `fetch` when given, else through `dispatcher` (undici's `request`), else the global fetch. */
+const answer = async (
+  url: string,
+  init: { readonly method: 'GET' | 'HEAD'; readonly headers: Record<string, string> },
+  via: Pick<EcrOverRegistryOptions, 'fetch' | 'dispatcher'>
+): Promise<Answer> => {
+  if (via.fetch === undefined && via.dispatcher !== undefined) {
+    const res = await undiciRequest(url, { ...init, dispatcher: via.dispatcher })
+    return {
+      status: res.statusCode,
+      header: (name) => {
+        const v = res.headers[name.toLowerCase()]
+        return Array.isArray(v) ? v[0] : v
+      },
+      text: () => res.body.text(),
+      json: () => res.body.json(),
+      arrayBuffer: () => res.body.arrayBuffer()
+    }
+  }
+  const res = await (via.fetch ?? globalThis.fetch)(url, init)
+  return {
+    status: res.status,
+    header: (name) => res.headers.get(name) ?? undefined,
+    text: () => res.text(),
+    json: () => res.json(),
+    arrayBuffer: () => res.arrayBuffer()
+  }
+}
+
 /** An ECR API answered from the registry at `options.url`. */
 export const make = (options: EcrOverRegistryOptions): EcrOverRegistry => {
-  const fetch = options.fetch ?? ((input: string, init?: RequestInit) => globalThis.fetch(input, init))
   const authorization = `Basic ${Buffer.from(`${options.username}:${options.password}`).toString('base64')}`
   const limit = options.concurrency ?? 8
   const created = new Set<string>()
   const calls: Array<string> = []
 
-  const request = (path: string, init: RequestInit = {}): Promise<Response> =>
-    fetch(`${options.url}${path}`, { ...init, headers: { authorization, ...(init.headers as Record<string, string> | undefined) } })
+  const request = (path: string, init: { readonly method?: 'GET' | 'HEAD'; readonly headers?: Record<string, string> } = {}): Promise<Answer> =>
+    answer(`${options.url}${path}`, { method: init.method ?? 'GET', headers: { authorization, ...init.headers } }, options)
 
   /** A repository's tags; `undefined` when the registry does not know the repository. */
   const tagsOf = async (name: string): Promise<ReadonlyArray<string> | undefined> => {
     const tags: Array<string> = []
     let path: string | undefined = `/v2/${name}/tags/list?n=1000`
     while (path !== undefined) {
-      const res: Response = await request(path)
+      const res: Answer = await request(path)
       if (res.status === 404) {
         await res.arrayBuffer()
         return undefined
       }
       if (res.status !== 200) throw new Error(`tags/list ${name}: HTTP ${res.status}: ${await res.text()}`)
       tags.push(...stringsOf(fieldsOf(await res.json()).tags))
-      const link = res.headers.get('link')
-      const m = link === null ? null : /<([^>]+)>/.exec(link)
+      const link = res.header('link')
+      const m = link === undefined ? null : /<([^>]+)>/.exec(link)
       path = m?.[1] ?? undefined
     }
     return tags
@@ -172,7 +232,7 @@ export const make = (options: EcrOverRegistryOptions): EcrOverRegistry => {
     return {
       digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}`,
       text: bytes.toString('utf8'),
-      mediaType: (res.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? ''
+      mediaType: (res.header('content-type') ?? '').split(';')[0]?.trim() ?? ''
     }
   }
 
@@ -326,7 +386,7 @@ export const make = (options: EcrOverRegistryOptions): EcrOverRegistry => {
       const heads = await bounded(limit, digests, async (digest) => {
         const res = await request(`/v2/${name}/blobs/${digest}`, { method: 'HEAD' })
         await res.arrayBuffer()
-        return { digest, status: res.status, size: Number(res.headers.get('content-length') ?? '0') }
+        return { digest, status: res.status, size: Number(res.header('content-length') ?? '0') }
       })
       return {
         layers: heads.flatMap((h) => (h.status === 200 ? [{ layerDigest: h.digest, layerAvailability: 'AVAILABLE', layerSize: h.size }] : [])),
@@ -351,7 +411,7 @@ export const make = (options: EcrOverRegistryOptions): EcrOverRegistry => {
   const ecr: Env.EcrEnv['ecr'] = { send: send as unknown as Env.EcrEnv['ecr']['send'] }
   const env = Env.make({
     ecr,
-    fetch,
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
     ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
     accountId: options.accountId as AccountId,
     region: options.region as Region,
