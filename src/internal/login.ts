@@ -19,6 +19,7 @@ import * as EcrError from '../EcrError'
 import { unexpected } from './awsError'
 import type { RegistryRef } from './refs'
 import { held } from './limiter'
+import { sameSecrets } from './redact'
 import { registryIn } from './region'
 import { send } from './send'
 import { renewable } from './wire'
@@ -113,7 +114,7 @@ export const getLogin =
     const fromCache = (): Promise<E.Either<EcrError.EcrError, EcrLogin>> => {
       const cached = cache?.get(key)
       if (cached !== undefined && isFresh(cached, now()))
-        return Promise.resolve(E.right({ ...cached.login, proxyEndpoint: endpointFor(cached.login.proxyEndpoint, target.right) }))
+        return Promise.resolve(E.right(sameSecrets(cached.login, { ...cached.login, proxyEndpoint: endpointFor(cached.login.proxyEndpoint, target.right) })))
       return fresh(env)
     }
     return pipe(

@@ -233,3 +233,12 @@ export const loginRedactor = (login: Credentials): Redactor => {
   byLogin.set(login, made)
   return made
 }
+
+/**
+ * `copy` holds the same secrets as `login` (a cached login handed out again with another endpoint):
+ * it gets `login`'s redactor, so the index of those secrets is built once per login, not per copy.
+ */
+export const sameSecrets = <L extends Credentials>(login: Credentials, copy: L): L => {
+  byLogin.set(copy, loginRedactor(login))
+  return copy
+}

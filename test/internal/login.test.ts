@@ -5,6 +5,7 @@ import { GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr'
 import * as Env from '../../src/Env'
 import type { AccountId, Region } from '../../src/Primitives'
 import { DEFAULT_LIFETIME_MS, decodeLogin, endpointFor, getLogin, isFresh } from '../../src/internal/login'
+import { loginRedactor } from '../../src/internal/redact'
 
 const ACCOUNT = '123456789012' as AccountId
 const OTHER = '210987654321' as AccountId
@@ -62,6 +63,19 @@ describe('getLogin', () => {
     const b = await getLogin({ accountId: ACCOUNT, region: REGION })(env)()
     expect(E.isRight(a) && E.isRight(b)).toBe(true)
     expect(calls()).toBe(1)
+  })
+
+  it('logins handed out from the cache share one redactor: the secrets are indexed once, not per copy', async () => {
+    const { env } = counting(() => answerAt(new Date(Date.now() + 12 * HOUR), 'a-long-registry-password'))
+    const logins = [await getLogin()(env)(), await getLogin()(env)(), await getLogin()(env)()]
+    const first = logins[0]
+    if (first === undefined || E.isLeft(first)) throw new Error('no login')
+    for (const l of logins.slice(1)) {
+      if (E.isLeft(l)) throw new Error(l.left.message)
+      expect(l.right).not.toBe(first.right)
+      expect(loginRedactor(l.right)).toBe(loginRedactor(first.right))
+    }
+    expect(loginRedactor(first.right).text('x a-long-registry-password y')).toBe('x <redacted> y')
   })
 
   it('concurrent logins share one call', async () => {
