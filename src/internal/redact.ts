@@ -75,9 +75,11 @@ export const encodingsOf = (secret: string): ReadonlyArray<string> => {
   const unicode = Array.from({ length: secret.length }, (_, i) => `\\u${secret.charCodeAt(i).toString(16).padStart(4, '0')}`).join('')
   const url = encodeURIComponent(secret)
   const b64 = bytes.toString('base64')
+  // at alignment k the first group mixes in what came before (unless k = 0) and the last group
+  // what comes after (unless the secret ends on a group's end, when it is the secret's alone)
   const embedded = [0, 1, 2].map((k) => {
     const inner = Buffer.concat([Buffer.alloc(k), bytes]).toString('base64')
-    return inner.slice(k === 0 ? 0 : 4, -4)
+    return inner.slice(k === 0 ? 0 : 4, (k + bytes.length) % 3 === 0 ? inner.length : -4)
   })
   const forms = [
     secret,
