@@ -8,7 +8,7 @@
  *
  * @since 0.2.0
  */
-import { BatchCheckLayerAvailabilityCommand, DescribeImagesCommand } from '@aws-sdk/client-ecr'
+import { DescribeImagesCommand } from '@aws-sdk/client-ecr'
 import * as E from 'fp-ts/Either'
 import { pipe } from 'fp-ts/function'
 import * as RTE from 'fp-ts/ReaderTaskEither'
@@ -26,8 +26,9 @@ import { decode, showValue, struct, nonNegativeSafeInteger } from './internal/co
 import { allBounded, DEFAULT_CONCURRENCY, traverseRTE } from './internal/concurrency'
 import { sameRegistry, type InFlight } from './internal/copyBlob'
 import { batchGetImage, failureError } from './internal/images'
+import { blobSizes } from './internal/layers'
 import { getLogin } from './internal/login'
-import { BATCH_LIMIT, MAX_RESULTS, paginate } from './internal/paginate'
+import { BATCH_LIMIT, chunksOf, MAX_RESULTS, paginate } from './internal/paginate'
 import { registryIn } from './internal/region'
 import { send } from './internal/send'
 import * as SyncPlan from './internal/syncPlan'
@@ -266,9 +267,9 @@ export interface Totals {
   /**
    * The calls `apply` is expected to make on a destination unchanged since the plan, by operation,
    * both sides together: ECR API operations by name (the logins `plan` made are cached in the
-   * environments), registry requests as `<METHOD> <kind>`: `HEAD blob`, `GET blob`, `POST upload`
-   * and `PUT upload` (a blob sent), `POST mount`, `GET manifest`, `HEAD manifest`, `PUT manifest`
-   * (manifests and tags), `GET referrers`. An estimate for review, not a limit: a destination
+   * environments; blobs are checked by `BatchCheckLayerAvailability`), registry requests as
+   * `<METHOD> <kind>`: `GET blob`, `POST upload` and `PUT upload` (a blob sent), `POST mount`,
+   * `GET manifest`, `HEAD manifest`, `PUT manifest` (manifests and tags), `GET referrers`. An estimate for review, not a limit: a destination
    * without the referrers API also gets its fallback indexes read and merged.
    */
   readonly calls: Readonly<Record<string, number>>
@@ -618,11 +619,15 @@ export const totals = (images: ReadonlyArray<PlannedImage>, createRepository: bo
   const noteManifest = (m: PlannedManifest): void => {
     if (manifests.get(m.digest) !== 'put') manifests.set(m.digest, m.action)
   }
-  /** The reads of one copy (`replicateImage`'s): each manifest read and checked, each blob checked at the destination (and at the source when missing). */
+  /**
+   * The reads of one copy (`replicateImage`'s): each manifest read and checked; the blobs checked at
+   * the destination, and those it lacks at the source, by BatchCheckLayerAvailability of 100.
+   */
   const copyReads = (ms: ReadonlyArray<PlannedManifest>, bs: ReadonlyArray<PlannedBlob>): void => {
     add(calls, 'GET manifest', ms.length)
     add(calls, 'HEAD manifest', ms.length)
-    add(calls, 'HEAD blob', bs.length + bs.filter((b) => b.action !== 'skip').length)
+    const batches = (n: number): number => Math.ceil(n / BATCH_LIMIT)
+    add(calls, 'BatchCheckLayerAvailability', batches(bs.length) + batches(bs.filter((b) => b.action !== 'skip').length))
   }
   for (const image of images) {
     image.blobs.forEach(noteBlob)
@@ -705,7 +710,7 @@ const fetchManifests = (
   digests: ReadonlyArray<ImageDigest>
 ): RTE.ReaderTaskEither<Side, EcrError.EcrError, ReadonlyArray<Fetched>> =>
   pipe(
-    SyncPlan.chunksOf(digests, BATCH_LIMIT),
+    chunksOf(digests, BATCH_LIMIT),
     traverseRTE((chunk: ReadonlyArray<ImageDigest>): RTE.ReaderTaskEither<Side, EcrError.EcrError, ReadonlyArray<Fetched>> =>
       pipe(
         batchGetImage(ref, chunk.map((imageDigest) => ({ imageDigest }))),
@@ -734,17 +739,8 @@ const settingsIfAny = (ref: RepositoryRef): RTE.ReaderTaskEither<Side, EcrError.
 /** Blob availability at the destination: BatchCheckLayerAvailability by 100, at most `concurrency` at once. */
 const availableBlobs = (ref: RepositoryRef, digests: ReadonlyArray<string>): RTE.ReaderTaskEither<Side, EcrError.EcrError, ReadonlySet<string>> =>
   pipe(
-    SyncPlan.chunksOf(digests, BATCH_LIMIT),
-    traverseRTE((chunk: ReadonlyArray<string>): RTE.ReaderTaskEither<Side, EcrError.EcrError, SyncPlan.Availability> =>
-      pipe(
-        send(
-          new BatchCheckLayerAvailabilityCommand({ registryId: ref.accountId, repositoryName: ref.repositoryName, layerDigests: [...chunk] }),
-          ref.repositoryName
-        ),
-        RTE.flatMapEither(SyncPlan.availability)
-      )
-    ),
-    RTE.map((answers) => new Set(answers.flatMap((a) => a.available.map((b) => b.digest))))
+    blobSizes(ref, digests),
+    RTE.map((sizes) => new Set(sizes.keys()))
   )
 
 const checkRequest = (request: PlanRequest): E.Either<EcrError.EcrError, { readonly source: RepositoryRef; readonly platforms: 'all' | ReadonlyArray<Manifest.Platform> }> => {

@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import * as E from 'fp-ts/Either'
-import { pipe } from 'fp-ts/function'
+import { identity, pipe } from 'fp-ts/function'
 import * as O from 'fp-ts/Option'
 import * as RTE from 'fp-ts/ReaderTaskEither'
 import * as TE from 'fp-ts/TaskEither'
@@ -15,7 +15,7 @@ import * as Image from './Image'
 import type { ImageRef } from './Image'
 import * as ImageUri from './ImageUri'
 import * as Manifest from './Manifest'
-import { isImageTag, type ImageDigest, type ImageTag, type RepositoryName } from './Primitives'
+import { isImageTag, type ImageDigest, type ImageTag } from './Primitives'
 import * as Repository from './Repository'
 import type { RepositoryRef } from './Repository'
 import { showValue } from './internal/codec'
@@ -23,6 +23,7 @@ import { allBounded, DEFAULT_CONCURRENCY } from './internal/concurrency'
 import { copyBlobs, sameRegistry, type BlobStatus, type InFlight, type Side } from './internal/copyBlob'
 import { declaredMediaType, fromText, plan, type Plan, type PlannedManifest } from './internal/imagePlan'
 import { imageLabel } from './internal/images'
+import { blobSizes } from './internal/layers'
 import { getLogin } from './internal/login'
 import { hasReferrersApi, listReferrers, putFallbackIndex } from './internal/referrers'
 import { inRegion } from './internal/region'
@@ -411,10 +412,12 @@ const topManifest = (source: ImageRef, login: EcrLogin): Program<PlannedManifest
 }
 
 /** A 404 `NAME_UNKNOWN` at the destination: its repository does not exist. */
+/** A missing destination repository, as the registry (404 `NAME_UNKNOWN`) or the ECR API says it, told as such. */
 const destinationError =
   (destination: RepositoryRef) =>
   (e: EcrError.EcrError): EcrError.EcrError =>
-    e._tag === 'HttpError' && e.status === 404 && /NAME_UNKNOWN/.test(e.message)
+    (e._tag === 'HttpError' && e.status === 404 && /NAME_UNKNOWN/.test(e.message)) ||
+    (e._tag === 'NotFound' && e.resource === 'Repository' && e.id === destination.repositoryName)
       ? EcrError.notFound('Repository', destination.repositoryName, `the destination repository does not exist: ${destination.repositoryName}`)
       : e
 
@@ -516,11 +519,16 @@ const copyAll = (
   pipe(
     RTE.ask<ReplicateEnv>(),
     RTE.flatMapTaskEither((r) => {
-      const side = (env: SideEnv, login: EcrLogin, repositoryName: RepositoryName): Side => ({ env, login, repositoryName })
+      const side = (env: SideEnv, login: EcrLogin, ref: RepositoryRef, mapError: (e: EcrError.EcrError) => EcrError.EcrError): Side => ({
+        env,
+        login,
+        repositoryName: ref.repositoryName,
+        sizes: (digests) => pipe(blobSizes(ref, digests)(env), TE.mapLeft(mapError))
+      })
       return copyBlobs(
         {
-          source: side(sideOf(r, 'source'), logins.source, source.repositoryName),
-          destination: side(sideOf(r, 'destination'), logins.destination, destination.repositoryName),
+          source: side(sideOf(r, 'source'), logins.source, source, identity),
+          destination: side(sideOf(r, 'destination'), logins.destination, destination, destinationError(destination)),
           sameRegistry: sameRegistry(logins.source, logins.destination),
           onEvent: (e) => (quiet ? undefined : tell(r, { _tag: 'blob', ...e })),
           ...inFlightOf(r)
@@ -715,8 +723,9 @@ const ensureDestination = (request: ReplicateRequest, source: RepositoryRef, des
  *
  * - The source is an image ref or image URI; a tag is resolved with the source's ECR API (one
  *   call). Without `tags`, the copy gets the source image's tags (one DescribeImages).
- * - Blobs (configs and layers, each once) are checked at the destination first (HEAD) and skipped
- *   when there; mounted when both sides are one registry (falling back to a copy when the registry
+ * - Blobs (configs and layers, each once) are checked at the destination first (one
+ *   BatchCheckLayerAvailability per 100, not a HEAD each) and skipped when there; those it lacks
+ *   are checked at the source the same way (their sizes confirmed); then mounted when both sides are one registry (falling back to a copy when the registry
  *   will not mount); else streamed from the source GET into the destination PUT, never held
  *   whole in memory, the digest and size checked on the way (a mismatch aborts the upload before
  *   its last byte: `DigestMismatch`, nothing committed). At most `destination.concurrency`
@@ -740,8 +749,8 @@ const ensureDestination = (request: ReplicateRequest, source: RepositoryRef, des
  *   at the destination; a missing repository is created with the source repository's tag mutability
  *   (exclusions included) and encryption, or `repositorySettings` (a KMS key is carried only within
  *   one account and region; elsewhere ECR's managed key of that type is used). Without it, a missing
- *   destination is `NotFound('Repository')` at its first registry request, before any blob is read
- *   or sent.
+ *   destination is `NotFound('Repository')` at its first blob check, before any blob is read or
+ *   sent.
  * - A tag already on the digest is left alone (even when immutable); a tag on another digest in
  *   an immutable repository is `AlreadyExists('ImageTag')`.
  * - `platforms` (a list) narrows an index to those platforms (and the attestations that refer to
@@ -750,7 +759,7 @@ const ensureDestination = (request: ReplicateRequest, source: RepositoryRef, des
  *
  * - Every manifest and blob fetched is checked against its descriptor's digest and size (an index
  *   child against its entry, configs and layers against the manifest; blob sizes are confirmed with
- *   a HEAD before any blob is sent): a lying descriptor is a `DigestMismatch` before anything is
+ *   ECR's BatchCheckLayerAvailability before any blob is sent): a lying descriptor is a `DigestMismatch` before anything is
  *   pushed.
  * - Each side's `limiter` (`Env.make` gives one of `concurrency` permits) bounds what the copy has
  *   in flight there, with everything else running through that environment.

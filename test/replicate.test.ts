@@ -132,8 +132,12 @@ describe('replicateImage across registries', () => {
     expect(Object.fromEntries(dst.tagsOf('mirror/app'))).toEqual({ v1: image.imageDigest, latest: image.imageDigest })
     expect(dst.getManifestText('mirror/app', image.imageDigest)).toEqual({ _tag: 'Some', value: image.manifest })
     for (const b of allBlobs(image)) expect(dst.hasBlob('mirror/app', b)).toBe(true)
-    // the source's ECR API: one call to resolve the tag, one for the tags, one login
-    expect(src.calls.map((c) => c.operation).sort()).toEqual(['BatchGetImage', 'DescribeImages', 'GetAuthorizationToken'])
+    // the source's ECR API: one call to resolve the tag, one for the tags, one login, one check of
+    // the blobs the destination lacks (their sizes, before any is sent)
+    expect(src.calls.map((c) => c.operation).sort()).toEqual(['BatchCheckLayerAvailability', 'BatchGetImage', 'DescribeImages', 'GetAuthorizationToken'])
+    // the destination's: its login, and one check of all the blobs (no HEAD per blob)
+    expect(dst.callCount('BatchCheckLayerAvailability')).toBe(1)
+    expect(dst.httpCalls.filter((c) => c.method === 'HEAD' && /\/blobs\//.test(c.url))).toEqual([])
     expect(blobGets(src)).toBe(allBlobs(image).length)
   })
 
@@ -269,8 +273,11 @@ describe('replicateImage across registries', () => {
     expect(blobGets(src)).toBe(0)
     expect(uploads(dst)).toBe(0)
     const byMethod = (m: string) => dst.httpCalls.filter((c) => c.method === m).length
-    // HEAD: each blob, each manifest by digest, the tag before its PUT
-    expect(byMethod('HEAD')).toBe(allBlobs(image).length + 3 + 1)
+    // the blobs: one BatchCheckLayerAvailability for all of them, no HEAD; nothing asked of the source
+    expect(dst.callCount('BatchCheckLayerAvailability')).toBe(1)
+    expect(src.callCount('BatchCheckLayerAvailability')).toBe(0)
+    // HEAD: each manifest by digest, the tag before its PUT
+    expect(byMethod('HEAD')).toBe(3 + 1)
     // PUT: two children, the index, the tag
     expect(byMethod('PUT')).toBe(4)
     expect(dst.httpCalls.length).toBe(byMethod('HEAD') + byMethod('PUT'))

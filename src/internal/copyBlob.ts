@@ -37,11 +37,19 @@ export interface BlobEvent {
   readonly total: number
 }
 
+/**
+ * The sizes of the blobs of `digests` a repository has (absent: it lacks them; `undefined`: it has
+ * them, size not told), asked in bulk.
+ */
+export type BlobSizes = (digests: ReadonlyArray<ImageDigest>) => TE.TaskEither<EcrError.EcrError, ReadonlyMap<string, number | undefined>>
+
 /** One side of a copy: the registry (a login), the repository, and the HTTP environment to reach it. */
 export interface Side {
   readonly env: RegistryHttpEnv
   readonly login: EcrLogin
   readonly repositoryName: RepositoryName
+  /** Blob checks in bulk (ECR's BatchCheckLayerAvailability); without it, a HEAD per blob. */
+  readonly sizes?: BlobSizes
 }
 
 export interface CopyBlobs {
@@ -247,11 +255,52 @@ export const copyBlob =
     return status
   }
 
+/** `check`'s verdict on `d` from what each side said it has (`sizes`), the same rules. */
+const verdict = (
+  c: CopyBlobs,
+  d: Descriptor,
+  there: ReadonlyMap<string, number | undefined>,
+  atSource: ReadonlyMap<string, number | undefined>
+): E.Either<EcrError.EcrError, 'exists' | 'missing'> => {
+  if (there.has(d.digest)) {
+    const size = there.get(d.digest)
+    return size === undefined || size === d.size ? E.right('exists') : E.left(sizeMismatch(d.digest, d.size, size))
+  }
+  if (!atSource.has(d.digest)) return E.left(EcrError.notFound('Layer', `${c.source.repositoryName}@${d.digest}`))
+  const size = atSource.get(d.digest)
+  return size === undefined || size === d.size ? E.right('missing') : E.left(sizeMismatch(d.digest, d.size, size))
+}
+
+/**
+ * Every blob checked before any is sent: in bulk when both sides can (the destination asked for all
+ * of them, the source for those the destination lacks), else a HEAD or two per blob (`check`).
+ */
+const checkAll =
+  (c: CopyBlobs, blobs: ReadonlyArray<Descriptor>, limit: number): TE.TaskEither<EcrError.EcrError, ReadonlyArray<'exists' | 'missing'>> =>
+  async () => {
+    const there = c.destination.sizes
+    const source = c.source.sizes
+    if (there === undefined || source === undefined || blobs.length === 0) return traverseTE(limit)((d: Descriptor) => check(c, d))(blobs)()
+    const found = await there(blobs.map((d) => d.digest))()
+    if (E.isLeft(found)) return found
+    const lacking = blobs.filter((d) => !found.right.has(d.digest)).map((d) => d.digest)
+    const atSource = lacking.length === 0 ? E.right(new Map<string, number | undefined>()) : await source(lacking)()
+    if (E.isLeft(atSource)) return atSource
+    const out: Array<'exists' | 'missing'> = []
+    for (const d of blobs) {
+      const v = verdict(c, d, found.right, atSource.right)
+      if (E.isLeft(v)) return v
+      out.push(v.right)
+    }
+    return E.right(out)
+  }
+
 /**
  * Copies blobs, at most `limit` at once, in two rounds: every blob is checked first (`exists`, or
- * missing with the descriptor's size confirmed at the source), so a lying descriptor is a `Left`
- * before any byte is sent; then the missing ones are sent. In each round the first failure stops
- * new work from starting; the result comes once the running work has settled.
+ * missing with the descriptor's size confirmed at the source; in bulk when both sides have `sizes`),
+ * so a lying descriptor is a `Left` before any byte is sent; then the missing ones are sent. In each
+ * round the first failure stops new work from starting; the result comes once the running work has
+ * settled.
  */
 export const copyBlobs =
   (
@@ -260,7 +309,7 @@ export const copyBlobs =
     limit: number
   ): TE.TaskEither<EcrError.EcrError, ReadonlyArray<Exclude<BlobStatus, 'copying'>>> =>
   async () => {
-    const needed = await traverseTE(limit)((d: Descriptor) => check(c, d))(blobs)()
+    const needed = await checkAll(c, blobs, limit)()
     if (E.isLeft(needed)) return needed
     return traverseTE(limit)(
       (d: Descriptor, i: number): TE.TaskEither<EcrError.EcrError, Exclude<BlobStatus, 'copying'>> =>

@@ -76,3 +76,10 @@ export const paginate =
       token = next
     }
   }
+
+/** `xs` in chunks of at most `n`. */
+export const chunksOf = <A>(xs: ReadonlyArray<A>, n: number): ReadonlyArray<ReadonlyArray<A>> => {
+  const out: Array<ReadonlyArray<A>> = []
+  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n))
+  return out
+}

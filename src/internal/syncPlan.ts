@@ -5,7 +5,7 @@
  *
  * @internal
  */
-import type { BatchCheckLayerAvailabilityCommandOutput, DescribeImagesCommandOutput } from '@aws-sdk/client-ecr'
+import type { DescribeImagesCommandOutput } from '@aws-sdk/client-ecr'
 import * as E from 'fp-ts/Either'
 import { pipe } from 'fp-ts/function'
 import * as O from 'fp-ts/Option'
@@ -34,12 +34,6 @@ export interface Listed {
 
 /** How referrers are selected: all, none, or those of some artifact types. */
 export type ReferrerSelection = boolean | { readonly artifactTypes: ReadonlyArray<string> }
-
-/** A blob's availability as BatchCheckLayerAvailability answers it. */
-export interface Availability {
-  readonly available: ReadonlyArray<{ readonly digest: string; readonly size?: number }>
-  readonly missing: ReadonlyArray<string>
-}
 
 // -------------------------------------------------------------------------------------
 // decoders
@@ -78,46 +72,6 @@ export const listing = (out: DescribeImagesCommandOutput): E.Either<EcrError.Ecr
       ),
       nextToken: o.nextToken === '' ? undefined : o.nextToken
     }))
-  )
-
-const LayerC = /*#__PURE__*/ struct('Layer', {}, { layerDigest: t.string, layerAvailability: t.string, layerSize: t.number })
-const LayerFailureC = /*#__PURE__*/ struct('LayerFailure', {}, { layerDigest: t.string, failureCode: t.string, failureReason: t.string })
-const AvailabilityC = /*#__PURE__*/ struct(
-  'BatchCheckLayerAvailability',
-  {},
-  {
-    layers: /*#__PURE__*/ t.readonlyArray(LayerC, 'an array of layers'),
-    failures: /*#__PURE__*/ t.readonlyArray(LayerFailureC, 'an array of layer failures')
-  }
-)
-
-/**
- * BatchCheckLayerAvailability: the blobs it says are `AVAILABLE` (with their size when given) and
- * those it says are missing (`MissingLayerDigest`). Another failure code is an `AwsError`.
- */
-export const availability = (out: BatchCheckLayerAvailabilityCommandOutput): E.Either<EcrError.EcrError, Availability> =>
-  pipe(
-    decode('BatchCheckLayerAvailability response', AvailabilityC)(out),
-    E.flatMap((o) => {
-      const other = (o.failures ?? []).find((f) => f.failureCode !== 'MissingLayerDigest')
-      if (other !== undefined)
-        return E.left(
-          EcrError.awsError(
-            'BatchCheckLayerAvailability',
-            other.failureCode ?? 'UnknownFailure',
-            `${other.layerDigest ?? '?'}: ${other.failureReason ?? other.failureCode ?? 'failed'}`,
-            false
-          )
-        )
-      const available: Array<{ readonly digest: string; readonly size?: number }> = []
-      const missing: Array<string> = (o.failures ?? []).flatMap((f) => (f.layerDigest === undefined ? [] : [f.layerDigest]))
-      for (const l of o.layers ?? []) {
-        if (l.layerDigest === undefined) continue
-        if (l.layerAvailability === 'AVAILABLE') available.push({ digest: l.layerDigest, ...(l.layerSize === undefined ? {} : { size: l.layerSize }) })
-        else missing.push(l.layerDigest)
-      }
-      return E.right({ available, missing })
-    })
   )
 
 // -------------------------------------------------------------------------------------
@@ -346,11 +300,4 @@ export const walk = (
     })
   }
   return E.right(out)
-}
-
-/** `xs` in chunks of at most `n`. */
-export const chunksOf = <A>(xs: ReadonlyArray<A>, n: number): ReadonlyArray<ReadonlyArray<A>> => {
-  const out: Array<ReadonlyArray<A>> = []
-  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n))
-  return out
 }
