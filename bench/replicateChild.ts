@@ -8,12 +8,13 @@
  */
 import { DST, procStatusMiB, SRC } from './childCommon'
 import * as E from 'fp-ts/Either'
-import { Agent, fetch as undiciFetch } from 'undici'
+import { Agent } from 'undici'
+import * as Env from '../src/Env'
 import type { EcrEnv, HttpEnv } from '../src/Env'
 import * as ImageUri from '../src/ImageUri'
 import type { AccountId, Region, RepositoryName } from '../src/Primitives'
 import { replicateImage } from '../src/replicate'
-import * as InMemoryEcr from '../src/testing/InMemoryEcr'
+import { twinFor } from '../test/integration/sides'
 
 export interface RegistryAccess {
   readonly url: string
@@ -40,17 +41,14 @@ export interface ChildResult {
 }
 
 
-/** One copy, measured from inside. The ECR side of each registry is a twin whose login points at it. */
+/** One copy, measured from inside. The ECR side of each registry is a twin whose login points at it (test/integration/sides.ts). */
 export const child = async (args: ChildArgs): Promise<ChildResult> => {
   const agent = new Agent({ connections: 16 })
+  // the library's environment keeps its built-in fetch: a copy sends every registry request through
+  // the dispatcher, as it does for any user who does not pass a fetch of their own
   const side = (reg: RegistryAccess, at: { accountId: string; region: string }): EcrEnv & HttpEnv => {
-    const twin = InMemoryEcr.make({ ...at, proxyEndpoint: reg.url, password: reg.password })
-    return {
-      ...twin.env,
-      fetch: (input, init) =>
-        undiciFetch(input, { ...(init as object), dispatcher: agent } as Parameters<typeof undiciFetch>[1]) as unknown as Promise<Response>,
-      dispatcher: agent
-    }
+    const twin = twinFor(reg, at, agent)
+    return Env.make({ ecr: twin.ecr, accountId: twin.accountId, region: twin.region, dispatcher: agent })
   }
   const source = ImageUri.parse(`${SRC.accountId}.dkr.ecr.${SRC.region}.amazonaws.com/${args.repository}@${args.digest}`)
   if (E.isLeft(source)) return { ok: false, error: source.left.message, seconds: 0, peakRssMiB: 0, rssBeforeCopyMiB: 0, bytesCopied: 0 }

@@ -2,7 +2,7 @@
  * An ECR API over a real registry (docker-registry / distribution), for integration tests and
  * benchmarks: a `send` that answers the SDK commands `Sync` uses (GetAuthorizationToken,
  * DescribeRepositories, CreateRepository, DescribeImages, ListImages, BatchGetImage,
- * BatchCheckLayerAvailability) by asking the registry's HTTP API (tags/list, manifests, blob HEADs,
+ * BatchCheckLayerAvailability) by asking the registry's HTTP API (tags/list, manifests, ranged blob GETs,
  * catalog), so `Sync.plan` / `Sync.apply` run end to end against a registry that stores the bytes.
  *
  * What a registry cannot say, this cannot either:
@@ -165,7 +165,7 @@ interface Answer {
 /** One request: through `fetch` when given, else through `dispatcher` (undici's `request`), else the global fetch. */
 const answer = async (
   url: string,
-  init: { readonly method: 'GET' | 'HEAD'; readonly headers: Record<string, string> },
+  init: { readonly method: 'GET'; readonly headers: Record<string, string> },
   via: Pick<EcrOverRegistryOptions, 'fetch' | 'dispatcher'>
 ): Promise<Answer> => {
   if (via.fetch === undefined && via.dispatcher !== undefined) {
@@ -191,6 +191,31 @@ const answer = async (
   }
 }
 
+/**
+ * BatchCheckLayerAvailability's answer for `digests` of repository `name`, from the registry: a GET
+ * of each blob's first byte (not a HEAD: it tells the size in Content-Range and keeps the
+ * connection open, where undici closes it after a HEAD, as an API endpoint would).
+ */
+export const blobAvailability = async (
+  access: RegistryAccess & Pick<EcrOverRegistryOptions, 'fetch' | 'dispatcher'>,
+  name: string,
+  digests: ReadonlyArray<string>,
+  limit = 8
+): Promise<{ readonly layers: ReadonlyArray<Record<string, unknown>>; readonly failures: ReadonlyArray<Record<string, unknown>> }> => {
+  const authorization = `Basic ${Buffer.from(`${access.username}:${access.password}`).toString('base64')}`
+  const heads = await bounded(limit, digests, async (digest) => {
+    const res = await answer(`${access.url}/v2/${name}/blobs/${digest}`, { method: 'GET', headers: { authorization, range: 'bytes=0-0' } }, access)
+    await res.arrayBuffer()
+    const total = /\/(\d+)$/.exec(res.header('content-range') ?? '')?.[1]
+    const size = res.status === 206 && total !== undefined ? Number(total) : Number(res.header('content-length') ?? '0')
+    return { digest, found: res.status === 200 || res.status === 206, size }
+  })
+  return {
+    layers: heads.flatMap((h) => (h.found ? [{ layerDigest: h.digest, layerAvailability: 'AVAILABLE', layerSize: h.size }] : [])),
+    failures: heads.flatMap((h) => (h.found ? [] : [{ layerDigest: h.digest, failureCode: 'MissingLayerDigest', failureReason: 'Could not find layer' }]))
+  }
+}
+
 /** An ECR API answered from the registry at `options.url`. */
 export const make = (options: EcrOverRegistryOptions): EcrOverRegistry => {
   const authorization = `Basic ${Buffer.from(`${options.username}:${options.password}`).toString('base64')}`
@@ -198,7 +223,7 @@ export const make = (options: EcrOverRegistryOptions): EcrOverRegistry => {
   const created = new Set<string>()
   const calls: Array<string> = []
 
-  const request = (path: string, init: { readonly method?: 'GET' | 'HEAD'; readonly headers?: Record<string, string> } = {}): Promise<Answer> =>
+  const request = (path: string, init: { readonly method?: 'GET'; readonly headers?: Record<string, string> } = {}): Promise<Answer> =>
     answer(`${options.url}${path}`, { method: init.method ?? 'GET', headers: { authorization, ...init.headers } }, options)
 
   /** A repository's tags; `undefined` when the registry does not know the repository. */
@@ -382,16 +407,7 @@ export const make = (options: EcrOverRegistryOptions): EcrOverRegistry => {
     BatchCheckLayerAvailability: async (input) => {
       const name = typeof input.repositoryName === 'string' ? input.repositoryName : ''
       if (!(await exists(name))) throw notFound(name)
-      const digests = stringsOf(input.layerDigests)
-      const heads = await bounded(limit, digests, async (digest) => {
-        const res = await request(`/v2/${name}/blobs/${digest}`, { method: 'HEAD' })
-        await res.arrayBuffer()
-        return { digest, status: res.status, size: Number(res.header('content-length') ?? '0') }
-      })
-      return {
-        layers: heads.flatMap((h) => (h.status === 200 ? [{ layerDigest: h.digest, layerAvailability: 'AVAILABLE', layerSize: h.size }] : [])),
-        failures: heads.flatMap((h) => (h.status === 200 ? [] : [{ layerDigest: h.digest, failureCode: 'MissingLayerDigest', failureReason: 'Could not find layer' }]))
-      }
+      return blobAvailability(options, name, stringsOf(input.layerDigests), limit)
     }
   }
 
