@@ -31,6 +31,7 @@ import { getLogin } from './internal/login'
 import { BATCH_LIMIT, chunksOf, MAX_RESULTS, paginate } from './internal/paginate'
 import { registryIn } from './internal/region'
 import { send } from './internal/send'
+import { follow } from './internal/signal'
 import * as SyncPlan from './internal/syncPlan'
 import type { PlannedManifest as Fetched } from './internal/imagePlan'
 
@@ -1114,6 +1115,16 @@ export const apply =
   (plan: Plan): RTE.ReaderTaskEither<ApplyEnv, EcrError.EcrError, SyncReport> =>
   (env) =>
   async () => {
+    // one listener on the caller's signal; the copies listen to the sync's own
+    const followed = env.signal === undefined ? undefined : follow(env.signal)
+    try {
+      return await applyWith(plan, followed === undefined ? env : { ...env, signal: followed.signal })
+    } finally {
+      followed?.done()
+    }
+  }
+
+const applyWith = async (plan: Plan, env: ApplyEnv): Promise<E.Either<EcrError.EcrError, SyncReport>> => {
     const refs = pipe(
       E.Do,
       E.apS('source', Repository.fromUri(plan.source)),

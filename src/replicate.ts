@@ -29,6 +29,7 @@ import { hasReferrersApi, listReferrers, putFallbackIndex } from './internal/ref
 import { inRegion } from './internal/region'
 import { getManifest, headManifest, putManifest, type RegistryHttpEnv } from './internal/registry'
 import { dispatchingSmallRequests } from './internal/registryStream'
+import { follow } from './internal/signal'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -803,14 +804,27 @@ const ensureDestination = (request: ReplicateRequest, source: RepositoryRef, des
 export const replicateImage =
   (request: ReplicateRequest): RTE.ReaderTaskEither<ReplicateEnv, EcrError.EcrError, ImageRef> =>
   (r) =>
-    cancellable(copy(request))(dispatched(r))
+  async () => {
+    const followed = r.signal === undefined ? undefined : follow(r.signal)
+    try {
+      return await cancellable(copy(request))(prepared(r, followed?.signal))()
+    } finally {
+      followed?.done()
+    }
+  }
 
 /**
- * Both sides with their small registry requests through their dispatchers when their `fetch` is
- * the built-in one (a copy loads undici for its blobs anyway); the copy's shared transfers kept.
+ * The copy's environment: both sides with their small registry requests through their dispatchers
+ * when their `fetch` is the built-in one (a copy loads undici for its blobs anyway), the copy's
+ * own signal (following the caller's), and the copy's shared transfers kept.
  */
-const dispatched = (r: ReplicateEnv): ReplicateEnv => {
-  const out: ReplicateEnv = { ...r, source: dispatchingSmallRequests(r.source), destination: dispatchingSmallRequests(r.destination) }
+const prepared = (r: ReplicateEnv, signal: AbortSignal | undefined): ReplicateEnv => {
+  const out: ReplicateEnv = {
+    ...r,
+    source: dispatchingSmallRequests(r.source),
+    destination: dispatchingSmallRequests(r.destination),
+    ...(signal === undefined ? {} : { signal })
+  }
   const inFlight = sharedTransfers.get(r)
   if (inFlight !== undefined) sharedTransfers.set(out, inFlight)
   return out

@@ -56,6 +56,34 @@ describe('Sync.apply', () => {
     expect(destination.httpCallCount('POST')).toBe(0)
   })
 
+  it('a sync with a signal listens to it once: no MaxListenersExceededWarning however much is pending', async () => {
+    const { source, destination, env } = twins()
+    await seed(source, 12)
+    destination.createRepository('mirror')
+    const plan = right(await Sync.plan({ source: ref(source, 'app'), destination: ref(destination, 'mirror') })(env)())
+    const controller = new AbortController()
+    const warnings: Array<string> = []
+    const onWarning = (w: Error): void => {
+      warnings.push(w.name)
+    }
+    process.on('warning', onWarning)
+    let listeners = 0
+    const add = controller.signal.addEventListener.bind(controller.signal)
+    controller.signal.addEventListener = ((...args: Parameters<typeof add>) => {
+      if (args[0] === 'abort') listeners++
+      return add(...args)
+    }) as typeof add
+    try {
+      const report = right(await Sync.apply(plan)({ ...env, signal: controller.signal })())
+      expect(report.totals.images).toEqual({ copied: 12, failed: 0 })
+      await new Promise((r) => setImmediate(r))
+    } finally {
+      process.off('warning', onWarning)
+    }
+    expect(listeners).toBe(1)
+    expect(warnings.filter((w) => w === 'MaxListenersExceededWarning')).toEqual([])
+  })
+
   it('one failing image does not stop the others; the report lists it', async () => {
     // retries at once: the fault is there for every attempt
     const { source: s, destination: d } = twins({ sleep: () => Promise.resolve() })

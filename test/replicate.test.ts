@@ -141,6 +141,22 @@ describe('replicateImage across registries', () => {
     expect(blobGets(src)).toBe(allBlobs(image).length)
   })
 
+  it('a copy with a signal adds one abort listener to it, however many requests it makes', async () => {
+    const { src, dst } = twins()
+    push(src, 'app', { tag: 'v1', layers: 30 })
+    dst.createRepository('app')
+    const controller = new AbortController()
+    let listeners = 0
+    const add = controller.signal.addEventListener.bind(controller.signal)
+    controller.signal.addEventListener = ((...args: Parameters<typeof add>) => {
+      if (args[0] === 'abort') listeners++
+      return add(...args)
+    }) as typeof add
+    const r = await run({ source: uri(SRC, 'app:v1'), destination: repoRef(DST, 'app') }, { source: sideEnv(src), destination: sideEnv(dst), signal: controller.signal })
+    expect(E.isRight(r)).toBe(true)
+    expect(listeners).toBe(1)
+  })
+
   it('copies an OCI index: children by digest before the index, digests kept', async () => {
     const { src, dst } = twins()
     const platforms = [
