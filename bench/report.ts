@@ -290,6 +290,7 @@ export const syncSection = (r: Sync.Result): string => {
     p === null
       ? 'Peak RSS phase: not run.'
       : `Peak RSS with a ${p.bigLayerMiB} MiB layer in the set (${p.tags} tags): ours **${num(p.ours.peakRssMiB)} MiB** ` +
+        (p.ours.peaksMiB === undefined || p.ours.peaksMiB.length < 2 ? '' : `(the highest of ${p.ours.peaksMiB.length} runs: ${p.ours.peaksMiB.map(num).join(', ')}) `) +
         `(limit ${p.limitMiB} MiB: ${p.withinLimit ? 'within' : '**over**'}; ${num(p.ours.rssBeforeSyncMiB)} MiB before the sync) in ${p.ours.seconds.toFixed(2)} s` +
         (p.skopeo === null ? '.' : `; skopeo ${p.skopeo.peakRssMiB === null ? '?' : num(p.skopeo.peakRssMiB)} MiB in ${p.skopeo.seconds.toFixed(2)} s.`),
     '',
