@@ -816,7 +816,7 @@ export const replicateImage =
 /**
  * The copy's environment: both sides with their small registry requests through their dispatchers
  * when their `fetch` is the built-in one (a copy loads undici for its blobs anyway), the copy's
- * own signal (following the caller's), and the copy's shared transfers kept.
+ * own signal (following the caller's), and the transfers in flight it shares (a sync's, else its own).
  */
 const prepared = (r: ReplicateEnv, signal: AbortSignal | undefined): ReplicateEnv => {
   const out: ReplicateEnv = {
@@ -825,8 +825,9 @@ const prepared = (r: ReplicateEnv, signal: AbortSignal | undefined): ReplicateEn
     destination: dispatchingSmallRequests(r.destination),
     ...(signal === undefined ? {} : { signal })
   }
-  const inFlight = sharedTransfers.get(r)
-  if (inFlight !== undefined) sharedTransfers.set(out, inFlight)
+  // the image's blobs and its referrers' (copied concurrently, often sharing a config) go through
+  // one memo: a blob one of them is sending is waited for by the others, not uploaded twice at once
+  sharedTransfers.set(out, sharedTransfers.get(r) ?? new Map())
   return out
 }
 
@@ -904,8 +905,9 @@ const copy = (request: ReplicateRequest): Program<ImageRef> =>
 // -------------------------------------------------------------------------------------
 
 /**
- * The blob transfers shared by the copies of one sync, by the environment each copy runs with (an
- * environment `replicateImageSharing` made for it, so a user's environment never has one).
+ * The blob transfers in flight, by the environment a copy runs with (one `prepared` made, so a
+ * user's environment never has one): the copy's own, or those of a whole sync
+ * (`replicateImageSharing`).
  */
 const sharedTransfers = new WeakMap<ReplicateEnv, InFlight>()
 

@@ -133,6 +133,20 @@ describe('replicateImage copies referrers', () => {
     expect(summary.bytesCopied).toBeGreaterThan(0)
   })
 
+  it('referrers sharing a blob (an artifact config) upload it once, though they are copied at the same time', async () => {
+    const { src, dst, env } = twins()
+    const { image, sig, sbom } = signedImage(src)
+    dst.createRepository('app')
+    const blobsOf = (p: InMemoryEcr.PushedImage): ReadonlyArray<string> => [...(p.configDigest === undefined ? [] : [p.configDigest]), ...p.layerDigests]
+    const shared = blobsOf(sig).filter((d) => blobsOf(sbom).includes(d))
+    expect(shared.length).toBeGreaterThan(0)
+    const { r } = await copyWith(env)
+    expect(E.isRight(r)).toBe(true)
+    // every blob uploaded once: as many blob uploads as distinct blobs
+    const distinct = new Set([...blobsOf(image), ...blobsOf(sig), ...blobsOf(sbom)])
+    expect(dst.httpCallCount('PUT', /\/blobs\/uploads\//)).toBe(distinct.size)
+  })
+
   it('an artifact-type filter copies only those referrers; referrers: false copies none and lists none', async () => {
     const { src, dst, env } = twins()
     const { image, sig, sbom } = signedImage(src)
