@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import * as E from 'fp-ts/Either'
 import * as Sync from '../src/Sync'
 import * as InMemoryEcr from '../src/testing/InMemoryEcr'
+import { countingSignal } from './countingSignal'
 import { AMD64, ARM64, isComplete, pushReferrer, pushShared, ref, right } from './SyncFixtures'
 
 const twins = (options: InMemoryEcr.Options = {}) => {
@@ -61,26 +62,20 @@ describe('Sync.apply', () => {
     await seed(source, 12)
     destination.createRepository('mirror')
     const plan = right(await Sync.plan({ source: ref(source, 'app'), destination: ref(destination, 'mirror') })(env)())
-    const controller = new AbortController()
+    const counting = countingSignal()
     const warnings: Array<string> = []
     const onWarning = (w: Error): void => {
       warnings.push(w.name)
     }
     process.on('warning', onWarning)
-    let listeners = 0
-    const add = controller.signal.addEventListener.bind(controller.signal)
-    controller.signal.addEventListener = ((...args: Parameters<typeof add>) => {
-      if (args[0] === 'abort') listeners++
-      return add(...args)
-    }) as typeof add
     try {
-      const report = right(await Sync.apply(plan)({ ...env, signal: controller.signal })())
+      const report = right(await Sync.apply(plan)({ ...env, signal: counting.signal })())
       expect(report.totals.images).toEqual({ copied: 12, failed: 0 })
       await new Promise((r) => setImmediate(r))
     } finally {
       process.off('warning', onWarning)
     }
-    expect(listeners).toBe(1)
+    expect(counting.abortListeners()).toBe(1)
     expect(warnings.filter((w) => w === 'MaxListenersExceededWarning')).toEqual([])
   })
 

@@ -14,6 +14,7 @@ import { putManifest } from '../src/internal/registry'
 import { name, tag } from './internal/registryServer'
 import * as Retry from '../src/Retry'
 import * as InMemoryEcr from '../src/testing/InMemoryEcr'
+import { countingSignal } from './countingSignal'
 
 // -------------------------------------------------------------------------------------
 // fixtures
@@ -145,16 +146,10 @@ describe('replicateImage across registries', () => {
     const { src, dst } = twins()
     push(src, 'app', { tag: 'v1', layers: 30 })
     dst.createRepository('app')
-    const controller = new AbortController()
-    let listeners = 0
-    const add = controller.signal.addEventListener.bind(controller.signal)
-    controller.signal.addEventListener = ((...args: Parameters<typeof add>) => {
-      if (args[0] === 'abort') listeners++
-      return add(...args)
-    }) as typeof add
-    const r = await run({ source: uri(SRC, 'app:v1'), destination: repoRef(DST, 'app') }, { source: sideEnv(src), destination: sideEnv(dst), signal: controller.signal })
+    const counting = countingSignal()
+    const r = await run({ source: uri(SRC, 'app:v1'), destination: repoRef(DST, 'app') }, { source: sideEnv(src), destination: sideEnv(dst), signal: counting.signal })
     expect(E.isRight(r)).toBe(true)
-    expect(listeners).toBe(1)
+    expect(counting.abortListeners()).toBe(1)
   })
 
   it('copies an OCI index: children by digest before the index, digests kept', async () => {
