@@ -311,7 +311,7 @@ export const uploadBlob = (
       const declared = size ?? (body instanceof Uint8Array ? body.byteLength : undefined)
       const headers: Record<string, string> = { 'content-type': 'application/octet-stream' }
       if (declared !== undefined) headers['content-length'] = String(declared)
-      const put = await exchange(env, t, { transport: viaDispatcher, method: 'PUT', url: putUrl, headers, body: open, tellsProgress: true })
+      const put = await exchange(env, t, { transport: viaDispatcher, method: 'PUT', url: putUrl, headers, body: open })
       for (const s of sources) s.destroy()
       if (verdict !== undefined && !verdict.ok) {
         if (E.isRight(put)) await put.right.discard()

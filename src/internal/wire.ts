@@ -16,7 +16,7 @@
  */
 import * as E from 'fp-ts/Either'
 import type * as RTE from 'fp-ts/ReaderTaskEither'
-import { pipeline, Readable, Transform, type TransformCallback } from 'node:stream'
+import type { Readable } from 'node:stream'
 import type { EcrEnv, EcrLogin, HttpEnv, Logger, Operation, Timeouts } from '../Env'
 import * as EcrError from '../EcrError'
 import { CANCELLED, cancelled, held, withPermits, type Release } from './limiter'
@@ -490,29 +490,14 @@ export interface Exchange<W extends Answer> {
   readonly url: string
   readonly headers?: Readonly<Record<string, string>>
   /**
-   * Called for every hop that sends a body; `E.left` when the body cannot be sent again. A
-   * streamed body that calls `progress` for each chunk it hands over says so with
-   * `tellsProgress`; any other is passed through a stage that does.
+   * Called for every hop that sends a body; `E.left` when the body cannot be sent again. A streamed
+   * body calls `progress` for each chunk it hands over (the hop's deadline is re-armed by it).
    */
   readonly body?: (progress: () => void) => E.Either<Failure, HopBody>
-  readonly tellsProgress?: boolean
 }
 
 /** What a hop's deadline says when a request body stops moving. */
 const SENDING = 'no progress sending the request body'
-
-/** `body` passed through a stream that calls `progress` whenever a chunk is taken for sending. */
-const progressing = (body: HopBody, progress: () => void): HopBody => {
-  if (!(body instanceof Readable)) return body
-  const tap = new Transform({
-    transform(chunk: Buffer, _enc: BufferEncoding, callback: TransformCallback) {
-      progress()
-      callback(null, chunk)
-    }
-  })
-  pipeline(body, tap, () => undefined)
-  return tap
-}
 
 /** Logs through the environment's logger; `meta` (redaction costs) is only built when there is one. */
 const safeLog = (env: RegistryHttpEnv, level: keyof Logger, message: string, meta: () => Readonly<Record<string, unknown>>): void => {
@@ -547,10 +532,9 @@ export const exchange = async <W extends Answer>(
     const deadline = makeDeadline(env.signal)
     let body: HopBody = undefined
     if (withBody && x.body !== undefined) {
-      const rearm = (): void => deadline.arm(timeouts.headersMs, SENDING)
-      const b = x.body(rearm)
+      const b = x.body(() => deadline.arm(timeouts.headersMs, SENDING))
       if (E.isLeft(b)) return b
-      body = x.tellsProgress === true ? b.right : progressing(b.right, rearm)
+      body = b.right
     }
     if (!withBody) {
       delete headers['content-type']
