@@ -18,11 +18,8 @@ import { BATCH_LIMIT, chunksOf } from './paginate'
 import type { RepositoryRef } from './refs'
 import { send } from './send'
 
-/** A blob's availability as BatchCheckLayerAvailability answers it. */
-export interface Availability {
-  readonly available: ReadonlyArray<{ readonly digest: string; readonly size?: number }>
-  readonly missing: ReadonlyArray<string>
-}
+/** The blobs BatchCheckLayerAvailability says are `AVAILABLE`, with their size when given. */
+export type Availability = ReadonlyArray<{ readonly digest: string; readonly size?: number }>
 
 const LayerC = /*#__PURE__*/ struct('Layer', {}, { layerDigest: t.string, layerAvailability: t.string, layerSize: t.number })
 const LayerFailureC = /*#__PURE__*/ struct('LayerFailure', {}, { layerDigest: t.string, failureCode: t.string, failureReason: t.string })
@@ -36,8 +33,8 @@ const AvailabilityC = /*#__PURE__*/ struct(
 )
 
 /**
- * BatchCheckLayerAvailability: the blobs it says are `AVAILABLE` (with their size when given) and
- * those it says are missing (`MissingLayerDigest`). Another failure code is an `AwsError`.
+ * BatchCheckLayerAvailability: the blobs it says are `AVAILABLE`, with their size when given (the
+ * others are missing). A failure code other than `MissingLayerDigest` is an `AwsError`.
  */
 export const availability = (out: BatchCheckLayerAvailabilityCommandOutput): E.Either<EcrError.EcrError, Availability> =>
   pipe(
@@ -53,14 +50,13 @@ export const availability = (out: BatchCheckLayerAvailabilityCommandOutput): E.E
             false
           )
         )
-      const available: Array<{ readonly digest: string; readonly size?: number }> = []
-      const missing: Array<string> = (o.failures ?? []).flatMap((f) => (f.layerDigest === undefined ? [] : [f.layerDigest]))
-      for (const l of o.layers ?? []) {
-        if (l.layerDigest === undefined) continue
-        if (l.layerAvailability === 'AVAILABLE') available.push({ digest: l.layerDigest, ...(l.layerSize === undefined ? {} : { size: l.layerSize }) })
-        else missing.push(l.layerDigest)
-      }
-      return E.right({ available, missing })
+      return E.right(
+        (o.layers ?? []).flatMap((l) =>
+          l.layerDigest === undefined || l.layerAvailability !== 'AVAILABLE'
+            ? []
+            : [{ digest: l.layerDigest, ...(l.layerSize === undefined ? {} : { size: l.layerSize }) }]
+        )
+      )
     })
   )
 
@@ -87,5 +83,5 @@ export const blobSizes = (
         RTE.flatMapEither(availability)
       )
     ),
-    RTE.map((answers) => new Map(answers.flatMap((a) => a.available.map((b): [string, number | undefined] => [b.digest, b.size]))))
+    RTE.map((answers) => new Map(answers.flat().map((b): [string, number | undefined] => [b.digest, b.size])))
   )
