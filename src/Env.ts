@@ -877,7 +877,6 @@ export const withEcrLogging =
     ecr: likeInner(env.ecr, { send: loggingSend(env.ecr, logger) })
   })
 
-
 /**
  * @category model
  * @since 0.1.0

@@ -31,7 +31,7 @@ import { getLogin } from './internal/login'
 import { BATCH_LIMIT, chunksOf, MAX_RESULTS, paginate } from './internal/paginate'
 import { registryIn } from './internal/region'
 import { send } from './internal/send'
-import { follow } from './internal/signal'
+import { following } from './internal/signal'
 import * as SyncPlan from './internal/syncPlan'
 import type { PlannedManifest as Fetched } from './internal/imagePlan'
 
@@ -270,8 +270,9 @@ export interface Totals {
    * both sides together: ECR API operations by name (the logins `plan` made are cached in the
    * environments; blobs are checked by `BatchCheckLayerAvailability`), registry requests as
    * `<METHOD> <kind>`: `GET blob`, `POST upload` and `PUT upload` (a blob sent), `POST mount`,
-   * `GET manifest`, `HEAD manifest`, `PUT manifest` (manifests and tags), `GET referrers`. An estimate for review, not a limit: a destination
-   * without the referrers API also gets its fallback indexes read and merged.
+   * `GET manifest`, `HEAD manifest`, `PUT manifest` (manifests and tags), `GET referrers`. An
+   * estimate for review, not a limit: a destination without the referrers API also gets its
+   * fallback indexes read and merged.
    */
   readonly calls: Readonly<Record<string, number>>
 }
@@ -1114,59 +1115,53 @@ const copyImage =
 export const apply =
   (plan: Plan): RTE.ReaderTaskEither<ApplyEnv, EcrError.EcrError, SyncReport> =>
   (env) =>
-  async () => {
+  () =>
     // one listener on the caller's signal; the copies listen to the sync's own
-    const followed = env.signal === undefined ? undefined : follow(env.signal)
-    try {
-      return await applyWith(plan, followed === undefined ? env : { ...env, signal: followed.signal })
-    } finally {
-      followed?.done()
-    }
-  }
+    following(env.signal, (signal) => applyWith(plan, signal === undefined ? env : { ...env, signal }))
 
 const applyWith = async (plan: Plan, env: ApplyEnv): Promise<E.Either<EcrError.EcrError, SyncReport>> => {
-    const refs = pipe(
-      E.Do,
-      E.apS('source', Repository.fromUri(plan.source)),
-      E.apS('destination', Repository.fromUri(plan.destination)),
-      E.tap(({ source }) => registryIn(env.source, source)),
-      E.tap(({ destination }) => registryIn(env.destination, destination))
-    )
-    if (E.isLeft(refs)) return refs
-    const { source, destination } = refs.right
-    if (env.signal?.aborted === true) return E.left(cancelled())
-    tell(env, { _tag: 'start', source: plan.source, destination: plan.destination, totals: totals(plan.images, plan.createRepository !== undefined) })
-    const created = await prepareDestination(plan, destination)(env.destination)()
-    if (E.isLeft(created)) return created
-    if (created.right) tell(env, { _tag: 'repository', destination: plan.destination, status: 'created' })
-    const inFlight: InFlight = new Map()
-    const outcomes = await allBounded(Math.max(1, env.destination.concurrency ?? DEFAULT_CONCURRENCY))(
-      plan.images.map((image) => async (): Promise<E.Either<never, ImageOutcome>> => {
-        const outcome = await copyImage(plan, source, destination, image, inFlight)(env)
-        tell(
-          env,
-          outcome._tag === 'copied'
-            ? { _tag: 'imageDone', digest: outcome.digest, tags: outcome.tags, summary: outcome.summary }
-            : { _tag: 'imageFailed', digest: outcome.digest, tags: outcome.tags, error: outcome.error }
-        )
-        return E.right(outcome)
-      })
-    )()
-    const images = E.isRight(outcomes) ? outcomes.right : []
-    const copied = images.filter((i): i is Extract<ImageOutcome, { _tag: 'copied' }> => i._tag === 'copied')
-    const report: SyncReport = {
-      source: plan.source,
-      destination: plan.destination,
-      createdRepository: created.right,
-      images,
-      totals: {
-        images: { copied: copied.length, failed: images.length - copied.length },
-        ...copied.reduce((sum, i) => addSummaries(sum, i.summary), emptySummary)
-      }
+  const refs = pipe(
+    E.Do,
+    E.apS('source', Repository.fromUri(plan.source)),
+    E.apS('destination', Repository.fromUri(plan.destination)),
+    E.tap(({ source }) => registryIn(env.source, source)),
+    E.tap(({ destination }) => registryIn(env.destination, destination))
+  )
+  if (E.isLeft(refs)) return refs
+  const { source, destination } = refs.right
+  if (env.signal?.aborted === true) return E.left(cancelled())
+  tell(env, { _tag: 'start', source: plan.source, destination: plan.destination, totals: totals(plan.images, plan.createRepository !== undefined) })
+  const created = await prepareDestination(plan, destination)(env.destination)()
+  if (E.isLeft(created)) return created
+  if (created.right) tell(env, { _tag: 'repository', destination: plan.destination, status: 'created' })
+  const inFlight: InFlight = new Map()
+  const outcomes = await allBounded(Math.max(1, env.destination.concurrency ?? DEFAULT_CONCURRENCY))(
+    plan.images.map((image) => async (): Promise<E.Either<never, ImageOutcome>> => {
+      const outcome = await copyImage(plan, source, destination, image, inFlight)(env)
+      tell(
+        env,
+        outcome._tag === 'copied'
+          ? { _tag: 'imageDone', digest: outcome.digest, tags: outcome.tags, summary: outcome.summary }
+          : { _tag: 'imageFailed', digest: outcome.digest, tags: outcome.tags, error: outcome.error }
+      )
+      return E.right(outcome)
+    })
+  )()
+  const images = E.isRight(outcomes) ? outcomes.right : []
+  const copied = images.filter((i): i is Extract<ImageOutcome, { _tag: 'copied' }> => i._tag === 'copied')
+  const report: SyncReport = {
+    source: plan.source,
+    destination: plan.destination,
+    createdRepository: created.right,
+    images,
+    totals: {
+      images: { copied: copied.length, failed: images.length - copied.length },
+      ...copied.reduce((sum, i) => addSummaries(sum, i.summary), emptySummary)
     }
-    tell(env, { _tag: 'done', report })
-    return E.right(report)
   }
+  tell(env, { _tag: 'done', report })
+  return E.right(report)
+}
 
 // -------------------------------------------------------------------------------------
 // workflows

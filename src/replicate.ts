@@ -29,7 +29,7 @@ import { hasReferrersApi, listReferrers, putFallbackIndex } from './internal/ref
 import { inRegion } from './internal/region'
 import { getManifest, headManifest, putManifest, type RegistryHttpEnv } from './internal/registry'
 import { dispatchingSmallRequests } from './internal/registryStream'
-import { follow } from './internal/signal'
+import { following } from './internal/signal'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -804,14 +804,8 @@ const ensureDestination = (request: ReplicateRequest, source: RepositoryRef, des
 export const replicateImage =
   (request: ReplicateRequest): RTE.ReaderTaskEither<ReplicateEnv, EcrError.EcrError, ImageRef> =>
   (r) =>
-  async () => {
-    const followed = r.signal === undefined ? undefined : follow(r.signal)
-    try {
-      return await cancellable(copy(request))(prepared(r, followed?.signal))()
-    } finally {
-      followed?.done()
-    }
-  }
+  () =>
+    following(r.signal, (signal) => cancellable(copy(request))(prepared(r, signal))())
 
 /**
  * The copy's environment: both sides with their small registry requests through their dispatchers

@@ -27,3 +27,13 @@ export const follow = (outer: AbortSignal): Followed => {
   outer.addEventListener('abort', onAbort, { once: true })
   return { signal: inner.signal, done: () => outer.removeEventListener('abort', onAbort) }
 }
+
+/** Runs `run` with a signal following `outer` (none without one), and stops following when it settles. */
+export const following = async <A>(outer: AbortSignal | undefined, run: (signal: AbortSignal | undefined) => Promise<A>): Promise<A> => {
+  const followed = outer === undefined ? undefined : follow(outer)
+  try {
+    return await run(followed?.signal)
+  } finally {
+    followed?.done()
+  }
+}
