@@ -192,16 +192,22 @@ const streamHolding = (c: CopyBlobs, d: Descriptor): TE.TaskEither<EcrError.EcrE
  * (a HEAD on each side). A size that differs on either side is a `DigestMismatch` (size mismatch);
  * a source without the blob is `NotFound('Layer')`.
  */
+/** `found` when a side has `d` at its descriptor's size (or did not tell the size), else a size mismatch. */
+const atSize = <A>(d: Descriptor, size: number | undefined, found: A): E.Either<EcrError.EcrError, A> =>
+  size === undefined || size === d.size ? E.right(found) : E.left(sizeMismatch(d.digest, d.size, size))
+
+/** The source lacks `d`. */
+const sourceLacks = (c: CopyBlobs, d: Descriptor): EcrError.EcrError => EcrError.notFound('Layer', `${c.source.repositoryName}@${d.digest}`)
+
 const check =
   (c: CopyBlobs, d: Descriptor): TE.TaskEither<EcrError.EcrError, 'exists' | 'missing'> =>
   async () => {
     const head = await headBlob(c.destination.login, c.destination.repositoryName, d.digest)(c.destination.env)()
     if (E.isLeft(head)) return head
-    if (O.isSome(head.right)) return head.right.value === d.size ? E.right('exists') : E.left(sizeMismatch(d.digest, d.size, head.right.value))
+    if (O.isSome(head.right)) return atSize(d, head.right.value, 'exists' as const)
     const there = await headBlob(c.source.login, c.source.repositoryName, d.digest)(c.source.env)()
     if (E.isLeft(there)) return there
-    if (O.isNone(there.right)) return E.left(EcrError.notFound('Layer', `${c.source.repositoryName}@${d.digest}`))
-    return there.right.value === d.size ? E.right('missing') : E.left(sizeMismatch(d.digest, d.size, there.right.value))
+    return O.isNone(there.right) ? E.left(sourceLacks(c, d)) : atSize(d, there.right.value, 'missing' as const)
   }
 
 /** Sends a blob the destination lacks: mounted when both sides are one registry and it will, else streamed. */
@@ -262,13 +268,8 @@ const verdict = (
   there: ReadonlyMap<string, number | undefined>,
   atSource: ReadonlyMap<string, number | undefined>
 ): E.Either<EcrError.EcrError, 'exists' | 'missing'> => {
-  if (there.has(d.digest)) {
-    const size = there.get(d.digest)
-    return size === undefined || size === d.size ? E.right('exists') : E.left(sizeMismatch(d.digest, d.size, size))
-  }
-  if (!atSource.has(d.digest)) return E.left(EcrError.notFound('Layer', `${c.source.repositoryName}@${d.digest}`))
-  const size = atSource.get(d.digest)
-  return size === undefined || size === d.size ? E.right('missing') : E.left(sizeMismatch(d.digest, d.size, size))
+  if (there.has(d.digest)) return atSize(d, there.get(d.digest), 'exists' as const)
+  return atSource.has(d.digest) ? atSize(d, atSource.get(d.digest), 'missing' as const) : E.left(sourceLacks(c, d))
 }
 
 /**
